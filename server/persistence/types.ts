@@ -1,0 +1,32 @@
+/**
+ * The persistence seam. The core only ever talks to a DocumentStore, so LevelDB, memory and
+ * (later) PostgreSQL stores are interchangeable; one contract suite runs against each.
+ *
+ * Durability contract: `append` resolves only once the update is durable (on disk for disk
+ * stores); the server acknowledges a client's update only after that. A store may group the
+ * appends issued in one event-loop turn, across documents, into one write.
+ */
+export interface StoredDocumentInfo {
+  name: string;
+  /** Bytes stored for this document (snapshot plus log). */
+  bytes: number;
+  /** Milliseconds since the epoch of the last write, when the store knows it. */
+  updatedAt: number | null;
+}
+
+export interface DocumentStore {
+  /**
+   * Every stored update of the document, oldest first (a compacted snapshot counts as one);
+   * an empty array when nothing is stored. Rejects when this document's records are corrupt;
+   * other documents are unaffected.
+   */
+  load(name: string): Promise<Uint8Array[]>;
+  /** Resolves once `update` is durable; rejects when the write failed (nothing is acknowledged). */
+  append(name: string, update: Uint8Array): Promise<void>;
+  /** Removes every record of the document. */
+  delete(name: string): Promise<void>;
+  /** The stored documents. */
+  list(): Promise<StoredDocumentInfo[]>;
+  /** Waits for writes in flight, then releases the store. Idempotent. */
+  close(): Promise<void>;
+}
