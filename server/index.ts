@@ -7,3 +7,8 @@ export { MemoryStore } from './persistence/memory-store.js';
 export type { DocumentStore, StoredDocumentInfo } from './persistence/types.js';
 export type { Access, UpdateOrigin } from './core/origins.js';
 export type { Authenticate, Authorize, HandshakeInfo } from './transport/hooks.js';
+export { jwtAuth } from './auth/jwt.js';
+export type { JwtAuth, JwtAuthOptions, JwtPrincipal } from './auth/jwt.js';
+export { signJwt } from './auth/jwt-sign.js';
+export type { SignKeys } from './auth/jwt-sign.js';
+export type { DocGrant } from './auth/doc-grants.js';
