@@ -27,6 +27,7 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** Errors after which retrying the same request cannot succeed. */
 const terminalConnectErrors = new Set<string>([
   ErrorCodes.AUTH_FAILED,
+  ErrorCodes.TOKEN_EXPIRED,
   ErrorCodes.PERMISSION_DENIED,
   ErrorCodes.PROTOCOL_MISMATCH,
   ErrorCodes.BAD_DOC_NAME,
@@ -70,7 +71,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
         })
       : null;
     const manager = options.manager ?? this.lease!.manager;
-    this.socket = manager.socket(namespace, { auth: (send) => void this.handshakeAuth().then(send) });
+    this.socket = manager.socket(namespace, { auth: (send) => void this.handshakeAuth().then(send, this.onTokenError) });
     this.awarenessSync = new AwarenessSync(this.awareness, (update) => this.socket.emit('awareness', update), this);
 
     this.socket.on('connect', this.onConnect);
@@ -139,6 +140,16 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     return auth;
   }
 
+  /** The token function failed: nothing can be sent, so stop like a refused token would. */
+  private readonly onTokenError = (error: unknown): void => {
+    debug('%s: the token function failed: %O', this.docName, error);
+    const info: ErrorInfo = { code: ErrorCodes.AUTH_FAILED, message: 'The token could not be obtained.' };
+    this.disconnect();
+    this.setStatus('disconnected');
+    this.emit('connection-error', [info]);
+    this.emit('auth-failed', [info]);
+  };
+
   private readonly onConnect = (): void => {
     this.epoch++;
     this.setStatus('connected');
@@ -202,11 +213,15 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     // Without data it is a transport failure (server down): Socket.io keeps retrying by itself.
     if (info === null) return;
     this.emit('connection-error', [info]);
-    if (info.code === ErrorCodes.AUTH_FAILED) this.emit('auth-failed', [info]);
+    if (info.code === ErrorCodes.AUTH_FAILED || info.code === ErrorCodes.TOKEN_EXPIRED) this.emit('auth-failed', [info]);
     if (info.code === ErrorCodes.PERMISSION_DENIED) this.emit('permission-denied', [info]);
     if (terminalConnectErrors.has(info.code)) {
       this.wantConnected = false;
       this.setStatus('disconnected');
+    } else if (this.wantConnected) {
+      // Socket.io does not retry a namespace the server refused; a passing refusal (rate limit,
+      // too many documents, shutdown) is retried here, with backoff.
+      this.scheduleRetry(() => this.socket.connect());
     }
   };
 
@@ -247,6 +262,10 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.sendScheduled = true;
     queueMicrotask(() => {
       this.sendScheduled = false;
+      if (this.synced && this.access === 'read' && this.pending.takeUnsent() !== null) {
+        // Local edits on a read-only connection stay local; say so once per batch.
+        this.emit('notice', [{ code: ErrorCodes.READ_ONLY, message: 'This connection is read-only; local edits are not sent.' }]);
+      }
       if (!this.synced || this.access !== 'write' || !this.socket.connected) return;
       const batch = this.pending.takeUnsent();
       if (batch !== null) this.sendFrame(encodeSyncFrame('update', batch.update), batch.throughSeq, this.epoch);

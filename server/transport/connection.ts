@@ -10,6 +10,7 @@ import type { ConnectionRef } from '../core/origins.js';
 import type { DocumentRegistry } from '../core/registry.js';
 import { DocumentLease } from './document-lease.js';
 import { isBinary, isCallback } from './payloads.js';
+import { expireSession } from './session-expiry.js';
 import type { QuireSocket } from './types.js';
 
 const debug = createDebug('quire:server:connection');
@@ -34,6 +35,7 @@ export function handleConnection(
   const lease = new DocumentLease(registry, docName);
   // Start loading now, so the handshake that follows finds the document ready sooner.
   lease.get().catch(() => {});
+  const cancelExpiry = expireSession(socket);
   debug('%s joined %s (%s)', socket.id, docName, access);
 
   /** Runs a handler; whatever it throws becomes an error ack (or a notice when there is no ack). */
@@ -89,6 +91,7 @@ export function handleConnection(
 
   socket.on('disconnect', (reason) => {
     debug('%s left %s (%s)', socket.id, docName, reason);
+    cancelExpiry();
     void lease.current().then((doc) => {
       doc?.removeConnection(connection);
       lease.release();

@@ -12,8 +12,10 @@ export interface HandshakeInfo {
 }
 
 /**
- * Returns who the client is, or throws (→ AUTH_FAILED). Called for every document the client opens,
- * so a refreshed token is seen at each (re)connect.
+ * Returns who the client is, or throws (→ AUTH_FAILED, or the code of a thrown QuireError such as
+ * TOKEN_EXPIRED). Called for every document the client opens, so a refreshed token is seen at
+ * each (re)connect. When the principal has a numeric `expiresAt` (ms since the epoch), the server
+ * closes the client's document connections at that moment with TOKEN_EXPIRED.
  */
 export type Authenticate = (handshake: HandshakeInfo) => unknown | Promise<unknown>;
 
