@@ -280,8 +280,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
         return;
       }
       this.emit('notice', [{ code: reply.code, message: reply.message }]);
-      if (reply.code === ErrorCodes.STORE_FAILED) {
-        // Not durable yet: send the same updates again after a pause.
+      if (reply.code === ErrorCodes.STORE_FAILED || reply.code === ErrorCodes.RATE_LIMITED) {
+        // Not durable yet (or refused for now): send the same updates again after a pause.
         this.pending.resetSent();
         this.scheduleRetry(() => this.scheduleSend());
       }

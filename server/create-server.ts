@@ -9,10 +9,12 @@ import { Server as SocketIoServer } from 'socket.io';
 import { DOC_NAMESPACE_PATTERN, assertValidDocName, docNamespace } from '../shared/doc-name.js';
 import { DocumentRegistry } from './core/registry.js';
 import { type DocumentHandle, openDocumentHandle } from './document-handle.js';
+import { applyCors, enforcesOrigins, originGate } from './http/cors.js';
 import { staticFiles } from './http/static-files.js';
-import { type QuireServerOptions, serverDefaults } from './options.js';
+import { type QuireServerOptions, resolveLimits, serverDefaults } from './options.js';
 import { MemoryStore } from './persistence/memory-store.js';
 import type { DocumentStore } from './persistence/types.js';
+import { ConnectionBudgets } from './transport/budgets.js';
 import { namespaceChannel } from './transport/channel.js';
 import { handleConnection } from './transport/connection.js';
 import { handshakeMiddleware } from './transport/handshake.js';
@@ -46,6 +48,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
 
   const httpServer: HttpServer | null = ownsHttp
     ? createHttpServer((req, res) => {
+        if (applyCors(req, res, options.corsOrigins)) return;
         const handled = serveStatic === null ? Promise.resolve(false) : serveStatic(req, res);
         handled
           .then((done) => {
@@ -67,6 +70,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       cleanupEmptyChildNamespaces: true,
       serveClient: false,
       ...(options.corsOrigins === undefined ? {} : { cors: { origin: options.corsOrigins } }),
+      ...(enforcesOrigins(options.corsOrigins) ? { allowRequest: originGate(options.corsOrigins) } : {}),
     });
   // Document namespaces come and go with their clients; keep Socket.io from holding empty ones.
   io._opts.cleanupEmptyChildNamespaces = true;
@@ -79,13 +83,9 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   });
 
   const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
-  documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize }));
-  documents.on('connection', (socket) =>
-    handleConnection(socket, registry, {
-      maxUpdateBytes: options.maxUpdateBytes ?? serverDefaults.maxUpdateBytes,
-      maxAwarenessBytes: options.maxAwarenessBytes ?? serverDefaults.maxAwarenessBytes,
-    }),
-  );
+  const budgets = new ConnectionBudgets(resolveLimits(options));
+  documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets }));
+  documents.on('connection', (socket) => handleConnection(socket, registry, budgets));
 
   let closing: Promise<void> | null = null;
 

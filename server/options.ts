@@ -1,7 +1,17 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as SocketIoServer } from 'socket.io';
+import type { ConnectionLimits, RateLimits } from './limits/types.js';
 import type { DocumentStore } from './persistence/types.js';
 import type { Authenticate, Authorize } from './transport/hooks.js';
+
+export type { RateLimit } from './limits/token-bucket.js';
+export type { RateLimits } from './limits/types.js';
+
+/**
+ * Allowed browser origins: a list of exact origins ('https://app.example.com'), `true` for any
+ * origin, or a single origin. See docs/SECURITY.md.
+ */
+export type CorsOrigins = string | string[] | boolean;
 
 export interface QuireServerOptions {
   /** Where documents live. Default: a MemoryStore. The server closes it in `close()`. */
@@ -14,24 +24,81 @@ export interface QuireServerOptions {
   path?: string;
   /** Serve this directory (a built front-end) at `/` on the server's own HTTP server. */
   staticDir?: string;
-  /** Allowed CORS origins for the Socket.io endpoint. Default: same origin only. */
-  corsOrigins?: string | string[] | boolean;
+  /**
+   * Browser origins allowed to use the Socket.io endpoint and the server's own HTTP routes.
+   * Default: none configured — Socket.io sends no CORS headers (cross-origin polling fails in
+   * browsers) and WebSocket origins are not checked. With a list, requests that carry an Origin
+   * header not on it are refused for every transport, WebSocket included. When you attach to your
+   * own `io`, configure CORS on it instead.
+   */
+  corsOrigins?: CorsOrigins;
   /** How long a document nobody uses stays loaded, in ms. Default 10,000. */
   unloadGraceMs?: number;
-  /** Largest Socket.io message accepted (Socket.io's maxHttpBufferSize). Default 16 MiB. */
+  /**
+   * Largest Socket.io message accepted (Socket.io's maxHttpBufferSize, applied to every transport).
+   * Default 16 MiB. A larger message closes the connection before it is parsed.
+   */
   maxMessageBytes?: number;
-  /** Largest update frame accepted. Default 8 MiB. */
+  /** Largest update frame accepted (UPDATE_TOO_LARGE). Default 8 MiB. */
   maxUpdateBytes?: number;
-  /** Largest awareness message accepted. Default 32 KiB. */
+  /** Largest awareness message accepted (AWARENESS_TOO_LARGE): bounds one user's presence state. Default 32 KiB. */
   maxAwarenessBytes?: number;
+  /** Documents one connection may have open at once (TOO_MANY_DOCUMENTS). Default 100. */
+  maxDocumentsPerConnection?: number;
+  /** Per-connection rate limits; each one given replaces its default. See `serverDefaults.rateLimits`. */
+  rateLimits?: Partial<RateLimits>;
   authenticate?: Authenticate;
   authorize?: Authorize;
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * Defaults, and why they are what they are. Every byte a client sends is untrusted; each limit
+ * bounds what one connection can cost the server. An honest provider stays far below all of them:
+ * it sends at most one update and one awareness message per document per event-loop turn.
+ */
 export const serverDefaults = {
   path: '/socket.io',
   unloadGraceMs: 10_000,
-  maxMessageBytes: 16 * 1024 * 1024,
-  maxUpdateBytes: 8 * 1024 * 1024,
+  // Socket.io buffers a whole message before parsing it, so this bounds the memory one message can
+  // take. It must exceed maxUpdateBytes (plus framing) so the update limit gives a clear code.
+  maxMessageBytes: 16 * MiB,
+  // A Y.Doc costs about 10× its encoded size in memory; 8 MiB admits large pastes and offline
+  // catch-ups while keeping one message from costing more than ~100 MB to integrate.
+  maxUpdateBytes: 8 * MiB,
+  // Awareness is relayed to every client of the document many times a second; a cursor, a name and
+  // a colour take well under 1 KiB.
   maxAwarenessBytes: 32 * 1024,
+  // Each open document may be loaded into memory on the client's behalf: without a cap, one
+  // connection could load the whole store. 100 is far more than an editor shows at once.
+  maxDocumentsPerConnection: 100,
+  rateLimits: {
+    // Typing produces ~10 updates per second per document; bursts cover pastes and reconnects.
+    updates: { perSecond: 100, burst: 300 },
+    // Bytes are what cost storage and fan-out: ~1 MiB/s sustained, a max-size update at once.
+    updateBytes: { perSecond: 1 * MiB, burst: 16 * MiB },
+    // Cursors move at frame rate; the provider sends at most one message per turn.
+    awareness: { perSecond: 60, burst: 180 },
+    // Each open runs authentication and may load a document from the store.
+    joins: { perSecond: 10, burst: 100 },
+    // Each sync request encodes what the client lacks: a full document for an empty client.
+    syncs: { perSecond: 10, burst: 100 },
+    // Honest clients are refused only rarely (an expired token, a burst over a limit); a client
+    // that keeps sending what is refused is hostile or broken, and its connection is closed.
+    violations: { perSecond: 1, burst: 50 },
+  } satisfies RateLimits,
 } as const;
+
+export function resolveLimits(options: QuireServerOptions): ConnectionLimits {
+  const maxUpdateBytes = options.maxUpdateBytes ?? serverDefaults.maxUpdateBytes;
+  const rates: RateLimits = { ...serverDefaults.rateLimits, ...options.rateLimits };
+  // A bucket smaller than the largest allowed update would refuse that update forever.
+  rates.updateBytes = { ...rates.updateBytes, burst: Math.max(rates.updateBytes.burst, maxUpdateBytes) };
+  return {
+    maxUpdateBytes,
+    maxAwarenessBytes: options.maxAwarenessBytes ?? serverDefaults.maxAwarenessBytes,
+    maxDocumentsPerConnection: options.maxDocumentsPerConnection ?? serverDefaults.maxDocumentsPerConnection,
+    rates,
+  };
+}

@@ -1,6 +1,9 @@
 /**
  * One socket on one document: validates what the client sends, hands it to the document, answers.
  * Nothing a client sends can throw out of here: every handler catches and answers with a code.
+ *
+ * Order of checks in each handler, cheapest first: the connection's rate limit (so a flood costs
+ * nothing but the check), then the payload's type and size, then access, then decoding.
  */
 import createDebug from 'debug';
 import { ackError, ackOk } from '../../shared/ack.js';
@@ -8,6 +11,7 @@ import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/
 import { decodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { ConnectionRef } from '../core/origins.js';
 import type { DocumentRegistry } from '../core/registry.js';
+import type { ConnectionBudgets } from './budgets.js';
 import { DocumentLease } from './document-lease.js';
 import { isBinary, isCallback } from './payloads.js';
 import { expireSession } from './session-expiry.js';
@@ -15,23 +19,19 @@ import type { QuireSocket } from './types.js';
 
 const debug = createDebug('quire:server:connection');
 
-export interface ConnectionLimits {
-  maxUpdateBytes: number;
-  maxAwarenessBytes: number;
-}
+const knownEvents: ReadonlySet<string> = new Set(['sync-step-1', 'update', 'awareness']);
 
 function toInfo(error: unknown): ErrorInfo {
   if (error instanceof QuireError) return error.toInfo();
   return errorInfo(ErrorCodes.INTERNAL);
 }
 
-export function handleConnection(
-  socket: QuireSocket,
-  registry: DocumentRegistry,
-  limits: ConnectionLimits,
-): void {
+export function handleConnection(socket: QuireSocket, registry: DocumentRegistry, budgets: ConnectionBudgets): void {
   const { docName, access, sessionKey } = socket.data;
   const connection: ConnectionRef = { id: socket.id, access, sessionKey };
+  const { limits } = budgets;
+  const budget = budgets.of(socket);
+  budgets.attach(socket);
   const lease = new DocumentLease(registry, docName);
   // Start loading now, so the handshake that follows finds the document ready sooner.
   lease.get().catch(() => {});
@@ -40,7 +40,10 @@ export function handleConnection(
 
   /** Runs a handler; whatever it throws becomes an error ack (or a notice when there is no ack). */
   const guard = (name: string, work: (reply: (info: ErrorInfo | null, data?: object) => void) => Promise<void>, ack: unknown) => {
+    // A connection closed for abuse may still have messages in flight: they get no answer.
+    if (budget.closed) return;
     const reply = (info: ErrorInfo | null, data: object = {}) => {
+      if (info !== null && budgets.refused(socket, info)) return;
       if (isCallback(ack)) ack(info === null ? ackOk(data) : ackError(info));
       else if (info !== null) socket.emit('notice', info);
     };
@@ -53,6 +56,7 @@ export function handleConnection(
 
   socket.on('sync-step-1', (frame: unknown, ack: unknown) =>
     guard('sync-step-1', async (reply) => {
+      if (!budget.allow('syncs')) throw new QuireError(ErrorCodes.RATE_LIMITED);
       if (!isBinary(frame) || !isCallback(ack)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
       const decoded = decodeFrameOrThrow(frame);
       if (decoded.type !== 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected a sync step 1 frame.');
@@ -67,6 +71,8 @@ export function handleConnection(
 
   socket.on('update', (frame: unknown, ack: unknown) =>
     guard('update', async (reply) => {
+      const bytes = isBinary(frame) ? frame.byteLength : 0;
+      if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes))) throw new QuireError(ErrorCodes.RATE_LIMITED);
       if (!isBinary(frame)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
       if (frame.byteLength > limits.maxUpdateBytes) throw new QuireError(ErrorCodes.UPDATE_TOO_LARGE);
       if (access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
@@ -80,6 +86,7 @@ export function handleConnection(
 
   socket.on('awareness', (update: unknown, ack?: unknown) =>
     guard('awareness', async (reply) => {
+      if (!budget.allow('awareness')) throw new QuireError(ErrorCodes.RATE_LIMITED);
       if (!isBinary(update)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
       if (update.byteLength > limits.maxAwarenessBytes) throw new QuireError(ErrorCodes.AWARENESS_TOO_LARGE);
       const doc = await lease.get();
@@ -89,9 +96,18 @@ export function handleConnection(
     }, ack),
   );
 
+  // Events nobody listens for would be dropped silently; a client sending them is broken or probing.
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === 'string' && knownEvents.has(event)) return;
+    guard('unknown event', async () => {
+      throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Unknown event.');
+    }, args.at(-1));
+  });
+
   socket.on('disconnect', (reason) => {
     debug('%s left %s (%s)', socket.id, docName, reason);
     cancelExpiry();
+    budgets.detach(socket);
     void lease.current().then((doc) => {
       doc?.removeConnection(connection);
       lease.release();

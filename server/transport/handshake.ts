@@ -9,6 +9,7 @@ import { docNameFromNamespace, docNamespace } from '../../shared/doc-name.js';
 import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/errors.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import type { Access } from '../core/origins.js';
+import type { ConnectionBudgets } from './budgets.js';
 import type { Authenticate, Authorize, HandshakeInfo } from './hooks.js';
 import { isPlainObject } from './payloads.js';
 import type { QuireSocket } from './types.js';
@@ -18,6 +19,7 @@ const debug = createDebug('quire:server:handshake');
 export interface HandshakeOptions {
   authenticate?: Authenticate | undefined;
   authorize?: Authorize | undefined;
+  budgets: ConnectionBudgets;
 }
 
 export function refusal(info: ErrorInfo): ExtendedError {
@@ -27,13 +29,25 @@ export function refusal(info: ErrorInfo): ExtendedError {
 }
 
 export function handshakeMiddleware(options: HandshakeOptions) {
+  const { budgets } = options;
   return (socket: QuireSocket, next: (error?: ExtendedError) => void): void => {
+    const refuse = (info: ErrorInfo): void => {
+      debug('refused %s on %s: %s', socket.id, socket.nsp.name, info.code);
+      // A connection that keeps opening what it may not is closed. `next` is called either way:
+      // Socket.io only forgets a socket waiting in the middleware once `next` has been called.
+      budgets.refused(socket, info);
+      next(refusal(info));
+    };
+    const budget = budgets.of(socket);
+    if (budget.closed) return next(refusal(errorInfo(ErrorCodes.POLICY_VIOLATION)));
+    // Checked before authentication, so a flood of opens costs no token verification and no loads.
+    if (!budget.allow('joins')) return refuse(errorInfo(ErrorCodes.RATE_LIMITED));
+    if (!budget.reserveDocument()) return refuse(errorInfo(ErrorCodes.TOO_MANY_DOCUMENTS));
     admit(socket, options).then(
       () => next(),
       (error: unknown) => {
-        const info = error instanceof QuireError ? error.toInfo() : errorInfo(ErrorCodes.INTERNAL);
-        debug('refused %s on %s: %s', socket.id, socket.nsp.name, info.code);
-        next(refusal(info));
+        budget.releaseDocument();
+        refuse(error instanceof QuireError ? error.toInfo() : errorInfo(ErrorCodes.INTERNAL));
       },
     );
   };
