@@ -18,6 +18,7 @@ import { ConnectionBudgets } from './transport/budgets.js';
 import { namespaceChannel } from './transport/channel.js';
 import { handleConnection } from './transport/connection.js';
 import { handshakeMiddleware } from './transport/handshake.js';
+import { cleanUpDocumentNamespaces } from './transport/namespace-cleanup.js';
 import type { QuireIo, QuireNamespace } from './transport/types.js';
 
 const debug = createDebug('quire:server');
@@ -83,6 +84,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   });
 
   const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
+  cleanUpDocumentNamespaces(io, documents);
   const budgets = new ConnectionBudgets(resolveLimits(options));
   documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets }));
   documents.on('connection', (socket) => handleConnection(socket, registry, budgets));
