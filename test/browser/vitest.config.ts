@@ -1,0 +1,18 @@
+/**
+ * The browser suite: real Chromium (playwright-core) against a real quire server in a child
+ * process. Files run one at a time: each drives a browser and a server, and the machine has
+ * two cores. Run with `npm run test:browser`.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    root: fileURLToPath(new URL('../..', import.meta.url)),
+    include: ['test/browser/**/*.test.ts'],
+    globalSetup: ['test/browser/global-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
