@@ -2,9 +2,7 @@
  * Shows whether the page is talking to the server. `data-status` carries the provider's status
  * verbatim (connecting | connected | disconnected) for styling and tests; the text is for people.
  */
-import type { QuireProvider } from 'quire/client';
-
-type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+import type { ConnectionStatus, QuireProvider } from 'quire/client';
 
 const LABELS: Record<ConnectionStatus, string> = {
   connecting: 'Connecting…',

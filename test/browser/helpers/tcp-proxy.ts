@@ -48,6 +48,15 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  const cut = (): void => {
+    isCut = true;
+    for (const { client, upstream } of pairs) {
+      client.resetAndDestroy();
+      upstream.resetAndDestroy();
+    }
+    pairs.clear();
+  };
+
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('proxy has no TCP address');
 
@@ -60,19 +69,12 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     get isCut() {
       return isCut;
     },
-    cut() {
-      isCut = true;
-      for (const { client, upstream } of pairs) {
-        client.resetAndDestroy();
-        upstream.resetAndDestroy();
-      }
-      pairs.clear();
-    },
+    cut,
     restore() {
       isCut = false;
     },
     async close() {
-      this.cut();
+      cut();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
