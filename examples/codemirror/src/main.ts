@@ -37,14 +37,19 @@ const view = new EditorView({
 element('doc-name').textContent = docName;
 const status = element('status');
 const saved = element('saved');
-provider.on('status', ({ status: next }) => {
-  status.dataset['status'] = next;
-  status.textContent = next;
-});
-const showSaved = (): void => {
-  saved.textContent = provider.pendingCount > 0 ? `${provider.pendingCount} pending` : 'saved';
+const showStatus = (): void => {
+  status.dataset['status'] = provider.status;
+  status.textContent = provider.status;
 };
+const showSaved = (): void => {
+  const pending = provider.pendingCount;
+  saved.textContent = pending > 0 ? `${pending} pending` : provider.synced ? 'saved' : '';
+};
+provider.on('status', showStatus);
+provider.on('synced', showSaved);
 provider.on('pending', showSaved);
 provider.on('saved', showSaved);
+showStatus();
+showSaved();
 
 (window as unknown as { quire: unknown }).quire = { ydoc, provider, view };
