@@ -39,9 +39,11 @@ function openFromUrl(): void {
     session = null;
     problemElement.textContent = `This address does not name a usable document: ${choice.problem}`;
     problemElement.hidden = false;
+    document.body.dataset['state'] = 'problem';
     return;
   }
   problemElement.hidden = true;
+  delete document.body.dataset['state'];
   const canonical = urlForDocument(url, choice.name);
   // Put a generated name in the address bar so the link can be shared; no history entry.
   if (url.searchParams.get('doc') === null && url.hash !== canonical.hash) {
@@ -78,6 +80,12 @@ nameInput.addEventListener('change', () => {
   nameInput.value = name;
   saveIdentity(user);
   session?.setUser(user);
+});
+
+// Until the IndexedDB offline store is wired in (see offline-store.ts), unsent edits live only
+// in this tab: ask before a reload or close would drop them.
+window.addEventListener('beforeunload', (event) => {
+  if ((session?.provider.pendingCount ?? 0) > 0) event.preventDefault();
 });
 
 window.addEventListener('hashchange', openFromUrl);

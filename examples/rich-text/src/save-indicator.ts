@@ -18,7 +18,8 @@ export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider
     let text: string;
     if (pending > 0) {
       state = 'pending';
-      text = connected ? 'Saving…' : `${pending} unsaved ${pending === 1 ? 'change' : 'changes'}, kept until you are back online`;
+      // The count is of Yjs updates (about one per keystroke): it means nothing to a reader.
+      text = connected ? 'Saving…' : 'Unsaved changes, kept until you are back online';
     } else if (!provider.synced) {
       state = 'loading';
       text = connected ? 'Loading…' : 'Waiting for the server…';
