@@ -118,7 +118,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       closing ??= (async () => {
         debug('closing');
         // Stop accepting first, so nothing new arrives while documents flush.
-        if (httpServer?.listening) httpServer.close();
+        if (ownsHttp && httpServer?.listening) httpServer.close();
         // Closing the underlying connections makes clients reconnect on their own; on a Socket.io
         // server we were only attached to, leave the app's connections alone.
         for (const nsp of [...io._nsps.values()]) {
