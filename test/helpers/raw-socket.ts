@@ -2,7 +2,7 @@
  * Raw Socket.io clients that speak the wire protocol by hand, for tests that must send what the
  * provider never would (hostile or malformed messages).
  */
-import { type Socket, io } from 'socket.io-client';
+import { io as connectSocket, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import type { Ack } from '../../shared/ack.js';
 import { docNamespace } from '../../shared/doc-name.js';
@@ -10,6 +10,26 @@ import type { ErrorInfo } from '../../shared/errors.js';
 import type { SyncStep1Reply } from '../../shared/events.js';
 import { decodeSyncFrame, encodeSyncFrame } from '../../shared/protocol/sync.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
+
+/** A bare Socket.io client on a document namespace: sends whatever a test (or an attacker) wants. */
+export async function rawDocumentSocket(url: string, docName: string): Promise<Socket> {
+  const socket = connectSocket(`${url}/doc/${encodeURIComponent(docName)}`, {
+    auth: { protocol: PROTOCOL_VERSION },
+    forceNew: true,
+    transports: ['websocket'],
+    reconnection: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+/** Emits with an ack and resolves with the server's answer. */
+export function emitWithAck(socket: Socket, event: string, ...args: unknown[]): Promise<{ ok: boolean; code?: string }> {
+  return socket.timeout(5_000).emitWithAck(event, ...args) as Promise<{ ok: boolean; code?: string }>;
+}
 
 /** Untyped on purpose: hostile tests send anything. */
 export type RawSocket = Socket;
@@ -23,7 +43,7 @@ export interface RawOptions {
 
 /** A socket on its own connection (forceNew), without reconnection. Not yet connected. */
 export function rawSocket(url: string, docName: string, options: RawOptions = {}): RawSocket {
-  return io(url + docNamespace(docName), {
+  return connectSocket(url + docNamespace(docName), {
     forceNew: true,
     reconnection: false,
     transports: options.transports ?? ['websocket'],
@@ -60,14 +80,10 @@ export async function refusalOf(socket: RawSocket): Promise<ErrorInfo> {
   throw new Error('expected the connection to be refused');
 }
 
-export function emitWithAck<T extends object = object>(socket: RawSocket, event: string, ...args: unknown[]): Promise<Ack<T>> {
-  return socket.timeout(10_000).emitWithAck(event, ...args) as Promise<Ack<T>>;
-}
-
 /** Runs the sync handshake; returns the server's document as a fresh Y.Doc and the access. */
 export async function syncRaw(socket: RawSocket): Promise<{ doc: Y.Doc; access: 'read' | 'write' }> {
   const doc = new Y.Doc();
-  const reply = await emitWithAck<SyncStep1Reply>(socket, 'sync-step-1', encodeSyncFrame('step1', Y.encodeStateVector(doc)));
+  const reply = (await socket.timeout(10_000).emitWithAck('sync-step-1', encodeSyncFrame('step1', Y.encodeStateVector(doc)))) as Ack<SyncStep1Reply>;
   if (!reply.ok) throw new Error(`sync refused: ${reply.code}`);
   Y.applyUpdate(doc, decodeSyncFrame(new Uint8Array(reply.step2)).payload);
   return { doc, access: reply.access };
