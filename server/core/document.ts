@@ -20,6 +20,7 @@ import {
   senderOf,
 } from './origins.js';
 import { TurnBuffer } from './turn-buffer.js';
+import { updateProblem } from './update-validation.js';
 
 const debug = createDebug('quire:server:document');
 
@@ -108,11 +109,16 @@ export class QuireDocument {
    */
   async applyClientUpdate(connection: ConnectionRef, update: Uint8Array): Promise<void> {
     if (connection.access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
+    let problem: string | null;
     try {
-      // Decoding the whole update first means a malformed one is rejected before any of it is
+      // Checking the whole update first means a malformed one is rejected before any of it is
       // integrated, so the document never holds half of a bad update.
-      Y.decodeUpdate(update);
-    } catch {
+      problem = updateProblem(update);
+    } catch (error) {
+      problem = `does not decode (${error instanceof Error ? error.message : String(error)})`;
+    }
+    if (problem !== null) {
+      debug('refused an update from %s to document %s: %s', connection.id, this.name, problem);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
     const pendingBefore = this.pendingParts();
