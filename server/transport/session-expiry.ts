@@ -30,8 +30,10 @@ export function expireSession(socket: QuireSocket, now: () => number = Date.now)
   const arm = (): void => {
     const remaining = expiresAt - now();
     if (remaining > 0) {
+      // Not unref'd: Node keeps the timer list of an unref'd timer's duration after clearTimeout,
+      // and every socket's duration is different, so each connection would leave a list behind
+      // until its expiry time. The socket keeps the process alive anyway; disconnect clears this.
       timer = setTimeout(arm, Math.min(remaining, MAX_TIMER_MS));
-      timer.unref();
       return;
     }
     debug('%s on %s: credentials expired', socket.id, socket.nsp.name);
