@@ -7,6 +7,7 @@ import { type Server as HttpServer, createServer as createHttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
 import { DOC_NAMESPACE_PATTERN, assertValidDocName, docNamespace } from '../shared/doc-name.js';
+import { ErrorCodes, errorInfo } from '../shared/errors.js';
 import { DocumentRegistry } from './core/registry.js';
 import { type DocumentHandle, openDocumentHandle } from './document-handle.js';
 import { applyCors, enforcesOrigins, originGate } from './http/cors.js';
@@ -17,7 +18,7 @@ import type { DocumentStore } from './persistence/types.js';
 import { ConnectionBudgets } from './transport/budgets.js';
 import { namespaceChannel } from './transport/channel.js';
 import { handleConnection } from './transport/connection.js';
-import { handshakeMiddleware } from './transport/handshake.js';
+import { handshakeMiddleware, refusal } from './transport/handshake.js';
 import { cleanUpDocumentNamespaces } from './transport/namespace-cleanup.js';
 import { SingleFrameAdapter } from './transport/single-frame-adapter.js';
 import type { QuireIo, QuireNamespace } from './transport/types.js';
@@ -90,6 +91,9 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   const budgets = new ConnectionBudgets(resolveLimits(options));
   documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets }));
   documents.on('connection', (socket) => handleConnection(socket, registry, budgets));
+  // Socket.io admits anyone to its main namespace. On a server of our own nothing lives there, so
+  // refuse it rather than hold a socket per connection for nothing; an app's own io keeps its '/'.
+  if (ownsIo) io.of('/').use((_socket, next) => next(refusal(errorInfo(ErrorCodes.BAD_DOC_NAME, 'Only document namespaces are served.'))));
 
   let closing: Promise<void> | null = null;
 
