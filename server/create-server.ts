@@ -3,10 +3,11 @@
  * server together, and shuts them down in the order that loses nothing.
  */
 import createDebug from 'debug';
-import { type Server as HttpServer, createServer as createHttpServer } from 'node:http';
+import { type Server as HttpServer, type IncomingMessage, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
 import { DOC_NAMESPACE_PATTERN, assertValidDocName, docNamespace } from '../shared/doc-name.js';
+import { safeObserver } from './core/observer.js';
 import { DocumentRegistry } from './core/registry.js';
 import { type DocumentHandle, openDocumentHandle } from './document-handle.js';
 import { staticFiles } from './http/static-files.js';
@@ -43,12 +44,17 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   const store = options.store ?? new MemoryStore();
   const ownsIo = options.io === undefined;
   const ownsHttp = ownsIo && options.httpServer === undefined;
-  const serveStatic = options.staticDir === undefined ? null : staticFiles(options.staticDir);
+  const observer = safeObserver(options.observer);
+  const handlers = [...(options.requestHandlers ?? [])];
+  if (options.staticDir !== undefined) handlers.push(staticFiles(options.staticDir));
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    for (const handler of handlers) if (await handler(req, res)) return true;
+    return false;
+  };
 
   const httpServer: HttpServer | null = ownsHttp
     ? createHttpServer((req, res) => {
-        const handled = serveStatic === null ? Promise.resolve(false) : serveStatic(req, res);
-        handled
+        handle(req, res)
           .then((done) => {
             if (!done && !res.headersSent) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
           })
@@ -76,17 +82,27 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   const namespaceOf = (docName: string) => io._nsps.get(docNamespace(docName)) as QuireNamespace | undefined;
   const registry = new DocumentRegistry({
     store,
-    channelFor: (docName) => namespaceChannel(() => namespaceOf(docName)),
+    channelFor: (docName) =>
+      namespaceChannel(
+        () => namespaceOf(docName),
+        (kind, bytes, receivers) => observer.messageSent({ docName, kind, bytes, receivers }),
+      ),
     unloadGraceMs: options.unloadGraceMs ?? serverDefaults.unloadGraceMs,
+    observer,
   });
 
   const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
-  documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize }));
+  documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, observer }));
   documents.on('connection', (socket) =>
-    handleConnection(socket, registry, {
-      maxUpdateBytes: options.maxUpdateBytes ?? serverDefaults.maxUpdateBytes,
-      maxAwarenessBytes: options.maxAwarenessBytes ?? serverDefaults.maxAwarenessBytes,
-    }),
+    handleConnection(
+      socket,
+      registry,
+      {
+        maxUpdateBytes: options.maxUpdateBytes ?? serverDefaults.maxUpdateBytes,
+        maxAwarenessBytes: options.maxAwarenessBytes ?? serverDefaults.maxAwarenessBytes,
+      },
+      observer,
+    ),
   );
 
   let closing: Promise<void> | null = null;

@@ -6,4 +6,6 @@ export { serverDefaults } from './options.js';
 export { MemoryStore } from './persistence/memory-store.js';
 export type { DocumentStore, StoredDocumentInfo } from './persistence/types.js';
 export type { Access, UpdateOrigin } from './core/origins.js';
+export type { ErrorEvent, ErrorOperation, MessageKind, ServerObserver } from './core/observer.js';
+export type { RequestHandler } from './http/static-files.js';
 export type { Authenticate, Authorize, HandshakeInfo } from './transport/hooks.js';

@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as SocketIoServer } from 'socket.io';
+import type { ServerObserver } from './core/observer.js';
+import type { RequestHandler } from './http/static-files.js';
 import type { DocumentStore } from './persistence/types.js';
 import type { Authenticate, Authorize } from './transport/hooks.js';
 
@@ -26,6 +28,13 @@ export interface QuireServerOptions {
   maxAwarenessBytes?: number;
   authenticate?: Authenticate;
   authorize?: Authorize;
+  /** Told about connections, loads, messages, acks and errors (metrics, logs). Must not throw. */
+  observer?: ServerObserver;
+  /**
+   * Extra HTTP routes on the server's own HTTP server (health, metrics, admin), tried in order
+   * before `staticDir`; each resolves true when it answered the request.
+   */
+  requestHandlers?: RequestHandler[];
 }
 
 export const serverDefaults = {

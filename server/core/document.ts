@@ -14,8 +14,10 @@ import { DurableWriter } from './durable-writer.js';
 import { type DocumentChannel, fanOut } from './fan-out.js';
 import {
   type ConnectionRef,
+  type UpdateOrigin,
   connectionOrigin,
   isFromPersistence,
+  localOrigin,
   persistenceOrigin,
   senderOf,
 } from './origins.js';
@@ -108,6 +110,18 @@ export class QuireDocument {
    */
   async applyClientUpdate(connection: ConnectionRef, update: Uint8Array): Promise<void> {
     if (connection.access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
+    await this.applyUpdate(update, connectionOrigin(connection), connection.id);
+  }
+
+  /**
+   * Applies an update made on the server's behalf (the admin API): reaches every connection and
+   * the store like a client's, and resolves once it is durable. Throws MALFORMED_UPDATE on bad bytes.
+   */
+  async applyServerUpdate(update: Uint8Array): Promise<void> {
+    await this.applyUpdate(update, localOrigin, 'server');
+  }
+
+  private async applyUpdate(update: Uint8Array, origin: UpdateOrigin, by: string): Promise<void> {
     try {
       // Decoding the whole update first means a malformed one is rejected before any of it is
       // integrated, so the document never holds half of a bad update.
@@ -117,9 +131,9 @@ export class QuireDocument {
     }
     const pendingBefore = this.pendingParts();
     try {
-      Y.applyUpdate(this.ydoc, update, connectionOrigin(connection));
+      Y.applyUpdate(this.ydoc, update, origin);
     } catch (error) {
-      debug('update from %s to document %s failed to apply: %O', connection.id, this.name, error);
+      debug('update from %s to document %s failed to apply: %O', by, this.name, error);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
     // Parts whose dependencies we lack are held back by Yjs and emit no 'update' yet; store the

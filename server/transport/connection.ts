@@ -6,6 +6,7 @@ import createDebug from 'debug';
 import { ackError, ackOk } from '../../shared/ack.js';
 import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/errors.js';
 import { decodeSyncFrame } from '../../shared/protocol/sync.js';
+import type { CoreObserver, ErrorOperation } from '../core/observer.js';
 import type { ConnectionRef } from '../core/origins.js';
 import type { DocumentRegistry } from '../core/registry.js';
 import { DocumentLease } from './document-lease.js';
@@ -28,6 +29,7 @@ export function handleConnection(
   socket: QuireSocket,
   registry: DocumentRegistry,
   limits: ConnectionLimits,
+  observer: CoreObserver,
 ): void {
   const { docName, access, sessionKey } = socket.data;
   const connection: ConnectionRef = { id: socket.id, access, sessionKey };
@@ -35,9 +37,10 @@ export function handleConnection(
   // Start loading now, so the handshake that follows finds the document ready sooner.
   lease.get().catch(() => {});
   debug('%s joined %s (%s)', socket.id, docName, access);
+  observer.connectionOpened({ docName, transport: socket.conn.transport.name });
 
   /** Runs a handler; whatever it throws becomes an error ack (or a notice when there is no ack). */
-  const guard = (name: string, work: (reply: (info: ErrorInfo | null, data?: object) => void) => Promise<void>, ack: unknown) => {
+  const guard = (name: ErrorOperation, work: (reply: (info: ErrorInfo | null, data?: object) => void) => Promise<void>, ack: unknown) => {
     const reply = (info: ErrorInfo | null, data: object = {}) => {
       if (isCallback(ack)) ack(info === null ? ackOk(data) : ackError(info));
       else if (info !== null) socket.emit('notice', info);
@@ -45,6 +48,9 @@ export function handleConnection(
     work(reply).catch((error: unknown) => {
       const info = toInfo(error);
       if (info.code === ErrorCodes.INTERNAL) debug('%s on %s failed: %O', name, docName, error);
+      // Only unexpected failures carry their cause: a client's bad input is described by its code.
+      const cause = error instanceof QuireError ? undefined : error;
+      observer.error({ docName, code: info.code, operation: name, cause });
       reply(info);
     });
   };
@@ -52,11 +58,13 @@ export function handleConnection(
   socket.on('sync-step-1', (frame: unknown, ack: unknown) =>
     guard('sync-step-1', async (reply) => {
       if (!isBinary(frame) || !isCallback(ack)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+      observer.messageReceived({ docName, kind: 'sync', bytes: frame.byteLength });
       const decoded = decodeFrameOrThrow(frame);
       if (decoded.type !== 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected a sync step 1 frame.');
       const doc = await lease.get();
       const answer = doc.syncReply(decoded.payload);
       reply(null, { ...answer, access });
+      observer.messageSent({ docName, kind: 'sync', bytes: answer.step2.byteLength + answer.step1.byteLength, receivers: 1 });
       // The joiner sees who is here right after its document.
       const presence = doc.encodeFullAwareness();
       if (presence !== null) socket.emit('awareness', presence);
@@ -66,6 +74,8 @@ export function handleConnection(
   socket.on('update', (frame: unknown, ack: unknown) =>
     guard('update', async (reply) => {
       if (!isBinary(frame)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+      const received = performance.now();
+      observer.messageReceived({ docName, kind: 'update', bytes: frame.byteLength });
       if (frame.byteLength > limits.maxUpdateBytes) throw new QuireError(ErrorCodes.UPDATE_TOO_LARGE);
       if (access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
       const decoded = decodeFrameOrThrow(frame);
@@ -73,12 +83,14 @@ export function handleConnection(
       const doc = await lease.get();
       await doc.applyClientUpdate(connection, decoded.payload);
       reply(null);
+      observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
     }, ack),
   );
 
   socket.on('awareness', (update: unknown, ack?: unknown) =>
     guard('awareness', async (reply) => {
       if (!isBinary(update)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+      observer.messageReceived({ docName, kind: 'awareness', bytes: update.byteLength });
       if (update.byteLength > limits.maxAwarenessBytes) throw new QuireError(ErrorCodes.AWARENESS_TOO_LARGE);
       const doc = await lease.get();
       const { refused } = doc.applyClientAwareness(connection, update);
@@ -89,6 +101,7 @@ export function handleConnection(
 
   socket.on('disconnect', (reason) => {
     debug('%s left %s (%s)', socket.id, docName, reason);
+    observer.connectionClosed({ docName, reason });
     void lease.current().then((doc) => {
       doc?.removeConnection(connection);
       lease.release();

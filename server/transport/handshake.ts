@@ -8,6 +8,7 @@ import type { ExtendedError } from 'socket.io';
 import { docNameFromNamespace, docNamespace } from '../../shared/doc-name.js';
 import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/errors.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
+import type { CoreObserver } from '../core/observer.js';
 import type { Access } from '../core/origins.js';
 import type { Authenticate, Authorize, HandshakeInfo } from './hooks.js';
 import { isPlainObject } from './payloads.js';
@@ -18,6 +19,8 @@ const debug = createDebug('quire:server:handshake');
 export interface HandshakeOptions {
   authenticate?: Authenticate | undefined;
   authorize?: Authorize | undefined;
+  /** Told about refusals (errors by code). */
+  observer?: CoreObserver | undefined;
 }
 
 export function refusal(info: ErrorInfo): ExtendedError {
@@ -33,10 +36,24 @@ export function handshakeMiddleware(options: HandshakeOptions) {
       (error: unknown) => {
         const info = error instanceof QuireError ? error.toInfo() : errorInfo(ErrorCodes.INTERNAL);
         debug('refused %s on %s: %s', socket.id, socket.nsp.name, info.code);
+        options.observer?.error({
+          docName: socket.data.docName ?? docNameOrNull(socket.nsp.name),
+          code: info.code,
+          operation: 'handshake',
+          cause: error instanceof QuireError ? undefined : error,
+        });
         next(refusal(info));
       },
     );
   };
+}
+
+function docNameOrNull(namespace: string): string | null {
+  try {
+    return docNameFromNamespace(namespace);
+  } catch {
+    return null;
+  }
 }
 
 async function admit(socket: QuireSocket, options: HandshakeOptions): Promise<void> {
