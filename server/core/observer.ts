@@ -24,7 +24,8 @@ export type ErrorOperation =
 export interface ErrorEvent {
   /** The document concerned, when one is known (a refused handshake may have no valid name). */
   docName: string | null;
-  code: ErrorCode;
+  /** A stable code: one of the shared ErrorCodes, or one of the admin API's (DOCUMENT_NOT_FOUND, …). */
+  code: ErrorCode | (string & {});
   operation: ErrorOperation;
   /** The underlying cause, for server-side failures (never set for a client's bad input). */
   cause?: unknown;

@@ -5,7 +5,7 @@
  * A batch is the set of appends issued in one event-loop turn: exactly what the stores group into
  * one write (see persistence/types.ts). Its duration runs from the first append to the moment all
  * of them are durable, which is what an acknowledgement waits for. A failed append is reported
- * with its document name, once per document per batch.
+ * with its document name (once per document per batch when batches are measured).
  */
 import { ErrorCodes } from '../../shared/errors.js';
 import type { CoreObserver } from '../core/observer.js';
@@ -25,7 +25,15 @@ export interface TimedStore extends DocumentStore {
   readonly inner: DocumentStore;
 }
 
-export function timeStoreWrites(inner: DocumentStore, observer: CoreObserver): TimedStore {
+export interface StoreTimingOptions {
+  /**
+   * Report a batch per turn's appends. Off for a store that reports its own batches (its
+   * grouping is the true one: a store may keep filling a batch while the previous one writes).
+   */
+  measureBatches: boolean;
+}
+
+export function timeStoreWrites(inner: DocumentStore, observer: CoreObserver, options: StoreTimingOptions): TimedStore {
   let batch: Batch | null = null;
   let accepting = true;
 
@@ -48,18 +56,20 @@ export function timeStoreWrites(inner: DocumentStore, observer: CoreObserver): T
     },
     load: (name) => inner.load(name),
     append(name: string, update: Uint8Array): Promise<void> {
-      if (batch === null) {
+      if (options.measureBatches && batch === null) {
         const created: Batch = { started: performance.now(), bytes: 0, writes: [], failedDocs: new Set() };
         batch = created;
         setImmediate(() => closeBatch(created));
       }
       const current = batch;
       const write = inner.append(name, update);
-      current.bytes += update.byteLength;
-      current.writes.push(write);
+      if (current !== null) {
+        current.bytes += update.byteLength;
+        current.writes.push(write);
+      }
       write.catch((error: unknown) => {
-        if (current.failedDocs.has(name)) return;
-        current.failedDocs.add(name);
+        if (current?.failedDocs.has(name)) return;
+        current?.failedDocs.add(name);
         observer.error({ docName: name, code: ErrorCodes.STORE_FAILED, operation: 'store-write', cause: error });
       });
       return write;
