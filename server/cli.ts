@@ -9,9 +9,9 @@
 import { ConfigError, parseCommandLine } from './config/load.js';
 import { helpText } from './config/help.js';
 import type { QuireConfig } from './config/schema.js';
-import { type Logger, createLogger } from './observability/logger.js';
+import type { Logger } from './observability/logger.js';
 import { packageVersion } from './cli/package-root.js';
-import { type RunningService, startService } from './cli/service.js';
+import type { RunningService } from './cli/service.js';
 
 async function main(): Promise<void> {
   let config: QuireConfig;
@@ -25,6 +25,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // Loaded only now, so a bad option is reported without loading the whole server first.
+  const [{ createLogger }, { startService }] = await Promise.all([
+    import('./observability/logger.js'),
+    import('./cli/service.js'),
+  ]);
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   let service: RunningService;
   try {

@@ -5,7 +5,7 @@
  * error messages are generated from it, so they cannot disagree with the schema.
  */
 import { z } from 'zod';
-import { LOG_FORMATS, LOG_LEVELS } from '../observability/logger.js';
+import { LOG_FORMATS, LOG_LEVELS } from '../observability/log-levels.js';
 import { serverDefaults } from '../options.js';
 import { boolean, integer, list } from './coerce.js';
 

@@ -8,11 +8,7 @@ import type { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
+import type { LogFormat, LogLevel } from './log-levels.js';
 
 export interface LoggerOptions {
   level: LogLevel;
