@@ -76,7 +76,7 @@ function readFlags(argv: readonly string[]): Record<string, string | boolean | u
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     // parseArgs names the offending flag ("Unknown option '--prot'", "Option '--port <value>' argument missing").
-    throw new ConfigError(`${(error as Error).message}. Run "quire --help" for the options.`);
+    throw new ConfigError(`${(error as Error).message.replace(/\.?\s*$/, '')}. Run "quire --help" for the options.`);
   }
 }
 
