@@ -16,6 +16,11 @@ export interface MetricSources {
   /** Underlying engine.io connections: one per client, however many documents it has open. */
   clientConnections(): number;
   openDocuments(): number;
+  /**
+   * Compaction counters since the store opened, for a store that counts them itself (the LevelDB
+   * store) rather than reporting each compaction to the observer.
+   */
+  storeCounters?(): { compactions: number; failedCompactions: number };
 }
 
 export interface QuireMetrics {
@@ -69,7 +74,29 @@ export function createMetrics(): QuireMetrics {
   const batchBytes = histogram('quire_store_batch_bytes', 'Bytes per store write batch.', BYTE_BUCKETS);
   const batchSeconds = histogram('quire_store_batch_duration_seconds', 'Time for a store write batch to become durable.', LATENCY_BUCKETS);
   const batchFailures = counter('quire_store_batch_failures_total', 'Store write batches that failed.');
-  const compactions = counter('quire_compactions_total', 'Document compactions (log merged into a snapshot).');
+  // Read from the store's own counters when it keeps them, else counted from observer events.
+  const fromStore = (read: (c: { compactions: number; failedCompactions: number }) => number) => {
+    let last = 0;
+    return function (this: Counter) {
+      const counters = sources?.storeCounters?.();
+      if (counters === undefined) return;
+      const now = read(counters);
+      if (now > last) this.inc(now - last);
+      last = now;
+    };
+  };
+  const compactions = new Counter({
+    name: 'quire_compactions_total',
+    help: 'Document compactions (log merged into a snapshot), when the store reports them.',
+    registers: [registry],
+    collect: fromStore((c) => c.compactions),
+  });
+  new Counter({
+    name: 'quire_compaction_failures_total',
+    help: 'Compactions that failed (the document keeps its previous snapshot and log), when the store reports them.',
+    registers: [registry],
+    collect: fromStore((c) => c.failedCompactions),
+  });
   const compactionSeconds = histogram('quire_compaction_duration_seconds', 'Time to compact a document.', LATENCY_BUCKETS);
   const errors = counter('quire_errors_total', 'Errors by stable code and operation.', ['code', 'operation']);
 
@@ -96,7 +123,7 @@ export function createMetrics(): QuireMetrics {
       if (!ok) batchFailures.inc();
     },
     compaction: ({ durationMs }) => {
-      compactions.inc();
+      if (sources?.storeCounters === undefined) compactions.inc();
       compactionSeconds.observe(durationMs / 1000);
     },
     error: ({ code, operation }) => errors.inc({ code, operation }),
