@@ -16,7 +16,7 @@ import type { Logger } from '../observability/logger.js';
 import { type QuireMetrics, createMetrics } from '../observability/metrics.js';
 import { timeStoreWrites } from '../observability/store-timing.js';
 import type { DocumentStore } from '../persistence/types.js';
-import { openStore } from './open-store.js';
+import { type OpenedStore, openStore } from './open-store.js';
 import { chooseStaticDir } from './static-dir.js';
 
 export interface RunningService {
@@ -41,10 +41,9 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   const metrics = config.metrics ? createMetrics() : null;
   const observer = safeObserver(metrics?.observer, logObserver(logger));
 
-  const opened = options.store !== undefined
-    ? { store: options.store, reportsBatches: false }
-    : await openStore({ dataDir: config.dataDir, fsync: config.fsync, observer });
-  const store = timeStoreWrites(opened.store, observer, { measureBatches: !opened.reportsBatches });
+  const opened: OpenedStore =
+    options.store !== undefined ? { store: options.store } : await openStore({ dataDir: config.dataDir, fsync: config.fsync, logger });
+  const store = timeStoreWrites(opened.store, observer, { measureBatches: true });
   const readiness = new Readiness(() => store.accepting);
 
   let server: QuireServer | null = null;
@@ -83,6 +82,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     },
     clientConnections: () => io.engine.clientsCount,
     openDocuments: () => registry.loadedCount,
+    ...(opened.counters === undefined ? {} : { storeCounters: opened.counters }),
   });
 
   let address;
