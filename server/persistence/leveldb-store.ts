@@ -55,11 +55,14 @@ export class LevelDbStore implements DocumentStore {
   ) {
     this.states = new DocStates(db);
     this.writer = new Writer(db, options.sync, this.stats_, options.hooks.beforeWrite);
-    this.compactor = new Compactor(db, this.writer, this.states, {
-      afterBytes: options.compactAfterBytes,
-      afterUpdates: options.compactAfterUpdates,
-    });
     this.groupCommit = new GroupCommit(db, this.writer, this.states, (names) => this.compactor.consider(names));
+    this.compactor = new Compactor(
+      db,
+      this.writer,
+      this.states,
+      { afterBytes: options.compactAfterBytes, afterUpdates: options.compactAfterUpdates },
+      () => this.groupCommit.written(),
+    );
   }
 
   /**
@@ -99,8 +102,9 @@ export class LevelDbStore implements DocumentStore {
   }
 
   /**
-   * Compacts the document now, whatever its size, and resolves when that is written. Waits for
-   * a compaction of it already running, then runs one more (never two at once).
+   * Compacts the document now, whatever its size, merging every append issued before the call,
+   * and resolves when that is written. Waits for a compaction of it already running, then runs
+   * one more (never two at once).
    */
   async compact(name: string): Promise<void> {
     this.assertOpen();

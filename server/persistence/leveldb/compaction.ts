@@ -39,6 +39,8 @@ export class Compactor {
     private readonly writer: Writer,
     private readonly states: DocStates,
     private readonly thresholds: CompactionThresholds,
+    /** Resolves once the appends issued so far are written. */
+    private readonly appendsWritten: () => Promise<void>,
   ) {}
 
   /** Starts a compaction of each document whose tail is over a threshold (after this turn). */
@@ -53,7 +55,10 @@ export class Compactor {
     }
   }
 
-  /** Compacts the document now, whatever its size; resolves when done (rejects if it failed). */
+  /**
+   * Compacts the document now, whatever its size, merging every append issued before the call;
+   * resolves when done (rejects if it failed).
+   */
   compact(name: string): Promise<void> {
     const current = this.running.get(name);
     if (current === undefined) return this.run(name, true);
@@ -115,6 +120,8 @@ export class Compactor {
 
   private async compactOnce(name: string, forced: boolean): Promise<void> {
     const keys = new DocKeys(name);
+    // So that a compaction merges every append issued before it began, acknowledged or not yet.
+    await this.appendsWritten();
     const { epoch } = await this.states.get(name);
     this.writer.stats.compactionsStarted++;
     const stored = await readDocument(this.db, keys);
@@ -129,6 +136,7 @@ export class Compactor {
     await this.writer.exclusive(async () => {
       const state = this.states.peek(name);
       if (state === undefined || state.epoch !== epoch) {
+        this.writer.stats.compactionsDiscarded++;
         log('compaction of %s discarded: the document was deleted meanwhile', JSON.stringify(name));
         return;
       }

@@ -56,6 +56,14 @@ export class GroupCommit {
     return this.pending.length === 0 && !this.flushQueued;
   }
 
+  /** Resolves once every append and delete issued before this call is written (or failed). */
+  async written(): Promise<void> {
+    // setImmediate callbacks run in order, so a flush scheduled before this call has queued its
+    // job by the time ours runs; the writer's queue then covers it.
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.writer.drained();
+  }
+
   private enqueue(make: (resolve: () => void, reject: (err: unknown) => void) => PendingOp): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push(make(resolve, reject));

@@ -23,6 +23,8 @@ export interface WriteStats {
   compactionsStarted: number;
   /** Compactions whose batch was written. */
   compactions: number;
+  /** Compactions dropped because their document was deleted while they ran. */
+  compactionsDiscarded: number;
   /** Compactions that failed (the document keeps its old snapshot and whole tail). */
   failedCompactions: number;
 }
@@ -35,6 +37,7 @@ export function emptyWriteStats(): WriteStats {
     failedBatches: 0,
     compactionsStarted: 0,
     compactions: 0,
+    compactionsDiscarded: 0,
     failedCompactions: 0,
   };
 }
