@@ -1,7 +1,5 @@
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Logger } from '../observability/logger.js';
-import { MemoryStore } from '../persistence/memory-store.js';
+import { LevelDbStore } from '../persistence/leveldb-store.js';
 import type { DocumentStore } from '../persistence/types.js';
 
 export interface StoreCounters {
@@ -15,38 +13,24 @@ export interface OpenedStore {
   counters?: () => StoreCounters;
 }
 
-/** What the CLI uses of the LevelDB store (server/persistence/leveldb-store.ts). */
-interface LevelDbStoreLike extends DocumentStore {
-  writeStats?(): StoreCounters;
-}
-interface LevelDbStoreModule {
-  LevelDbStore: { open(options: { path: string; sync?: boolean }): Promise<LevelDbStoreLike> };
-}
-
 /**
- * Opens the LevelDB store under `dataDir`. Errors (a directory another running server holds, one
- * that cannot be created) propagate with their message for the CLI to print.
+ * Opens the LevelDB store under `dataDir` (created when missing). Errors — a directory another
+ * running server holds (StoreLockedError, which names it), one that cannot be created — propagate
+ * with their message for the CLI to print.
  */
-export async function openStore(options: { dataDir: string; fsync: boolean; logger: Logger }): Promise<OpenedStore> {
-  const path = resolve(options.dataDir);
-  await mkdir(path, { recursive: true });
-  const module = await loadLevelDbModule();
-  if (module === null) {
-    options.logger.warn({ dataDir: path }, 'the LevelDB store is not part of this build; documents are kept in memory only');
-    return { store: new MemoryStore() };
-  }
-  const store = await module.LevelDbStore.open({ path, sync: options.fsync });
-  const stats = store.writeStats?.bind(store);
-  return stats === undefined ? { store } : { store, counters: () => stats() };
-}
-
-// Resolved at run time while the LevelDB store is being merged; becomes a static import after.
-async function loadLevelDbModule(): Promise<LevelDbStoreModule | null> {
-  const specifier = '../persistence/leveldb-store.js';
-  try {
-    return (await import(specifier)) as LevelDbStoreModule;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
-    throw error;
-  }
+export async function openStore(options: {
+  dataDir: string;
+  fsync: boolean;
+  compactAfterBytes: number;
+  compactAfterUpdates: number;
+}): Promise<OpenedStore> {
+  // 0 in the configuration means "never by this measure", which the store spells Infinity.
+  const threshold = (value: number) => (value === 0 ? Number.POSITIVE_INFINITY : value);
+  const store = await LevelDbStore.open({
+    path: resolve(options.dataDir),
+    sync: options.fsync,
+    compactAfterBytes: threshold(options.compactAfterBytes),
+    compactAfterUpdates: threshold(options.compactAfterUpdates),
+  });
+  return { store, counters: () => store.writeStats() };
 }

@@ -42,7 +42,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   const observer = safeObserver(metrics?.observer, logObserver(logger));
 
   const opened: OpenedStore =
-    options.store !== undefined ? { store: options.store } : await openStore({ dataDir: config.dataDir, fsync: config.fsync, logger });
+    options.store !== undefined ? { store: options.store } : await openStore(config);
   const store = timeStoreWrites(opened.store, observer, { measureBatches: true });
   const readiness = new Readiness(() => store.accepting);
 

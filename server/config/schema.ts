@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { LOG_FORMATS, LOG_LEVELS } from '../observability/log-levels.js';
 import { serverDefaults } from '../options.js';
+import { DEFAULT_COMPACT_AFTER_BYTES, DEFAULT_COMPACT_AFTER_UPDATES } from '../persistence/leveldb/options.js';
 import { boolean, integer, list } from './coerce.js';
 
 const MiB = 1024 * 1024;
@@ -26,6 +27,8 @@ export const configSchema = z
     path: z.string().regex(/^\/[^\s?#]*$/).default(serverDefaults.path),
     corsOrigins: list(origin).optional(),
     fsync: boolean().default(false),
+    compactAfterBytes: integer(0, Number.MAX_SAFE_INTEGER).default(DEFAULT_COMPACT_AFTER_BYTES),
+    compactAfterUpdates: integer(0, Number.MAX_SAFE_INTEGER).default(DEFAULT_COMPACT_AFTER_UPDATES),
     unloadGraceMs: integer(0, 86_400_000).default(serverDefaults.unloadGraceMs),
     maxMessageBytes: integer(1024, 1024 * MiB).default(serverDefaults.maxMessageBytes),
     maxUpdateBytes: integer(1024, 1024 * MiB).default(serverDefaults.maxUpdateBytes),
@@ -93,6 +96,20 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
     env: 'QUIRE_FSYNC',
     description: 'fsync every write batch (survives power loss; slower), --no-fsync to turn off',
     allowed: 'true or false',
+  },
+  compactAfterBytes: {
+    flag: 'compact-after-bytes',
+    env: 'QUIRE_COMPACT_AFTER_BYTES',
+    arg: '<bytes>',
+    description: "Compact a document once its update log holds this many bytes (0: never by size)",
+    allowed: 'an integer of at least 0',
+  },
+  compactAfterUpdates: {
+    flag: 'compact-after-updates',
+    env: 'QUIRE_COMPACT_AFTER_UPDATES',
+    arg: '<n>',
+    description: "Compact a document once its update log holds this many updates (0: never by count)",
+    allowed: 'an integer of at least 0',
   },
   unloadGraceMs: { flag: 'unload-grace-ms', env: 'QUIRE_UNLOAD_GRACE_MS', arg: '<ms>', description: 'How long an unused document stays loaded', allowed: 'an integer from 0 to 86400000' },
   maxMessageBytes: { flag: 'max-message-bytes', env: 'QUIRE_MAX_MESSAGE_BYTES', arg: '<bytes>', description: 'Largest Socket.io message accepted', allowed: 'an integer from 1024 to 1073741824' },

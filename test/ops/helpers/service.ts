@@ -20,14 +20,16 @@ export interface TestService extends RunningService {
 }
 
 /**
- * The service exactly as the CLI assembles it, in-process, on a free port with a memory store.
+ * The service exactly as the CLI assembles it, in-process, on a free port with a memory store
+ * (or the CLI's LevelDB store).
  * `args` are CLI flags, parsed by the real option parser.
  */
-export async function startTestService(args: string[] = [], store: DocumentStore = new MemoryStore()): Promise<TestService> {
+export async function startTestService(args: string[] = [], store: DocumentStore | 'leveldb' = new MemoryStore()): Promise<TestService> {
   const command = parseCommandLine(['--port', '0', '--unload-grace-ms', '50', '--static', 'test/ops/fixtures/site', ...args], {});
   if (command.kind !== 'run') throw new Error('expected a run command');
   const logs = new LogCapture();
   const logger = createLogger({ level: 'debug', format: 'json', destination: logs });
-  const service = await startService(command.config, { logger, store });
-  return Object.assign(service, { logs, store });
+  // 'leveldb': the store the CLI opens under --data.
+  const service = await startService(command.config, store === 'leveldb' ? { logger } : { logger, store });
+  return Object.assign(service, { logs, store: service.server.store });
 }
