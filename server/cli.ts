@@ -31,6 +31,14 @@ async function main(): Promise<void> {
     import('./cli/service.js'),
   ]);
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  // Last resort: an error nothing handled is logged (with its stack) before the process dies,
+  // instead of leaving only Node's stderr dump outside the structured log.
+  const die = (kind: string) => (error: unknown) => {
+    logger.fatal({ err: error }, kind);
+    process.exit(1);
+  };
+  process.on('uncaughtException', die('uncaught exception'));
+  process.on('unhandledRejection', die('unhandled rejection'));
   let service: RunningService;
   try {
     service = await startService(config, { logger });
