@@ -89,6 +89,9 @@ export class IndexedDbOfflineStore implements OfflineStore {
       for (const { session, throughSeq } of acknowledged) {
         pendingRows.delete(IDBKeyRange.bound([docName, session, 0], [docName, session, throughSeq]));
       }
+      // Every request is issued: commit now rather than when the browser notices the transaction
+      // has nothing left to do, which shortens the window in which closing the tab loses it.
+      transaction.commit?.();
       await completion(transaction);
       const appended = (this.appended.get(docName) ?? 0) + changesBytes(changes);
       this.appended.set(docName, appended);
@@ -126,6 +129,7 @@ export class IndexedDbOfflineStore implements OfflineStore {
     await this.deleteRecords(transaction, docName);
     for (const update of merged.updates) transaction.objectStore(UPDATES).add({ doc: docName, update } satisfies UpdateRow);
     for (const entry of merged.pending) transaction.objectStore(PENDING).put({ doc: docName, ...entry } satisfies PendingRow);
+    transaction.commit?.();
     await completion(transaction);
     this.appended.set(docName, 0);
     debug('%s: compacted %d updates, %d pending records', docName, updates.length, pending.length);

@@ -36,7 +36,7 @@ it('a record whose bytes were damaged is not applied', async () => {
   await store.close();
   const path = store.pathOf('doc');
   const bytes = await readFile(path);
-  bytes[bytes.length - 1] ^= 0xff;
+  bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
   await writeFile(path, bytes);
   const reopened = new FileOfflineStore({ directory });
   expect((await reopened.load('doc')).pending).toEqual([pending(1)]);
