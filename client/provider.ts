@@ -196,7 +196,14 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   private handshake(epoch: number): void {
     const step1 = encodeSyncFrame('step1', Y.encodeStateVector(this.doc));
     this.socket.emit('sync-step-1', step1, (reply) => {
-      if (epoch === this.epoch && this.socket.connected) this.onSyncReply(reply, epoch);
+      if (epoch !== this.epoch || !this.socket.connected) return;
+      try {
+        this.onSyncReply(reply, epoch);
+      } catch (error) {
+        // A reply we cannot read must not throw into Socket.io; ask again later.
+        debug('%s: unreadable handshake reply: %O', this.docName, error);
+        this.scheduleRetry(() => this.handshake(epoch));
+      }
     });
   }
 

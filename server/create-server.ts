@@ -16,6 +16,7 @@ import type { DocumentStore } from './persistence/types.js';
 import { namespaceChannel } from './transport/channel.js';
 import { handleConnection } from './transport/connection.js';
 import { handshakeMiddleware } from './transport/handshake.js';
+import { SingleFrameAdapter } from './transport/single-frame-adapter.js';
 import type { QuireIo, QuireNamespace } from './transport/types.js';
 
 const debug = createDebug('quire:server');
@@ -66,6 +67,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       maxHttpBufferSize: options.maxMessageBytes ?? serverDefaults.maxMessageBytes,
       cleanupEmptyChildNamespaces: true,
       serveClient: false,
+      adapter: SingleFrameAdapter,
       ...(options.corsOrigins === undefined ? {} : { cors: { origin: options.corsOrigins } }),
     });
   // Document namespaces come and go with their clients; keep Socket.io from holding empty ones.
@@ -118,7 +120,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       closing ??= (async () => {
         debug('closing');
         // Stop accepting first, so nothing new arrives while documents flush.
-        if (httpServer?.listening) httpServer.close();
+        if (ownsHttp && httpServer?.listening) httpServer.close();
         // Closing the underlying connections makes clients reconnect on their own; on a Socket.io
         // server we were only attached to, leave the app's connections alone.
         for (const nsp of [...io._nsps.values()]) {
