@@ -3,7 +3,7 @@
  * still reach the server. Every local update enters before it is sent; an ack removes the entries
  * it covered. Nothing leaves the queue any other way.
  */
-import * as Y from 'yjs';
+import { mergeMany } from './offline/merge.js';
 import type { PendingKey } from './offline/types.js';
 
 export interface PendingEntry {
@@ -59,7 +59,7 @@ export class PendingQueue {
     if (unsent.length === 0) return null;
     const throughSeq = unsent[unsent.length - 1]!.seq;
     this.sentThrough = throughSeq;
-    const update = unsent.length === 1 ? unsent[0]!.update : Y.mergeUpdates(unsent.map((e) => e.update));
+    const update = mergeMany(unsent.map((e) => e.update));
     return { throughSeq, update };
   }
 

@@ -7,6 +7,7 @@
  */
 import createDebug from 'debug';
 import * as Y from 'yjs';
+import { mergeMany } from './merge.js';
 import type { AcknowledgedRange, OfflineChanges, OfflineStore, StoredPending } from './types.js';
 import { isEmptyChanges } from './types.js';
 
@@ -45,12 +46,12 @@ export class OfflineBinding {
   async restore(): Promise<StoredPending[]> {
     const hadContent = Y.encodeStateVector(this.doc).byteLength > 1;
     const stored = await this.store.load(this.docName);
+    // Pending records are in `updates` too (stores write both in one atomic write), so the
+    // document needs only these.
     Y.transact(
       this.doc,
       () => {
         for (const update of stored.updates) Y.applyUpdate(this.doc, update, this);
-        // Also in `updates` (written together); applying them again is a no-op that guarantees it.
-        for (const entry of stored.pending) Y.applyUpdate(this.doc, entry.update, this);
       },
       this,
     );
@@ -147,7 +148,7 @@ export class OfflineBinding {
     const changes = this.batch;
     this.batch = emptyBatch();
     // Many updates of one turn (or of a failed write) are stored as one.
-    if (changes.updates.length > 1) changes.updates = [Y.mergeUpdates(changes.updates)];
+    if (changes.updates.length > 1) changes.updates = [mergeMany(changes.updates)];
     return changes;
   }
 

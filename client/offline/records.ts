@@ -3,7 +3,7 @@
  * them: applying a write, and compacting. Compaction works on the stored records alone (never on a
  * provider's Y.Doc), so it cannot drop what another writer of the same document stored.
  */
-import * as Y from 'yjs';
+import { mergeMany } from './merge.js';
 import type { OfflineChanges, StoredDocument, StoredPending } from './types.js';
 
 export class DocumentRecords {
@@ -37,11 +37,11 @@ export class DocumentRecords {
    * the session's highest seq: it is then removed only by an ack that covers all of its parts.
    */
   compact(): void {
-    if (this.updates.length > 1) this.updates = [Y.mergeUpdates(this.updates)];
+    if (this.updates.length > 1) this.updates = [mergeMany(this.updates)];
     for (const [session, entries] of this.pending) {
       if (entries.size <= 1) continue;
       const seqs = [...entries.keys()].sort((a, b) => a - b);
-      const merged = Y.mergeUpdates(seqs.map((seq) => entries.get(seq)!));
+      const merged = mergeMany(seqs.map((seq) => entries.get(seq)!));
       this.pending.set(session, new Map([[seqs[seqs.length - 1]!, merged]]));
     }
   }
