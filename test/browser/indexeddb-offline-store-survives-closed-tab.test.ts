@@ -2,23 +2,20 @@
  * The reload case in a real browser: Chromium with the IndexedDB offline store. A tab edits while
  * the server process is down and is closed at once; a new tab on the same origin restores the
  * edits, and they reach the server when it is back.
- *
- * Needs Chromium (Debian package `chromium`, or QUIRE_CHROMIUM=/path/to/chrome); skipped without.
+ * The page script is test/offline/browser/page-entry.ts, bundled here with esbuild; the server is
+ * the offline suite's child-process fixture, restarted on the same port and data directory.
  */
-import { existsSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { waitFor } from '../../helpers/wait-for.js';
-import { closeClients, openClient, text } from '../support/offline-client.js';
-import { ServerProcesses } from '../support/server-process.js';
-import { removeTempDirs, tempDir } from '../support/temp-dir.js';
-
-const executablePath = process.env.QUIRE_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(executablePath);
+import { waitFor } from '../helpers/wait-for.js';
+import { closeClients, openClient, text } from '../offline/support/offline-client.js';
+import { ServerProcesses } from '../offline/support/server-process.js';
+import { removeTempDirs, tempDir } from '../offline/support/temp-dir.js';
+import { launchChromium } from './helpers/chromium.js';
 
 const servers = new ServerProcesses();
 let browser: Browser | undefined;
@@ -40,9 +37,8 @@ declare const quireTest: {
 };
 
 beforeAll(async () => {
-  if (!hasChromium) return;
   const bundled = await build({
-    entryPoints: [fileURLToPath(new URL('./page-entry.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('../offline/browser/page-entry.ts', import.meta.url))],
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -57,7 +53,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => pageServer!.listen(0, '127.0.0.1', resolve));
   pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath, headless: true });
+  browser = await launchChromium();
 });
 
 afterEach(async () => {
@@ -71,7 +67,7 @@ afterAll(async () => {
   await new Promise((resolve) => (pageServer === undefined ? resolve(null) : pageServer.close(resolve)));
 });
 
-it.skipIf(!hasChromium)('a tab closed while offline loses nothing: the next tab restores it from IndexedDB and it reaches the server', async () => {
+it('a tab closed while offline loses nothing: the next tab restores it from IndexedDB and it reaches the server', async () => {
   const data = await tempDir();
   const first = await servers.start(data);
   const context = await browser!.newContext();
