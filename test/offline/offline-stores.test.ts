@@ -19,7 +19,7 @@ offlineStoreContract('MemoryOfflineStore', async () => {
 });
 
 let databases = 0;
-offlineStoreContract('IndexedDbOfflineStore (fake-indexeddb; the real-browser test is in test/offline/browser)', async () => {
+offlineStoreContract('IndexedDbOfflineStore (fake-indexeddb; Chromium: test/browser/indexeddb-offline-store-survives-closed-tab.test.ts)', async () => {
   const name = `quire-offline-contract-${++databases}`;
   return {
     async open(options) {
