@@ -69,4 +69,21 @@ describe('the quire CLI on SIGTERM and SIGINT', () => {
     expect(error?.message).toContain(dataDir);
     expect(error?.message).toMatch(/locked/i);
   });
+
+  it('fails with exit 1 and the address when the port is taken', async () => {
+    const first = await start();
+    const port = new URL(first.url).port;
+    const otherDir = await mkdtemp(join(tmpdir(), 'quire-cli-'));
+    try {
+      const error = await CliProcess.start(['--data', otherDir, '--port', port]).then(
+        () => null,
+        (reason: unknown) => reason as Error,
+      );
+      expect(error?.message).toMatch(/exited with 1 before listening/);
+      expect(error?.message).toContain('EADDRINUSE');
+      expect(error?.message).toContain(port);
+    } finally {
+      await rm(otherDir, { recursive: true, force: true });
+    }
+  });
 });
