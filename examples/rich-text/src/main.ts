@@ -31,15 +31,19 @@ const serverUrl = window.location.origin;
 let user: UserIdentity = loadIdentity(new URL(window.location.href));
 let session: DocumentSession | null = null;
 
+function showProblem(message: string): void {
+  problemElement.textContent = message;
+  problemElement.hidden = false;
+  document.body.dataset['state'] = 'problem';
+}
+
 function openFromUrl(): void {
   const url = new URL(window.location.href);
   const choice = chooseDocument(url);
   if (!choice.ok) {
     session?.destroy();
     session = null;
-    problemElement.textContent = `This address does not name a usable document: ${choice.problem}`;
-    problemElement.hidden = false;
-    document.body.dataset['state'] = 'problem';
+    showProblem(`This address does not name a usable document: ${choice.problem}`);
     return;
   }
   problemElement.hidden = true;
@@ -51,7 +55,13 @@ function openFromUrl(): void {
   }
   if (session?.docName === choice.name) return;
   session?.destroy();
-  session = openDocumentSession(serverUrl, choice.name, user, elements);
+  session = openDocumentSession({
+    serverUrl,
+    docName: choice.name,
+    user,
+    elements,
+    onRefused: (message) => showProblem(`The server refused this document: ${message}`),
+  });
   docNameElement.textContent = choice.name;
   document.title = `${choice.name} · quire`;
   exposeForDebugging(session);
