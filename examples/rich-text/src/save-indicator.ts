@@ -4,11 +4,12 @@
  * connection). Driven only by the provider's `pending`/`saved`/`synced`/`status` events, so it
  * reports what the server confirmed, not what the page hopes.
  *
- * `data-state` is loading | pending | saved; `data-pending` is the number of unacknowledged updates.
+ * `data-state` is loading | pending | saved | read-only; `data-pending` is the number of
+ * unacknowledged updates.
  */
 import type { QuireProvider } from 'quire/client';
 
-type SaveState = 'loading' | 'pending' | 'saved';
+type SaveState = 'loading' | 'pending' | 'saved' | 'read-only';
 
 export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider): () => void {
   const render = (): void => {
@@ -20,6 +21,10 @@ export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider
       state = 'pending';
       // The count is of Yjs updates (about one per keystroke): it means nothing to a reader.
       text = connected ? 'Saving…' : 'Unsaved changes, kept until you are back online';
+    } else if (provider.access === 'read') {
+      // Nothing of ours to save: "All changes saved" would suggest we could make some.
+      state = 'read-only';
+      text = 'View only';
     } else if (!provider.synced) {
       state = 'loading';
       text = connected ? 'Loading…' : 'Waiting for the server…';
