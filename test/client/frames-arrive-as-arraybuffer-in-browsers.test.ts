@@ -11,7 +11,8 @@ describe('binary frames as browsers receive them', () => {
   const frame = encodeSyncFrame('update', payload);
 
   it('decodes a frame delivered as an ArrayBuffer like one delivered as a Buffer', () => {
-    const asArrayBuffer = frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength);
+    const asArrayBuffer = new ArrayBuffer(frame.byteLength);
+    new Uint8Array(asArrayBuffer).set(frame);
     expect(decodeSyncFrame(toBytes(asArrayBuffer))).toEqual({ type: 'update', payload });
     expect(decodeSyncFrame(toBytes(Buffer.from(frame)))).toEqual({ type: 'update', payload });
   });
