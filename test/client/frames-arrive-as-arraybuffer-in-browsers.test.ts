@@ -11,8 +11,7 @@ describe('binary frames as browsers receive them', () => {
   const frame = encodeSyncFrame('update', payload);
 
   it('decodes a frame delivered as an ArrayBuffer like one delivered as a Buffer', () => {
-    const asArrayBuffer = new ArrayBuffer(frame.byteLength);
-    new Uint8Array(asArrayBuffer).set(frame);
+    const asArrayBuffer = new Uint8Array(frame).buffer;
     expect(decodeSyncFrame(toBytes(asArrayBuffer))).toEqual({ type: 'update', payload });
     expect(decodeSyncFrame(toBytes(Buffer.from(frame)))).toEqual({ type: 'update', payload });
   });
