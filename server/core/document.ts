@@ -123,9 +123,11 @@ export class QuireDocument {
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
     // Parts whose dependencies we lack are held back by Yjs and emit no 'update' yet; store the
-    // raw update too, so that acknowledging it still means it survives a restart.
+    // raw update too, so that acknowledging it still means it survives a restart. Yjs replaces
+    // the held-back buffers even when a resend adds nothing to them, so compare their bytes: a
+    // client resending the same update must not grow the stored log each time.
     const pendingAfter = this.pendingParts();
-    if (pendingAfter.some((part, i) => part !== null && part !== pendingBefore[i])) {
+    if (pendingAfter.some((part, i) => part !== null && !sameBytes(part, pendingBefore[i] ?? null))) {
       this.writer.append(update);
     }
     await this.writer.whenDurable();
@@ -218,6 +220,13 @@ export class QuireDocument {
     const { pendingStructs, pendingDs } = this.ydoc.store;
     return [pendingStructs?.update ?? null, pendingDs];
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
+  if (a === b) return true;
+  if (b === null || a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function mergeAll(updates: Uint8Array[]): Uint8Array {
