@@ -5,6 +5,8 @@
 import './styles.css';
 import { chooseDocument, randomDocName, urlForDocument } from './doc-choice.js';
 import { cleanName, loadIdentity, saveIdentity, type UserIdentity } from './identity.js';
+import { keepsEditsOnThisDevice } from './offline-store.js';
+import { registerOfflineShell } from './offline-shell.js';
 import { openDocumentSession, type DocumentSession, type SessionElements } from './session.js';
 
 function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -92,12 +94,13 @@ nameInput.addEventListener('change', () => {
   session?.setUser(user);
 });
 
-// Until the IndexedDB offline store is wired in (see offline-store.ts), unsent edits live only
-// in this tab: ask before a reload or close would drop them.
+// Without an offline store (no IndexedDB), unsent edits live only in this tab: ask before a
+// reload or close would drop them.
 window.addEventListener('beforeunload', (event) => {
-  if ((session?.provider.pendingCount ?? 0) > 0) event.preventDefault();
+  if (!keepsEditsOnThisDevice() && (session?.provider.pendingCount ?? 0) > 0) event.preventDefault();
 });
 
+registerOfflineShell();
 window.addEventListener('hashchange', openFromUrl);
 window.addEventListener('popstate', openFromUrl);
 openFromUrl();

@@ -11,7 +11,8 @@ import type { QuireProvider } from 'quire/client';
 
 type SaveState = 'loading' | 'pending' | 'saved' | 'read-only';
 
-export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider): () => void {
+/** `keptOnDevice`: unsent edits are in an offline store (they survive a reload), not only in memory. */
+export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider, keptOnDevice: boolean): () => void {
   const render = (): void => {
     const pending = provider.pendingCount;
     const connected = provider.status === 'connected';
@@ -20,7 +21,11 @@ export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider
     if (pending > 0) {
       state = 'pending';
       // The count is of Yjs updates (about one per keystroke): it means nothing to a reader.
-      text = connected ? 'Saving…' : 'Unsaved changes, kept until you are back online';
+      text = connected
+        ? 'Saving…'
+        : keptOnDevice
+          ? 'Saved on this device, will sync when back online'
+          : 'Unsaved changes, kept until you are back online';
     } else if (provider.access === 'read') {
       // Nothing of ours to save: "All changes saved" would suggest we could make some.
       state = 'read-only';
