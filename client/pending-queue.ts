@@ -3,7 +3,7 @@
  * still reach the server. Every local update enters before it is sent; an ack removes the entries
  * it covered. Nothing leaves the queue any other way.
  */
-import { mergeMany } from './offline/merge.js';
+import { mergeMany } from '../shared/merge-updates.js';
 import type { PendingKey } from './offline/types.js';
 
 export interface PendingEntry {

@@ -7,7 +7,7 @@
  */
 import createDebug from 'debug';
 import * as Y from 'yjs';
-import { mergeMany } from './merge.js';
+import { mergeMany } from '../../shared/merge-updates.js';
 import type { AcknowledgedRange, OfflineChanges, OfflineStore, StoredPending } from './types.js';
 import { isEmptyChanges } from './types.js';
 

@@ -3,7 +3,7 @@
  * them: applying a write, and compacting. Compaction works on the stored records alone (never on a
  * provider's Y.Doc), so it cannot drop what another writer of the same document stored.
  */
-import { mergeMany } from './merge.js';
+import { mergeMany } from '../../shared/merge-updates.js';
 import type { OfflineChanges, StoredDocument, StoredPending } from './types.js';
 
 export class DocumentRecords {

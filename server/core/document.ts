@@ -6,6 +6,7 @@ import createDebug from 'debug';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { ErrorCodes, QuireError } from '../../shared/errors.js';
+import { mergeMany } from '../../shared/merge-updates.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
@@ -68,7 +69,7 @@ export class QuireDocument {
     this.writer = new DurableWriter(name, store, () => Y.encodeStateAsUpdate(this.ydoc));
     this.ownership = new AwarenessOwnership(limits.maxAwarenessIdsPerConnection);
     this.outgoingUpdates = new TurnBuffer((items) =>
-      fanOut(items, (updates) => encodeSyncFrame('update', mergeAll(updates)), 'update', channel),
+      fanOut(items, (updates) => encodeSyncFrame('update', mergeMany(updates)), 'update', channel),
     );
     this.outgoingAwareness = new TurnBuffer((items) =>
       fanOut(items, (ids) => this.encodeAwareness(ids), 'awareness', channel),
@@ -229,6 +230,3 @@ function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
   return true;
 }
 
-function mergeAll(updates: Uint8Array[]): Uint8Array {
-  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-}

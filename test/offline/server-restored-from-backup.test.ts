@@ -1,7 +1,7 @@
 import { cp, rm } from 'node:fs/promises';
 import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { FileDocumentStore } from './fixtures/file-document-store.js';
+import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { closeClients, openClient, text } from './support/offline-client.js';
 import { ServerProcesses } from './support/server-process.js';
@@ -55,6 +55,11 @@ it('a server restored from an older backup receives what it lacks in the next ha
 
 async function storedText(dataDir: string, docName: string): Promise<string> {
   const doc = new Y.Doc();
-  for (const update of await new FileDocumentStore(dataDir).load(docName)) Y.applyUpdate(doc, update);
+  const store = await LevelDbStore.open({ path: dataDir });
+  try {
+    for (const update of await store.load(docName)) Y.applyUpdate(doc, update);
+  } finally {
+    await store.close();
+  }
   return doc.getText('text').toString();
 }
