@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const EDITOR_BUILD_DIR = join(repoRoot, 'dist/examples/rich-text');
+const EDITOR_BUILD_DIR = join(repoRoot, 'dist/examples/rich-text');
 const SOURCES = ['examples/rich-text', 'examples/vite.shared.ts', 'client', 'shared'];
 
 function newestMtime(path: string): number {
