@@ -26,6 +26,12 @@ export default function setup(): void {
   const builtAt = existsSync(builtIndex) ? statSync(builtIndex).mtimeMs : 0;
   const sourcesAt = Math.max(...SOURCES.map((source) => newestMtime(join(repoRoot, source))));
   if (builtAt >= sourcesAt) return;
-  const result = spawnSync('npm', ['run', 'build:editor'], { cwd: repoRoot, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, which Vite would honour with a non-production build (no service
+  // worker registration, dev-only code kept): build what `npm run build` ships.
+  const result = spawnSync('npm', ['run', 'build:editor'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) throw new Error(`npm run build:editor failed (exit ${result.status})`);
 }
