@@ -7,3 +7,5 @@ export { MemoryStore } from './persistence/memory-store.js';
 export type { DocumentStore, StoredDocumentInfo } from './persistence/types.js';
 export type { Access, UpdateOrigin } from './core/origins.js';
 export type { Authenticate, Authorize, HandshakeInfo } from './transport/hooks.js';
+export { LevelDbStore, StoreLockedError, CorruptDocumentError } from './persistence/leveldb-store.js';
+export type { LevelDbStoreOptions } from './persistence/leveldb-store.js';
