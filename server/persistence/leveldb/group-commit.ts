@@ -81,7 +81,16 @@ export class GroupCommit {
         this.flushQueued = false;
         const ops = this.pending;
         this.pending = [];
-        if (ops.length > 0) await this.commit(ops);
+        if (ops.length === 0) return;
+        try {
+          await this.commit(ops);
+        } catch (err) {
+          // Building the batch failed (a read for a delete, say): nothing was written. Settling
+          // an already settled promise does nothing, so this only reaches the ops left waiting.
+          log('group of %d operations failed before writing: %O', ops.length, err);
+          const error = new StoreWriteError([...new Set(ops.map((op) => op.keys.name))], { cause: err });
+          for (const op of ops) op.reject(error);
+        }
       });
     });
   }
