@@ -81,9 +81,14 @@ it.each(damages)('%s makes that document fail to load with a clear error, and on
 
 it('lists a document whose meta is unreadable with its problem, and deleting it clears it', async () => {
   await writeTwoDocuments();
-  await tamper((db, keys) => db.put(keys.meta, Buffer.from('junk')));
+  await tamper(async (db, keys) => {
+    await db.put(keys.meta, Buffer.from('junk'));
+    // A name that is not UTF-8 (written by something else): listing must step past it, not loop.
+    await db.put(Buffer.from([...Buffer.from('doc/'), 2, 0xff, 0xfe, ...Buffer.from('/m')]), Buffer.from('junk'));
+  });
   store = await LevelDbStore.open({ path: dir.path });
   const listed = await store.list();
+  expect(listed).toHaveLength(3);
   expect(listed.find((info) => info.name === 'damaged')).toMatchObject({ bytes: 0, updatedAt: null, problem: expect.stringMatching(/meta/) });
   expect(listed.find((info) => info.name === 'healthy')?.problem).toBeUndefined();
 

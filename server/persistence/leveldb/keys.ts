@@ -147,7 +147,12 @@ export function parseKey(key: Uint8Array): ParsedKey | null {
   return null;
 }
 
-/** The end of the key range of the document owning `key` (to skip past it in a scan). */
-export function documentRangeEnd(name: string): Buffer {
-  return new DocKeys(name).all.lt;
+/**
+ * The end of the key range of the document owning `key` (a document key: see parseKey), from
+ * its raw bytes — a scan can seek there to skip the rest of that document.
+ */
+export function rangeEndOfKey(key: Buffer): Buffer {
+  const end = Buffer.from(key.subarray(0, DOC.length + 1 + key[DOC.length]! + 1));
+  end[end.length - 1] = AFTER_SLASH;
+  return end;
 }
