@@ -9,3 +9,5 @@ export type { Access, UpdateOrigin } from './core/origins.js';
 export type { ErrorEvent, ErrorOperation, MessageKind, ServerObserver } from './core/observer.js';
 export type { RequestHandler } from './http/static-files.js';
 export type { Authenticate, Authorize, HandshakeInfo } from './transport/hooks.js';
+export { LevelDbStore, StoreLockedError, CorruptDocumentError } from './persistence/leveldb-store.js';
+export type { LevelDbStoreOptions } from './persistence/leveldb-store.js';

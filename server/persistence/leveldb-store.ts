@@ -45,7 +45,7 @@ export class LevelDbStore implements DocumentStore {
   private readonly writer: Writer;
   private readonly groupCommit: GroupCommit;
   private readonly compactor: Compactor;
-  private readonly stats_ = emptyWriteStats();
+  private readonly counters = emptyWriteStats();
   private readonly reads = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
 
@@ -54,7 +54,7 @@ export class LevelDbStore implements DocumentStore {
     readonly options: Readonly<ResolvedOptions>,
   ) {
     this.states = new DocStates(db);
-    this.writer = new Writer(db, options.sync, this.stats_, options.hooks.beforeWrite);
+    this.writer = new Writer(db, options.sync, this.counters, options.hooks.beforeWrite);
     this.groupCommit = new GroupCommit(db, this.writer, this.states, (names) => this.compactor.consider(names));
     this.compactor = new Compactor(
       db,
@@ -132,7 +132,7 @@ export class LevelDbStore implements DocumentStore {
 
   /** Counters of batches, appends and compactions since open (a copy). */
   writeStats(): WriteStats {
-    return { ...this.stats_ };
+    return { ...this.counters };
   }
 
   /**

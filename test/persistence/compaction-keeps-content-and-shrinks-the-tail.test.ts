@@ -149,3 +149,35 @@ it('leaves a document deleted whenever the delete lands during its compaction', 
   const { compactions, compactionsDiscarded } = store.writeStats();
   expect(compactions + compactionsDiscarded).toBeGreaterThan(0); // the schedule reached past the read
 });
+
+it('loads a complete document while appends and compactions run concurrently', async () => {
+  await open({ compactAfterUpdates: 20 });
+  const { doc, updates } = recordingDoc();
+  const list = doc.getArray<number>('numbers');
+  let acknowledged = 0;
+  const appends: Promise<void>[] = [];
+  const loads: Promise<void>[] = [];
+  for (let turn = 0; turn < 150; turn++) {
+    for (let i = 0; i < 3; i++) {
+      list.push([list.length]);
+      const n = list.length;
+      appends.push(store.append('busy', updates.at(-1)!).then(() => void (acknowledged = Math.max(acknowledged, n))));
+    }
+    if (turn % 3 === 0) {
+      const mustHave = acknowledged;
+      loads.push(
+        store.load('busy').then((stored) => {
+          const numbers = docFromUpdates(stored).getArray<number>('numbers').toArray();
+          // Every update acknowledged before the load began, in order, and nothing else.
+          expect(numbers.length).toBeGreaterThanOrEqual(mustHave);
+          expect(numbers).toEqual(numbers.map((_, i) => i));
+        }),
+      );
+    }
+    await turns(1);
+  }
+  await Promise.all([...appends, ...loads]);
+  await store.whenIdle();
+  expect(store.writeStats().compactions).toBeGreaterThan(5);
+  expect(docFromUpdates(await store.load('busy')).getArray('numbers').length).toBe(450);
+});

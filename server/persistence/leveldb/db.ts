@@ -75,6 +75,18 @@ export class Db {
     );
   }
 
+  /**
+   * The values of `keys` (undefined where missing), from one consistent view. Point lookups:
+   * unlike an iterator, they never step through deleted keys.
+   */
+  getMany(keys: Buffer[]): Promise<Array<Buffer | undefined>> {
+    return new Promise((resolve, reject) =>
+      this.raw.getMany(keys, { asBuffer: true }, (err, values) =>
+        err ? reject(err) : resolve(values.map((v) => (v === undefined ? undefined : asBuffer(v)))),
+      ),
+    );
+  }
+
   /** Every entry in `range`, in key order, read from one consistent view of the database. */
   async readRange(range: Range, options: { values?: boolean; limit?: number } = {}): Promise<Entry[]> {
     const entries: Entry[] = [];

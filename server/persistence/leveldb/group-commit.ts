@@ -81,7 +81,16 @@ export class GroupCommit {
         this.flushQueued = false;
         const ops = this.pending;
         this.pending = [];
-        if (ops.length > 0) await this.commit(ops);
+        if (ops.length === 0) return;
+        try {
+          await this.commit(ops);
+        } catch (err) {
+          // Building the batch failed (a read for a delete, say): nothing was written. Settling
+          // an already settled promise does nothing, so this only reaches the ops left waiting.
+          log('group of %d operations failed before writing: %O', ops.length, err);
+          const error = new StoreWriteError([...new Set(ops.map((op) => op.keys.name))], { cause: err });
+          for (const op of ops) op.reject(error);
+        }
       });
     });
   }
@@ -166,7 +175,10 @@ export class GroupCommit {
     return drafts;
   }
 
-  /** Adds deletes of every record of the document: those on disk and those earlier in this batch. */
+  /**
+   * Adds deletes of every record of the document: those on disk (meta and snapshot included) and
+   * the updates put earlier in this batch. Its meta is not written back unless appended to after.
+   */
   private async deleteRecords(draft: Draft, batch: BatchOp[]): Promise<void> {
     const { keys } = draft;
     if (draft.state.exists && !draft.deleted) {
@@ -174,7 +186,6 @@ export class GroupCommit {
       for (const { key } of await this.db.readRange(keys.all, { values: false })) batch.push({ type: 'del', key });
     }
     for (const seq of draft.added) batch.push({ type: 'del', key: keys.update(seq) });
-    batch.push({ type: 'del', key: keys.snapshot }, { type: 'del', key: keys.meta });
     // nextSeq keeps growing: a seq is never reused while this process runs.
     draft.state = { ...draft.state, tailCount: 0, tailBytes: 0, snapshotBytes: 0, exists: false };
     draft.added = [];

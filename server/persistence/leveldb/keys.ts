@@ -88,6 +88,16 @@ export class DocKeys {
     return { gte: this.prefix, lt: this.prefixEnd() };
   }
 
+  /** Range bounds of meta and snapshot (everything before the tail). */
+  get head(): { gte: Buffer; lt: Buffer } {
+    return { gte: this.prefix, lt: this.withSuffix([UPDATE]) };
+  }
+
+  /** Range bounds of the tail updates with seqs in [from, to). */
+  updates(from: number, to: number): { gte: Buffer; lt: Buffer } {
+    return { gte: this.update(from), lt: this.update(to) };
+  }
+
   /** Range bounds of the tail (the appended updates). */
   get tail(): { gte: Buffer; lt: Buffer } {
     return { gte: this.withSuffix([UPDATE, SLASH]), lt: this.withSuffix([UPDATE, AFTER_SLASH]) };
@@ -112,6 +122,11 @@ export type ParsedKey =
   | { name: string; kind: 'snapshot' }
   | { name: string; kind: 'update'; seq: number };
 
+/** The seq of an update key (its last 8 bytes), without decoding the rest of the key. */
+export function seqOfUpdateKey(key: Buffer): number {
+  return key.readUInt32BE(key.length - 8) * 2 ** 32 + key.readUInt32BE(key.length - 4);
+}
+
 /** Decodes a document key; null for anything that is not one (unknown keys are left alone). */
 export function parseKey(key: Uint8Array): ParsedKey | null {
   const buf = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
@@ -132,7 +147,12 @@ export function parseKey(key: Uint8Array): ParsedKey | null {
   return null;
 }
 
-/** The end of the key range of the document owning `key` (to skip past it in a scan). */
-export function documentRangeEnd(name: string): Buffer {
-  return new DocKeys(name).all.lt;
+/**
+ * The end of the key range of the document owning `key` (a document key: see parseKey), from
+ * its raw bytes — a scan can seek there to skip the rest of that document.
+ */
+export function rangeEndOfKey(key: Buffer): Buffer {
+  const end = Buffer.from(key.subarray(0, DOC.length + 1 + key[DOC.length]! + 1));
+  end[end.length - 1] = AFTER_SLASH;
+  return end;
 }

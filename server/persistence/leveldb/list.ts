@@ -1,6 +1,6 @@
 import type { StoredDocumentInfo } from '../types.js';
 import type { Db } from './db.js';
-import { ALL_DOCUMENTS, DocKeys, parseKey } from './keys.js';
+import { ALL_DOCUMENTS, parseKey, rangeEndOfKey } from './keys.js';
 import { decodeMeta } from './records.js';
 
 /**
@@ -26,7 +26,7 @@ export async function listDocuments(db: Db): Promise<StoredDocumentInfo[]> {
         documents.push({ name: parsed.name, bytes: meta.snapshotBytes + meta.tailBytes, updatedAt: meta.updatedAt });
       }
     }
-    return new DocKeys(parsed.name).all.lt;
+    return rangeEndOfKey(key);
   });
   return documents;
 }

@@ -47,12 +47,11 @@ export function frame(payload: Uint8Array): Buffer {
 }
 
 /** The payload of a stored value, or a description of why it is not a valid one. */
-export function unframe(value: Uint8Array): { payload: Uint8Array } | { problem: string } {
-  if (value.byteLength < CRC_BYTES) return { problem: `value of ${value.byteLength} bytes is too short` };
-  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+export function unframe(value: Buffer): { payload: Uint8Array } | { problem: string } {
+  if (value.length < CRC_BYTES) return { problem: `value of ${value.length} bytes is too short` };
   // A plain Uint8Array view (not a Buffer) so callers compare equal to what was appended.
-  const payload = new Uint8Array(value.buffer, value.byteOffset + CRC_BYTES, value.byteLength - CRC_BYTES);
-  if (view.getUint32(0) !== crc32(payload)) return { problem: 'checksum mismatch' };
+  const payload = new Uint8Array(value.buffer, value.byteOffset + CRC_BYTES, value.length - CRC_BYTES);
+  if (value.readUInt32BE(0) !== crc32(payload)) return { problem: 'checksum mismatch' };
   return { payload };
 }
 
@@ -63,7 +62,7 @@ export function encodeMeta(meta: DocMeta): Buffer {
   return frame(payload);
 }
 
-export function decodeMeta(value: Uint8Array): { meta: DocMeta } | { problem: string } {
+export function decodeMeta(value: Buffer): { meta: DocMeta } | { problem: string } {
   const result = unframe(value);
   if ('problem' in result) return { problem: `meta: ${result.problem}` };
   const payload = Buffer.from(result.payload.buffer, result.payload.byteOffset, result.payload.byteLength);
