@@ -79,14 +79,17 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   // Document namespaces come and go with their clients; keep Socket.io from holding empty ones.
   io._opts.cleanupEmptyChildNamespaces = true;
 
-  const namespaceOf = (docName: string) => io._nsps.get(docNamespace(docName)) as QuireNamespace | undefined;
+  const namespaceOf = (namespaceName: string) => io._nsps.get(namespaceName) as QuireNamespace | undefined;
   const registry = new DocumentRegistry({
     store,
-    channelFor: (docName) =>
-      namespaceChannel(
-        () => namespaceOf(docName),
+    channelFor: (docName) => {
+      // Computed once per loaded document: broadcasts look the namespace up on every send.
+      const namespaceName = docNamespace(docName);
+      return namespaceChannel(
+        () => namespaceOf(namespaceName),
         (kind, bytes, receivers) => observer.messageSent({ docName, kind, bytes, receivers }),
-      ),
+      );
+    },
     unloadGraceMs: options.unloadGraceMs ?? serverDefaults.unloadGraceMs,
     observer,
   });
