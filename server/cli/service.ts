@@ -70,6 +70,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
         readiness,
         maxUpdateBytes: config.maxUpdateBytes,
         observer,
+        audit: ({ docName, ...details }) => logger.info({ doc: docName, ...details }, 'admin API changed a document'),
       }),
     ],
   });

@@ -115,6 +115,9 @@ describe('admin API', () => {
     const stored = new Y.Doc();
     for (const update of await service.store.load('announcements')) Y.applyUpdate(stored, update);
     expect(stored.getText('text').toString()).toBe('from the admin API');
+    expect(service.logs.lines).toContainEqual(
+      expect.objectContaining({ msg: 'admin API changed a document', doc: 'announcements', action: 'apply-update' }),
+    );
   });
 
   it('refuses a malformed update with 400 MALFORMED_UPDATE and changes nothing', async () => {
@@ -170,5 +173,6 @@ describe('admin API', () => {
     expect(service.server.registry.isLoaded('doomed')).toBe(false);
     expect((await api('/documents/doomed')).status).toBe(404);
     expect((await (await api('/documents')).json()) as unknown).toEqual({ documents: [] });
+    expect(service.logs.lines).toContainEqual(expect.objectContaining({ msg: 'admin API changed a document', doc: 'doomed', action: 'delete' }));
   });
 });

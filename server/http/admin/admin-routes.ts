@@ -30,7 +30,11 @@ export interface AdminOptions {
   readiness: Readiness;
   maxUpdateBytes: number;
   observer: CoreObserver;
+  /** Told about every change made through the API (an audit trail for the log). */
+  audit?: (event: AdminAuditEvent) => void;
 }
+
+export type AdminAuditEvent = { action: 'apply-update'; docName: string; bytes: number } | { action: 'delete'; docName: string };
 
 export function adminRoutes(options: AdminOptions): RequestHandler {
   return async (req, res) => {
@@ -108,6 +112,7 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, route: Route,
       sendJson(res, 200, { name, sharedTypes: await documentJson(server, name) });
     } else {
       await deleteDocument(server, name);
+      options.audit?.({ action: 'delete', docName: name });
       sendJson(res, 200, { ok: true, deleted: name });
     }
     return;
@@ -125,6 +130,7 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, route: Route,
   }
   const body = await readBody(req, options.maxUpdateBytes);
   await applyUpdate(server, name, body);
+  options.audit?.({ action: 'apply-update', docName: name, bytes: body.byteLength });
   sendJson(res, 200, { ok: true });
 }
 
