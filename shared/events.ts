@@ -8,6 +8,8 @@ import type { ErrorInfo } from './errors.js';
 export interface HandshakeAuth {
   protocol: number;
   token?: string;
+  /** Random secret of the provider's session; it owns the awareness states the session sets. */
+  session?: string;
 }
 
 export interface SyncStep1Reply {
@@ -43,4 +45,5 @@ export interface SocketData {
   docName: string;
   principal: unknown;
   access: 'write' | 'read';
+  sessionKey: string;
 }

@@ -1,0 +1,67 @@
+/**
+ * Keeps a provider's awareness in step with the server: sends this client's own state (collapsed
+ * to one message per turn), applies others' states, and drops them when the connection is lost so
+ * a disconnected client shows no stale cursors.
+ */
+import * as awarenessProtocol from 'y-protocols/awareness';
+
+type Send = (update: Uint8Array) => void;
+
+export class AwarenessSync {
+  private sendScheduled = false;
+  private connected = false;
+
+  constructor(
+    private readonly awareness: awarenessProtocol.Awareness,
+    private readonly send: Send,
+    private readonly origin: unknown,
+  ) {
+    awareness.on('update', this.onUpdate);
+  }
+
+  /** A connection is up: announce ourselves. */
+  connectionOpened(): void {
+    this.connected = true;
+    if (this.awareness.getLocalState() !== null) this.sendOwnState();
+  }
+
+  /** The connection dropped: forget everyone else. */
+  connectionLost(): void {
+    this.connected = false;
+    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.awareness.clientID);
+    if (others.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, others, this.origin);
+  }
+
+  applyRemote(update: Uint8Array): void {
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, this.origin);
+  }
+
+  /** Tells the others we are leaving (while the connection is still up). */
+  leave(): void {
+    this.awareness.off('update', this.onUpdate);
+    if (this.connected && this.awareness.getLocalState() !== null) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [this.awareness.clientID], this.origin);
+      this.send(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.awareness.clientID]));
+    }
+  }
+
+  private readonly onUpdate = (
+    change: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin === this.origin || !this.connected) return;
+    const own = this.awareness.clientID;
+    const touchesOwn = [...change.added, ...change.updated, ...change.removed].includes(own);
+    if (!touchesOwn || this.sendScheduled) return;
+    // Cursors move many times per frame; send only the latest state once per turn.
+    this.sendScheduled = true;
+    queueMicrotask(() => {
+      this.sendScheduled = false;
+      if (this.connected) this.sendOwnState();
+    });
+  };
+
+  private sendOwnState(): void {
+    this.send(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.awareness.clientID]));
+  }
+}

@@ -1,0 +1,9 @@
+export { QuireProvider } from './provider.js';
+export type {
+  ConnectionStatus,
+  PendingStatus,
+  QuireProviderEvents,
+  QuireProviderOptions,
+  TokenSource,
+} from './provider-types.js';
+export { ErrorCodes, type ErrorCode, type ErrorInfo } from '../shared/errors.js';

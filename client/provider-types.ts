@@ -1,0 +1,46 @@
+import type { Awareness } from 'y-protocols/awareness';
+import type { Manager } from 'socket.io-client';
+import type { ErrorInfo } from '../shared/errors.js';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+
+export interface PendingStatus {
+  /** Local updates the server has not yet made durable. */
+  count: number;
+  bytes: number;
+}
+
+export interface QuireProviderEvents {
+  status: (event: { status: ConnectionStatus }) => void;
+  /** True once the server's state has been applied; false when the connection drops. */
+  synced: (synced: boolean) => void;
+  pending: (status: PendingStatus) => void;
+  /** Everything edited locally is durable on the server (pending reached zero while synced). */
+  saved: () => void;
+  /** The server refused the connection or a message; `code` is stable. */
+  'connection-error': (error: ErrorInfo) => void;
+  'auth-failed': (error: ErrorInfo) => void;
+  'permission-denied': (error: ErrorInfo) => void;
+  /** A message was refused (read-only, rate limited, …). */
+  notice: (error: ErrorInfo) => void;
+}
+
+export type TokenSource = string | (() => string | Promise<string>);
+
+export interface QuireProviderOptions {
+  /** Connect right away. Default true. */
+  connect?: boolean;
+  /** Use this Awareness instead of a new one. */
+  awareness?: Awareness;
+  /** Sent as `auth.token` at each (re)connect; a function is called each time (token refresh). */
+  token?: TokenSource;
+  /** Socket.io endpoint path. Default '/socket.io'. */
+  path?: string;
+  /** Socket.io transports, e.g. ['polling'] or ['websocket']. Default: polling, then upgrade. */
+  transports?: ('polling' | 'websocket' | 'webtransport')[];
+  /** Reconnection backoff, in ms. Defaults 500 and 5,000. */
+  reconnectionDelay?: number;
+  reconnectionDelayMax?: number;
+  /** Use this Socket.io Manager (connection) instead of the shared one for `url`. */
+  manager?: Manager;
+}

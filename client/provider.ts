@@ -1,0 +1,313 @@
+/**
+ * QuireProvider: syncs a Y.Doc with a quire server over one Socket.io namespace, in browsers and
+ * in Node. Local updates enter the pending queue before they are sent and leave it only when the
+ * server acknowledges them as durable; a (re)connect exchanges state vectors both ways.
+ */
+import createDebug from 'debug';
+import { ObservableV2 } from 'lib0/observable';
+import * as random from 'lib0/random';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Socket } from 'socket.io-client';
+import type { Ack } from '../shared/ack.js';
+import { docNamespace } from '../shared/doc-name.js';
+import { type ErrorInfo, ErrorCodes } from '../shared/errors.js';
+import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents, SyncStep1Reply } from '../shared/events.js';
+import { decodeSyncFrame, encodeSyncFrame } from '../shared/protocol/sync.js';
+import { PROTOCOL_VERSION } from '../shared/protocol/version.js';
+import { AwarenessSync } from './awareness-sync.js';
+import { type ManagerLease, leaseManager } from './connection-pool.js';
+import { PendingQueue } from './pending-queue.js';
+import type { ConnectionStatus, QuireProviderEvents, QuireProviderOptions } from './provider-types.js';
+
+const debug = createDebug('quire:client:provider');
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Errors after which retrying the same request cannot succeed. */
+const terminalConnectErrors = new Set<string>([
+  ErrorCodes.AUTH_FAILED,
+  ErrorCodes.PERMISSION_DENIED,
+  ErrorCodes.PROTOCOL_MISMATCH,
+  ErrorCodes.BAD_DOC_NAME,
+]);
+
+export class QuireProvider extends ObservableV2<QuireProviderEvents> {
+  readonly awareness: Awareness;
+  status: ConnectionStatus = 'disconnected';
+  synced = false;
+  /** What the server granted on the current connection; null before the first handshake. */
+  access: 'write' | 'read' | null = null;
+
+  private readonly socket: ClientSocket;
+  private readonly lease: ManagerLease | null;
+  private readonly pending = new PendingQueue();
+  private readonly awarenessSync: AwarenessSync;
+  private readonly session = random.uuidv4();
+  /** Increases with every connection, so answers meant for an old one are ignored. */
+  private epoch = 0;
+  private sendScheduled = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryDelay = 500;
+  private wantConnected = false;
+  private destroyed = false;
+
+  constructor(
+    readonly url: string,
+    readonly docName: string,
+    readonly doc: Y.Doc,
+    private readonly options: QuireProviderOptions = {},
+  ) {
+    super();
+    const namespace = docNamespace(docName);
+    this.awareness = options.awareness ?? new Awareness(doc);
+    this.lease = options.manager === undefined
+      ? leaseManager(url, namespace, {
+          path: options.path ?? '/socket.io',
+          transports: options.transports ?? ['polling', 'websocket'],
+          reconnectionDelay: options.reconnectionDelay ?? 500,
+          reconnectionDelayMax: options.reconnectionDelayMax ?? 5_000,
+        })
+      : null;
+    const manager = options.manager ?? this.lease!.manager;
+    this.socket = manager.socket(namespace, { auth: (send) => void this.handshakeAuth().then(send) });
+    this.awarenessSync = new AwarenessSync(this.awareness, (update) => this.socket.emit('awareness', update), this);
+
+    this.socket.on('connect', this.onConnect);
+    this.socket.on('disconnect', this.onDisconnect);
+    this.socket.on('connect_error', this.onConnectError);
+    this.socket.on('update', this.onRemoteUpdate);
+    this.socket.on('awareness', this.onRemoteAwareness);
+    this.socket.on('notice', this.onNotice);
+    manager.on('reconnect_attempt', this.onReconnectAttempt);
+    doc.on('update', this.onLocalUpdate);
+    if (options.connect !== false) this.connect();
+  }
+
+  get pendingCount(): number {
+    return this.pending.count;
+  }
+
+  get pendingBytes(): number {
+    return this.pending.bytes;
+  }
+
+  /** Resolves once the server's state has been applied (at once when already synced). */
+  whenSynced(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => {
+      const onSynced = (synced: boolean) => {
+        if (!synced) return;
+        this.off('synced', onSynced);
+        resolve();
+      };
+      this.on('synced', onSynced);
+    });
+  }
+
+  connect(): void {
+    if (this.destroyed) return;
+    this.wantConnected = true;
+    if (this.socket.connected || this.socket.active) return;
+    this.setStatus('connecting');
+    this.socket.connect();
+  }
+
+  disconnect(): void {
+    this.wantConnected = false;
+    this.clearRetry();
+    this.socket.disconnect();
+  }
+
+  override destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.awarenessSync.leave();
+    this.disconnect();
+    this.socket.off();
+    this.socket.io.off('reconnect_attempt', this.onReconnectAttempt);
+    this.doc.off('update', this.onLocalUpdate);
+    this.lease?.release();
+    if (this.options.awareness === undefined) this.awareness.destroy();
+    super.destroy();
+  }
+
+  private async handshakeAuth(): Promise<HandshakeAuth> {
+    const auth: HandshakeAuth = { protocol: PROTOCOL_VERSION, session: this.session };
+    const { token } = this.options;
+    if (token !== undefined) auth.token = typeof token === 'function' ? await token() : token;
+    return auth;
+  }
+
+  private readonly onConnect = (): void => {
+    this.epoch++;
+    this.setStatus('connected');
+    this.awarenessSync.connectionOpened();
+    this.handshake(this.epoch);
+  };
+
+  private handshake(epoch: number): void {
+    const step1 = encodeSyncFrame('step1', Y.encodeStateVector(this.doc));
+    this.socket.emit('sync-step-1', step1, (reply) => {
+      if (epoch !== this.epoch || !this.socket.connected) return;
+      try {
+        this.onSyncReply(reply, epoch);
+      } catch (error) {
+        // A reply we cannot read must not throw into Socket.io; ask again later.
+        debug('%s: unreadable handshake reply: %O', this.docName, error);
+        this.scheduleRetry(() => this.handshake(epoch));
+      }
+    });
+  }
+
+  private onSyncReply(reply: Ack<SyncStep1Reply>, epoch: number): void {
+    if (!reply.ok) {
+      this.emit('notice', [{ code: reply.code, message: reply.message }]);
+      // The server could not load the document: ask again later, on the same connection.
+      this.scheduleRetry(() => this.handshake(epoch));
+      return;
+    }
+    this.retryDelay = 500;
+    this.access = reply.access;
+    Y.applyUpdate(this.doc, decodeSyncFrame(reply.step2).payload, this);
+    if (reply.access === 'write') {
+      // Send what the server lacks. Its ack means everything the server holds of this document
+      // is durable, so every pending update queued so far is covered, including those the server
+      // got before but whose ack the connection lost.
+      const missing = Y.encodeStateAsUpdate(this.doc, decodeSyncFrame(reply.step1).payload);
+      const throughSeq = this.pending.markAllSent();
+      if (this.pending.count > 0 || missing.byteLength > 2) {
+        this.sendFrame(encodeSyncFrame('step2', missing), throughSeq, epoch);
+      }
+    }
+    this.synced = true;
+    this.emit('synced', [true]);
+    this.scheduleSend();
+  }
+
+  private readonly onDisconnect = (reason: Socket.DisconnectReason): void => {
+    debug('%s disconnected: %s', this.docName, reason);
+    // Socket.io would replay packets buffered while offline; the pending queue resends instead.
+    this.socket.sendBuffer = [];
+    this.pending.resetSent();
+    this.epoch++;
+    this.awarenessSync.connectionLost();
+    if (this.synced) {
+      this.synced = false;
+      this.emit('synced', [false]);
+    }
+    this.setStatus('disconnected');
+    // A server-side disconnect is not retried by Socket.io itself.
+    if (reason === 'io server disconnect' && this.wantConnected) {
+      this.scheduleRetry(() => this.socket.connect());
+    }
+  };
+
+  private readonly onConnectError = (error: Error & { data?: unknown }): void => {
+    const info = connectErrorInfo(error);
+    debug('%s connect error: %s', this.docName, info?.code ?? error.message);
+    // Without data it is a transport failure (server down): Socket.io keeps retrying by itself.
+    if (info === null) return;
+    this.emit('connection-error', [info]);
+    if (info.code === ErrorCodes.AUTH_FAILED) this.emit('auth-failed', [info]);
+    if (info.code === ErrorCodes.PERMISSION_DENIED) this.emit('permission-denied', [info]);
+    if (terminalConnectErrors.has(info.code)) {
+      this.wantConnected = false;
+      this.setStatus('disconnected');
+    }
+  };
+
+  private readonly onReconnectAttempt = (): void => {
+    if (this.wantConnected && !this.socket.connected) this.setStatus('connecting');
+  };
+
+  private readonly onRemoteUpdate = (frame: Uint8Array): void => {
+    try {
+      Y.applyUpdate(this.doc, decodeSyncFrame(frame).payload, this);
+    } catch (error) {
+      debug('%s: ignoring a malformed update from the server: %O', this.docName, error);
+    }
+  };
+
+  private readonly onRemoteAwareness = (update: Uint8Array): void => {
+    try {
+      this.awarenessSync.applyRemote(update);
+    } catch (error) {
+      debug('%s: ignoring a malformed awareness update: %O', this.docName, error);
+    }
+  };
+
+  private readonly onNotice = (info: ErrorInfo): void => {
+    this.emit('notice', [info]);
+  };
+
+  private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this) return;
+    this.pending.push(update);
+    this.emitPending();
+    this.scheduleSend();
+  };
+
+  /** Sends the queue's unsent updates as one message at the end of the current turn. */
+  private scheduleSend(): void {
+    if (this.sendScheduled) return;
+    this.sendScheduled = true;
+    queueMicrotask(() => {
+      this.sendScheduled = false;
+      if (!this.synced || this.access !== 'write' || !this.socket.connected) return;
+      const batch = this.pending.takeUnsent();
+      if (batch !== null) this.sendFrame(encodeSyncFrame('update', batch.update), batch.throughSeq, this.epoch);
+    });
+  }
+
+  private sendFrame(frame: Uint8Array, throughSeq: number, epoch: number): void {
+    this.socket.emit('update', frame, (reply) => {
+      if (epoch !== this.epoch) return;
+      if (reply.ok) {
+        if (this.pending.acknowledge(throughSeq)) this.emitPending();
+        return;
+      }
+      this.emit('notice', [{ code: reply.code, message: reply.message }]);
+      if (reply.code === ErrorCodes.STORE_FAILED) {
+        // Not durable yet: send the same updates again after a pause.
+        this.pending.resetSent();
+        this.scheduleRetry(() => this.scheduleSend());
+      }
+    });
+  }
+
+  private emitPending(): void {
+    this.emit('pending', [{ count: this.pending.count, bytes: this.pending.bytes }]);
+    if (this.pending.count === 0 && this.synced) this.emit('saved', []);
+  }
+
+  private scheduleRetry(action: () => void): void {
+    this.clearRetry();
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(this.retryDelay * 2, this.options.reconnectionDelayMax ?? 5_000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.destroyed) action();
+    }, delay);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.emit('status', [{ status }]);
+  }
+}
+
+/** The server's refusal carried by a connect_error, or null for a transport failure. */
+function connectErrorInfo(error: Error & { data?: unknown }): ErrorInfo | null {
+  const data = error.data as Partial<ErrorInfo> | undefined;
+  if (typeof data?.code === 'string' && typeof data.message === 'string') {
+    return { code: data.code, message: data.message } as ErrorInfo;
+  }
+  return null;
+}

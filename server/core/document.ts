@@ -1,0 +1,225 @@
+/**
+ * A loaded document: its Y.Doc and Awareness, the connections' contributions to them, what goes
+ * to the store and what goes out to the other connections.
+ */
+import createDebug from 'debug';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { ErrorCodes, QuireError } from '../../shared/errors.js';
+import { encodeSyncFrame } from '../../shared/protocol/sync.js';
+import type { DocumentStore } from '../persistence/types.js';
+import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
+import { AwarenessOwnership } from './awareness-ownership.js';
+import { DurableWriter } from './durable-writer.js';
+import { type DocumentChannel, fanOut } from './fan-out.js';
+import {
+  type ConnectionRef,
+  connectionOrigin,
+  isFromPersistence,
+  persistenceOrigin,
+  senderOf,
+} from './origins.js';
+import { TurnBuffer } from './turn-buffer.js';
+
+const debug = createDebug('quire:server:document');
+
+export interface DocumentLimits {
+  /** Awareness client ids one connection may introduce. */
+  maxAwarenessIdsPerConnection: number;
+  /** Entries one awareness message may carry. */
+  maxAwarenessEntries: number;
+}
+
+export const defaultDocumentLimits: DocumentLimits = {
+  maxAwarenessIdsPerConnection: 4,
+  maxAwarenessEntries: 16,
+};
+
+interface EncodedState {
+  /** Step 2 frame with the whole document, shared by every joiner that has nothing yet. */
+  fullStep2: Uint8Array;
+  step1: Uint8Array;
+}
+
+export interface SyncReply {
+  step2: Uint8Array;
+  step1: Uint8Array;
+}
+
+export class QuireDocument {
+  readonly ydoc = new Y.Doc({ gc: true });
+  readonly awareness: awarenessProtocol.Awareness;
+  private readonly writer: DurableWriter;
+  private readonly ownership: AwarenessOwnership;
+  private readonly outgoingUpdates: TurnBuffer<Uint8Array>;
+  private readonly outgoingAwareness: TurnBuffer<number[]>;
+  private encodedState: EncodedState | null = null;
+  private destroyed = false;
+
+  constructor(
+    readonly name: string,
+    store: DocumentStore,
+    private readonly channel: DocumentChannel,
+    private readonly limits: DocumentLimits = defaultDocumentLimits,
+  ) {
+    this.awareness = new awarenessProtocol.Awareness(this.ydoc);
+    // The server has no presence of its own.
+    this.awareness.setLocalState(null);
+    this.writer = new DurableWriter(name, store, () => Y.encodeStateAsUpdate(this.ydoc));
+    this.ownership = new AwarenessOwnership(limits.maxAwarenessIdsPerConnection);
+    this.outgoingUpdates = new TurnBuffer((items) =>
+      fanOut(items, (updates) => encodeSyncFrame('update', mergeAll(updates)), 'update', channel),
+    );
+    this.outgoingAwareness = new TurnBuffer((items) =>
+      fanOut(items, (ids) => this.encodeAwareness(ids), 'awareness', channel),
+    );
+    this.ydoc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  /** Applies what the store holds; nothing is written back or broadcast. */
+  applyStored(updates: readonly Uint8Array[]): void {
+    Y.transact(
+      this.ydoc,
+      () => {
+        for (const update of updates) Y.applyUpdate(this.ydoc, update, persistenceOrigin);
+      },
+      persistenceOrigin,
+    );
+  }
+
+  /** The answer to a client's step 1: what it lacks, and our state vector. */
+  syncReply(clientStateVector: Uint8Array): SyncReply {
+    let decoded: Map<number, number>;
+    try {
+      decoded = Y.decodeStateVector(clientStateVector);
+    } catch {
+      throw new QuireError(ErrorCodes.MALFORMED_UPDATE, 'The state vector could not be decoded.');
+    }
+    const state = this.currentEncodedState();
+    if (decoded.size === 0) return { step2: state.fullStep2, step1: state.step1 };
+    const diff = Y.encodeStateAsUpdate(this.ydoc, clientStateVector);
+    return { step2: encodeSyncFrame('step2', diff), step1: state.step1 };
+  }
+
+  /**
+   * Applies a client's update and resolves once everything it contributed is durable.
+   * Throws a QuireError (MALFORMED_UPDATE, STORE_FAILED) instead of applying bad bytes.
+   */
+  async applyClientUpdate(connection: ConnectionRef, update: Uint8Array): Promise<void> {
+    if (connection.access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
+    try {
+      // Decoding the whole update first means a malformed one is rejected before any of it is
+      // integrated, so the document never holds half of a bad update.
+      Y.decodeUpdate(update);
+    } catch {
+      throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
+    }
+    const pendingBefore = this.pendingParts();
+    try {
+      Y.applyUpdate(this.ydoc, update, connectionOrigin(connection));
+    } catch (error) {
+      debug('update from %s to document %s failed to apply: %O', connection.id, this.name, error);
+      throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
+    }
+    // Parts whose dependencies we lack are held back by Yjs and emit no 'update' yet; store the
+    // raw update too, so that acknowledging it still means it survives a restart.
+    const pendingAfter = this.pendingParts();
+    if (pendingAfter.some((part, i) => part !== null && part !== pendingBefore[i])) {
+      this.writer.append(update);
+    }
+    await this.writer.whenDurable();
+  }
+
+  /** Resolves once every change so far is durable. */
+  whenDurable(): Promise<void> {
+    return this.writer.whenDurable();
+  }
+
+  /** Applies the awareness entries this connection owns; reports whether any were refused. */
+  applyClientAwareness(connection: ConnectionRef, update: Uint8Array): { refused: number } {
+    let entries;
+    try {
+      entries = decodeAwarenessEntries(update, this.limits.maxAwarenessEntries);
+    } catch {
+      throw new QuireError(ErrorCodes.MALFORMED_UPDATE, 'The awareness update could not be decoded.');
+    }
+    const owned = entries.filter((entry) => this.ownership.claim(connection, entry.clientId));
+    if (owned.length > 0) {
+      awarenessProtocol.applyAwarenessUpdate(
+        this.awareness,
+        owned.length === entries.length ? update : encodeAwarenessEntries(owned),
+        connectionOrigin(connection),
+      );
+    }
+    return { refused: entries.length - owned.length };
+  }
+
+  /** The full awareness state, for a joiner; null when nobody is present. */
+  encodeFullAwareness(): Uint8Array | null {
+    return this.encodeAwareness([[...this.awareness.getStates().keys()]]);
+  }
+
+  /** Removes the awareness states a departed connection introduced, for everyone at once. */
+  removeConnection(connection: ConnectionRef): void {
+    const ids = this.ownership.release(connection.id);
+    if (ids.length > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, ids, connectionOrigin(connection));
+    }
+  }
+
+  /** Sends what is buffered for this turn now (before shutdown or unload). */
+  flushBroadcasts(): void {
+    this.outgoingUpdates.drain();
+    this.outgoingAwareness.drain();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.flushBroadcasts();
+    this.ydoc.off('update', this.onDocUpdate);
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.awareness.destroy();
+    this.ydoc.destroy();
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.encodedState = null;
+    if (isFromPersistence(origin)) return;
+    this.writer.append(update);
+    this.outgoingUpdates.push(senderOf(origin), update);
+  };
+
+  private readonly onAwarenessUpdate = (
+    change: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const ids = [...change.added, ...change.updated, ...change.removed];
+    if (ids.length > 0) this.outgoingAwareness.push(senderOf(origin), ids);
+  };
+
+  private encodeAwareness(idLists: number[][]): Uint8Array | null {
+    // Collapses a turn's changes to the latest state per client.
+    const ids = [...new Set(idLists.flat())].filter((id) => this.awareness.meta.has(id));
+    return ids.length === 0 ? null : awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
+  }
+
+  private currentEncodedState(): EncodedState {
+    this.encodedState ??= {
+      fullStep2: encodeSyncFrame('step2', Y.encodeStateAsUpdate(this.ydoc)),
+      step1: encodeSyncFrame('step1', Y.encodeStateVector(this.ydoc)),
+    };
+    return this.encodedState;
+  }
+
+  /** Yjs replaces these buffers whenever an update adds to what is held back. */
+  private pendingParts(): [Uint8Array | null, Uint8Array | null] {
+    const { pendingStructs, pendingDs } = this.ydoc.store;
+    return [pendingStructs?.update ?? null, pendingDs];
+  }
+}
+
+function mergeAll(updates: Uint8Array[]): Uint8Array {
+  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+}

@@ -1,0 +1,42 @@
+/**
+ * Transaction origins. Every change to a server-side Y.Doc carries one, and the core decides by it:
+ * updates from persistence are never written back, a connection's updates are never echoed to it,
+ * and read-only connections are refused before their updates reach a transaction.
+ */
+export type Access = 'write' | 'read';
+
+export interface ConnectionRef {
+  /** Unique per namespace socket. */
+  readonly id: string;
+  readonly access: Access;
+  /**
+   * Secret the client's provider chose for its session. Awareness states belong to it, so a client
+   * that reconnects (new socket, same provider) can take its own cursor over, and nobody else can.
+   */
+  readonly sessionKey: string;
+}
+
+export type UpdateOrigin =
+  | { readonly source: 'connection'; readonly connection: ConnectionRef }
+  | { readonly source: 'persistence' }
+  | { readonly source: 'local' };
+
+export const persistenceOrigin: UpdateOrigin = Object.freeze({ source: 'persistence' });
+export const localOrigin: UpdateOrigin = Object.freeze({ source: 'local' });
+
+export function connectionOrigin(connection: ConnectionRef): UpdateOrigin {
+  return { source: 'connection', connection };
+}
+
+function isUpdateOrigin(origin: unknown): origin is UpdateOrigin {
+  return typeof origin === 'object' && origin !== null && 'source' in origin;
+}
+
+/** The connection that caused a change, or null for server-side and stored changes. */
+export function senderOf(origin: unknown): string | null {
+  return isUpdateOrigin(origin) && origin.source === 'connection' ? origin.connection.id : null;
+}
+
+export function isFromPersistence(origin: unknown): boolean {
+  return isUpdateOrigin(origin) && origin.source === 'persistence';
+}

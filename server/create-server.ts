@@ -1,0 +1,138 @@
+/**
+ * `createServer`: wires the document registry (core), the Socket.io transport and an optional HTTP
+ * server together, and shuts them down in the order that loses nothing.
+ */
+import createDebug from 'debug';
+import { type Server as HttpServer, createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server as SocketIoServer } from 'socket.io';
+import { DOC_NAMESPACE_PATTERN, assertValidDocName, docNamespace } from '../shared/doc-name.js';
+import { DocumentRegistry } from './core/registry.js';
+import { type DocumentHandle, openDocumentHandle } from './document-handle.js';
+import { staticFiles } from './http/static-files.js';
+import { type QuireServerOptions, serverDefaults } from './options.js';
+import { MemoryStore } from './persistence/memory-store.js';
+import type { DocumentStore } from './persistence/types.js';
+import { namespaceChannel } from './transport/channel.js';
+import { handleConnection } from './transport/connection.js';
+import { handshakeMiddleware } from './transport/handshake.js';
+import { SingleFrameAdapter } from './transport/single-frame-adapter.js';
+import type { QuireIo, QuireNamespace } from './transport/types.js';
+
+const debug = createDebug('quire:server');
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+  url: string;
+}
+
+export interface QuireServer {
+  readonly io: QuireIo;
+  readonly httpServer: HttpServer | null;
+  readonly store: DocumentStore;
+  readonly registry: DocumentRegistry;
+  listen(port?: number, host?: string): Promise<ListenAddress>;
+  /** Server-side access to a document; its edits reach connected clients and the store. */
+  openDocument(name: string): Promise<DocumentHandle>;
+  /** Stops accepting, disconnects clients, flushes every document, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function createServer(options: QuireServerOptions = {}): QuireServer {
+  const store = options.store ?? new MemoryStore();
+  const ownsIo = options.io === undefined;
+  const ownsHttp = ownsIo && options.httpServer === undefined;
+  const serveStatic = options.staticDir === undefined ? null : staticFiles(options.staticDir);
+
+  const httpServer: HttpServer | null = ownsHttp
+    ? createHttpServer((req, res) => {
+        const handled = serveStatic === null ? Promise.resolve(false) : serveStatic(req, res);
+        handled
+          .then((done) => {
+            if (!done && !res.headersSent) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
+          })
+          .catch((error: unknown) => {
+            debug('HTTP request %s failed: %O', req.url, error);
+            if (!res.headersSent) res.writeHead(500).end();
+            else res.destroy();
+          });
+      })
+    : (options.httpServer ?? null);
+
+  const io: QuireIo =
+    (options.io as QuireIo | undefined) ??
+    new SocketIoServer(httpServer ?? undefined, {
+      path: options.path ?? serverDefaults.path,
+      maxHttpBufferSize: options.maxMessageBytes ?? serverDefaults.maxMessageBytes,
+      cleanupEmptyChildNamespaces: true,
+      serveClient: false,
+      adapter: SingleFrameAdapter,
+      ...(options.corsOrigins === undefined ? {} : { cors: { origin: options.corsOrigins } }),
+    });
+  // Document namespaces come and go with their clients; keep Socket.io from holding empty ones.
+  io._opts.cleanupEmptyChildNamespaces = true;
+
+  const namespaceOf = (docName: string) => io._nsps.get(docNamespace(docName)) as QuireNamespace | undefined;
+  const registry = new DocumentRegistry({
+    store,
+    channelFor: (docName) => namespaceChannel(() => namespaceOf(docName)),
+    unloadGraceMs: options.unloadGraceMs ?? serverDefaults.unloadGraceMs,
+  });
+
+  const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
+  documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize }));
+  documents.on('connection', (socket) =>
+    handleConnection(socket, registry, {
+      maxUpdateBytes: options.maxUpdateBytes ?? serverDefaults.maxUpdateBytes,
+      maxAwarenessBytes: options.maxAwarenessBytes ?? serverDefaults.maxAwarenessBytes,
+    }),
+  );
+
+  let closing: Promise<void> | null = null;
+
+  return {
+    io,
+    httpServer,
+    store,
+    registry,
+
+    listen(port = 0, host = '127.0.0.1') {
+      if (httpServer === null) throw new Error('listen() needs the server to own its HTTP server');
+      return new Promise<ListenAddress>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const address = httpServer.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          debug('listening on %s:%d', address.address, address.port);
+          resolve({ host: address.address, port: address.port, url: `http://${shownHost}:${address.port}` });
+        });
+      });
+    },
+
+    async openDocument(name) {
+      assertValidDocName(name);
+      return openDocumentHandle(registry, name);
+    },
+
+    close() {
+      closing ??= (async () => {
+        debug('closing');
+        // Stop accepting first, so nothing new arrives while documents flush.
+        if (ownsHttp && httpServer?.listening) httpServer.close();
+        // Closing the underlying connections makes clients reconnect on their own; on a Socket.io
+        // server we were only attached to, leave the app's connections alone.
+        for (const nsp of [...io._nsps.values()]) {
+          if (DOC_NAMESPACE_PATTERN.test(nsp.name)) nsp.disconnectSockets(ownsIo);
+        }
+        await registry.closeAll();
+        await store.close();
+        if (ownsHttp) await new Promise<void>((resolve) => void io.close(() => resolve()));
+        else if (ownsIo) io.engine.close();
+        debug('closed');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Namespace middleware: decides whether a socket may open a document, before it joins.
+ * A refusal reaches the client as `connect_error` with `data: { code, message }`; Socket.io does
+ * not retry a namespace its middleware refused, so a denied client does not loop.
+ */
+import createDebug from 'debug';
+import type { ExtendedError } from 'socket.io';
+import { docNameFromNamespace, docNamespace } from '../../shared/doc-name.js';
+import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/errors.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
+import type { Access } from '../core/origins.js';
+import type { Authenticate, Authorize, HandshakeInfo } from './hooks.js';
+import { isPlainObject } from './payloads.js';
+import type { QuireSocket } from './types.js';
+
+const debug = createDebug('quire:server:handshake');
+
+export interface HandshakeOptions {
+  authenticate?: Authenticate | undefined;
+  authorize?: Authorize | undefined;
+}
+
+export function refusal(info: ErrorInfo): ExtendedError {
+  const error: ExtendedError = new Error(info.message);
+  error.data = info;
+  return error;
+}
+
+export function handshakeMiddleware(options: HandshakeOptions) {
+  return (socket: QuireSocket, next: (error?: ExtendedError) => void): void => {
+    admit(socket, options).then(
+      () => next(),
+      (error: unknown) => {
+        const info = error instanceof QuireError ? error.toInfo() : errorInfo(ErrorCodes.INTERNAL);
+        debug('refused %s on %s: %s', socket.id, socket.nsp.name, info.code);
+        next(refusal(info));
+      },
+    );
+  };
+}
+
+async function admit(socket: QuireSocket, options: HandshakeOptions): Promise<void> {
+  const auth: Record<string, unknown> = isPlainObject(socket.handshake.auth) ? socket.handshake.auth : {};
+  if (auth.protocol !== PROTOCOL_VERSION) {
+    throw new QuireError(
+      ErrorCodes.PROTOCOL_MISMATCH,
+      `This server speaks quire protocol ${PROTOCOL_VERSION}; the client sent ${JSON.stringify(auth.protocol ?? null)}.`,
+    );
+  }
+  const docName = docNameFromNamespace(socket.nsp.name);
+  // One namespace per document: other spellings of the same name would split its clients.
+  if (socket.nsp.name !== docNamespace(docName)) {
+    throw new QuireError(ErrorCodes.BAD_DOC_NAME, 'The namespace must be "/doc/" + encodeURIComponent(name).');
+  }
+  const handshake: HandshakeInfo = {
+    token: typeof auth.token === 'string' ? auth.token : undefined,
+    auth,
+    headers: socket.handshake.headers,
+    address: socket.handshake.address,
+    query: socket.handshake.query,
+  };
+  let principal: unknown = null;
+  if (options.authenticate !== undefined) {
+    try {
+      principal = await options.authenticate(handshake);
+    } catch (error) {
+      debug('authentication failed for %s: %O', docName, error);
+      throw error instanceof QuireError ? error : new QuireError(ErrorCodes.AUTH_FAILED);
+    }
+  }
+  let access: Access = 'write';
+  if (options.authorize !== undefined) {
+    let granted: Awaited<ReturnType<Authorize>>;
+    try {
+      granted = await options.authorize(principal, docName);
+    } catch (error) {
+      debug('authorization failed for %s: %O', docName, error);
+      throw new QuireError(ErrorCodes.PERMISSION_DENIED);
+    }
+    if (granted !== 'write' && granted !== 'read') throw new QuireError(ErrorCodes.PERMISSION_DENIED);
+    access = granted;
+  }
+  socket.data.docName = docName;
+  socket.data.principal = principal;
+  socket.data.access = access;
+  socket.data.sessionKey =
+    typeof auth.session === 'string' && auth.session.length >= 16 && auth.session.length <= 128
+      ? auth.session
+      : socket.id;
+}
