@@ -21,7 +21,7 @@ const log = (text: string): void => void process.stderr.write(`${text}\n`);
 interface ResultsFile {
   date: string;
   machine: Record<string, unknown>;
-  workloads: Record<string, WorkloadReport & { options: BenchOptions; date: string }>;
+  workloads: Record<string, WorkloadReport & { options: BenchOptions; date: string; loadAverage: { before: number[]; after: number[] } }>;
 }
 
 function machine(): Record<string, unknown> {
@@ -80,6 +80,8 @@ async function main(): Promise<void> {
 
   for (const workload of WORKLOADS.filter((w) => options.workloads.includes(w.name))) {
     log(`# ${workload.title}`);
+    // Other work on the machine skews every figure: record how busy it was.
+    const loadBefore = os.loadavg();
     const report: WorkloadReport = { name: workload.name, title: workload.title, figures: workload.figures(options), results: {} };
     for (const peer of options.peers) {
       const adapter = adapters.get(peer);
@@ -100,8 +102,9 @@ async function main(): Promise<void> {
       report.results[peer] = outcome;
     }
     out(renderTable(report, options.peers));
+    out(`  (load average before/after: ${loadBefore.map((l) => l.toFixed(1)).join(' ')} / ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${os.cpus().length} cores)`);
     out('');
-    results.workloads[workload.name] = { ...report, options, date: results.date };
+    results.workloads[workload.name] = { ...report, options, date: results.date, loadAverage: { before: loadBefore, after: os.loadavg() } };
     if (workload.name === 'fanout') {
       const svg = fanoutLatencySvg(fanoutSeries(report, options), `Fan-out delivery latency at ${options.rate} updates/s (10 writers)`);
       await writeFile(`${resultsDir}fanout-latency.svg`, svg);
