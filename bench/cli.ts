@@ -14,6 +14,7 @@ import { renderTable, type PeerOutcome, type WorkloadReport } from './lib/report
 import { fanoutLatencySvg, type Series } from './lib/svg-chart.js';
 import { assertSingleYjs } from './lib/yjs-guard.js';
 import { WORKLOADS } from './workloads/index.js';
+import { profileFanout } from './workloads/profile.js';
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
@@ -56,7 +57,9 @@ function fanoutSeries(report: WorkloadReport, options: BenchOptions): Series[] {
 
 async function main(): Promise<void> {
   const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
-  const options = parseOptions(process.argv.slice(2), WORKLOADS.map((w) => w.name), resultsDir);
+  const options = parseOptions(process.argv.slice(2), [...WORKLOADS.map((w) => w.name), 'profile'], resultsDir);
+  // `profile` runs only when asked for: it measures where time goes, not how the servers compare.
+  if (!process.argv.slice(2).includes('profile')) options.workloads = options.workloads.filter((w) => w !== 'profile');
   // Thousands of providers each add an 'exit' listener; that is the peers' design, not a leak here.
   process.setMaxListeners(0);
 
@@ -110,6 +113,15 @@ async function main(): Promise<void> {
       await writeFile(`${resultsDir}fanout-latency.svg`, svg);
     }
     await writeFile(latestPath, `${JSON.stringify(results, null, 2)}\n`);
+  }
+  if (options.workloads.includes('profile')) {
+    for (const peer of options.peers) {
+      const adapter = adapters.get(peer);
+      if (adapter === undefined) continue;
+      log(`# CPU profile of the ${peer} fan-out server`);
+      out(await profileFanout({ peer, adapter, options, log }));
+      out('');
+    }
   }
   out(`results: ${latestPath}`);
 }

@@ -10,8 +10,6 @@ import { peerFileStem, type PeerName } from './peers.js';
 export interface ServerProcessOptions {
   /** Persistence directory; the server runs without persistence when absent. */
   dataDir?: string;
-  /** Write a V8 CPU profile (`--cpu-prof`) into this directory when the server stops cleanly. */
-  cpuProfileDir?: string;
 }
 
 export interface ServerProcess {
@@ -22,6 +20,10 @@ export interface ServerProcess {
   /** Milliseconds from spawn to the server reporting its port. */
   readonly startupMs: number;
   stats(options?: { gc?: boolean }): Promise<ServerStats>;
+  /** Starts the server's CPU profiler (inspector protocol, 100 µs sampling). */
+  startProfile(): Promise<void>;
+  /** Stops it and writes the `.cpuprofile` JSON to `path`. */
+  stopProfile(path: string): Promise<void>;
   /** Asks the server to close (flushing what it flushes) and waits for the process to exit. */
   stop(): Promise<void>;
   /** SIGKILL: no flush, no goodbye. */
@@ -43,7 +45,6 @@ function waitForExit(child: ChildProcess): Promise<void> {
 
 export async function startServer(peer: PeerName, options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const execArgv = ['--import', 'tsx', '--expose-gc'];
-  if (options.cpuProfileDir !== undefined) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
   const env: NodeJS.ProcessEnv = { ...process.env, [ENV_DATA_DIR]: options.dataDir ?? '' };
   // A debug namespace inherited from the shell would turn on logging inside the measured server.
   delete env.DEBUG;
@@ -77,11 +78,22 @@ export async function startServer(peer: PeerName, options: ServerProcessOptions 
 
   let nextId = 0;
   const pending = new Map<number, (stats: ServerStats) => void>();
+  const pendingProfile = new Map<number, (error: string | null) => void>();
   child.on('message', (message: ServerMessage) => {
-    if (message.type !== 'stats') return;
-    pending.get(message.id)?.(message.stats);
-    pending.delete(message.id);
+    if (message.type === 'stats') {
+      pending.get(message.id)?.(message.stats);
+      pending.delete(message.id);
+    } else if (message.type === 'profiled') {
+      pendingProfile.get(message.id)?.(message.error);
+      pendingProfile.delete(message.id);
+    }
   });
+  const profile = (message: { action: 'start' } | { action: 'stop'; path: string }): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pendingProfile.set(id, (error) => (error === null ? resolve() : reject(new Error(`${peer} profiler: ${error}`))));
+      send({ type: 'profile', id, ...message });
+    });
   const send = (message: DriverMessage): void => {
     if (child.connected) child.send(message);
   };
@@ -105,6 +117,8 @@ export async function startServer(peer: PeerName, options: ServerProcessOptions 
         });
         send({ type: 'stats', id, gc });
       }),
+    startProfile: () => profile({ action: 'start' }),
+    stopProfile: (path) => profile({ action: 'stop', path }),
     stop: async () => {
       const exited = waitForExit(child);
       send({ type: 'stop' });

@@ -3,6 +3,8 @@
  * answer stats requests (CPU, memory, after an optional forced GC) and stop cleanly on request
  * so that `--cpu-prof` profiles get written. Imports no Yjs.
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { ENV_DATA_DIR, type DriverMessage, type ServerMessage, type ServerStats } from './ipc.js';
 
 export interface StartedServer {
@@ -41,13 +43,45 @@ function collect(server: StartedServer, gc: boolean): ServerStats {
   };
 }
 
+/**
+ * The profiler runs over the inspector protocol only between the driver's start and stop, so a
+ * profile shows the measured window, not module loading and connection setup.
+ */
+class Profiler {
+  private session: Session | null = null;
+
+  async start(): Promise<void> {
+    this.session = new Session();
+    this.session.connect();
+    await this.session.post('Profiler.enable');
+    // 100 µs sampling: fine enough for per-delivery costs of a few microseconds.
+    await this.session.post('Profiler.setSamplingInterval', { interval: 100 });
+    await this.session.post('Profiler.start');
+  }
+
+  async stop(path: string): Promise<void> {
+    if (this.session === null) throw new Error('profiler not started');
+    const { profile } = await this.session.post('Profiler.stop');
+    this.session.disconnect();
+    this.session = null;
+    await writeFile(path, JSON.stringify(profile));
+  }
+}
+
 export function hostServer(start: (options: StartOptions) => Promise<StartedServer>): void {
   if (process.send === undefined) throw new Error('run this file through the bench driver (needs an IPC channel)');
   const dataDir = process.env[ENV_DATA_DIR] || undefined;
   start({ dataDir }).then(
     (server) => {
+      const profiler = new Profiler();
       process.on('message', (message: DriverMessage) => {
-        if (message.type === 'stats') {
+        if (message.type === 'profile') {
+          const done = message.action === 'start' ? profiler.start() : profiler.stop(message.path);
+          done.then(
+            () => send({ type: 'profiled', id: message.id, error: null }),
+            (error: unknown) => send({ type: 'profiled', id: message.id, error: String(error) }),
+          );
+        } else if (message.type === 'stats') {
           send({ type: 'stats', id: message.id, stats: collect(server, message.gc) });
         } else if (message.type === 'stop') {
           void server

@@ -19,11 +19,15 @@ export interface ServerStats {
 
 export type DriverMessage =
   | { type: 'stats'; id: number; gc: boolean }
+  /** Start the V8 CPU profiler, or stop it and write the profile to `path`. */
+  | { type: 'profile'; id: number; action: 'start' }
+  | { type: 'profile'; id: number; action: 'stop'; path: string }
   | { type: 'stop' };
 
 export type ServerMessage =
   | { type: 'ready'; port: number }
   | { type: 'stats'; id: number; stats: ServerStats }
+  | { type: 'profiled'; id: number; error: string | null }
   | { type: 'failed'; message: string };
 
 /** Environment the driver hands each child. */

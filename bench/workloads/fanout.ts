@@ -87,7 +87,14 @@ interface BurstRun {
   wallMs: number;
 }
 
-async function measureAt(context: WorkloadContext, server: ServerProcess, clientCount: number) {
+export interface MeasureHooks {
+  /** Called once every client is connected and synced, before any measured traffic. */
+  beforeTraffic?: () => Promise<void>;
+  /** Called after the last burst, before the clients leave. */
+  afterTraffic?: () => Promise<void>;
+}
+
+export async function measureAt(context: WorkloadContext, server: ServerProcess, clientCount: number, hooks: MeasureHooks = {}) {
   const { options, adapter } = context;
   const connected = await connectMany(adapter, server.url, {
     count: clientCount,
@@ -109,6 +116,7 @@ async function measureAt(context: WorkloadContext, server: ServerProcess, client
       });
     };
 
+    await hooks.beforeTraffic?.();
     const warmup = options.rate * WARMUP_SECONDS;
     await sendAndDrain(() => writers.paced(options.rate, warmup), warmup);
 
@@ -137,6 +145,7 @@ async function measureAt(context: WorkloadContext, server: ServerProcess, client
       bursts.push({ cpuUsPerDelivery: cpuBetween(before, after) / deliveries, deliveries, wallMs });
       context.log(`  ${clientCount} clients, burst ${run + 1}: ${bursts.at(-1)!.cpuUsPerDelivery.toFixed(2)} µs/delivery, ${wallMs.toFixed(0)} ms`);
     }
+    await hooks.afterTraffic?.();
     return { connectMs: connected.totalMs, latency, bursts };
   } finally {
     destroyAll(clients);

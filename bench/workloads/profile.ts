@@ -1,0 +1,30 @@
+/**
+ * Profiles a server through the fan-out workload (largest client count): the server's V8 profiler
+ * runs from the moment every client is synced until the last burst is delivered, and the profile
+ * (kept as bench/results/profiles/*.cpuprofile for DevTools) is summarised by origin and by function. Profiling slows the server, so these runs contribute no figures to the table.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderProfile, summariseProfile } from '../lib/cpu-profile.js';
+import { withServer } from '../lib/lifecycle.js';
+import { peerFileStem } from '../lib/peers.js';
+import { measureAt } from './fanout.js';
+import type { WorkloadContext } from './types.js';
+
+export async function profileFanout(context: WorkloadContext): Promise<string> {
+  const { options, peer } = context;
+  const clients = Math.max(...options.fanoutClients);
+  const dir = join(options.resultsDir, 'profiles');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${peerFileStem(peer)}-fanout-${clients}.cpuprofile`);
+  await withServer(peer, {}, (server) =>
+    measureAt(context, server, clients, {
+      beforeTraffic: () => server.startProfile(),
+      afterTraffic: () => server.stopProfile(path),
+    }),
+  );
+  const summary = await summariseProfile(path);
+  const text = renderProfile(`${peer} fan-out server, ${clients} clients (${options.runs} latency runs + ${options.runs} bursts)`, summary);
+  await writeFile(join(options.resultsDir, `profile-${peerFileStem(peer)}.txt`), `${text}\n`);
+  return text;
+}
