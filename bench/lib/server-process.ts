@@ -62,7 +62,11 @@ export async function startServer(peer: PeerName, options: ServerProcessOptions 
       if (message.type === 'ready') {
         clearTimeout(timer);
         child.off('message', onMessage);
-        resolve(message.port);
+        // Yjs warns on stderr when a second copy loads; that server's numbers would be meaningless.
+        if (stderr.includes('Yjs was already imported')) {
+          child.kill('SIGKILL');
+          reject(new Error(`${peer} server loaded two copies of Yjs`));
+        } else resolve(message.port);
       } else if (message.type === 'failed') {
         clearTimeout(timer);
         reject(new Error(`${peer} server failed to start: ${message.message}`));
