@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     out('');
     results.workloads[workload.name] = { ...report, options, date: results.date, loadAverage: { before: loadBefore, after: os.loadavg() } };
     if (workload.name === 'fanout') {
-      const svg = fanoutLatencySvg(fanoutSeries(report, options), `Fan-out delivery latency at ${options.rate} updates/s (10 writers)`);
+      const svg = fanoutLatencySvg(fanoutSeries(report, options), `Fan-out delivery latency, ${options.rate} updates/s from ${options.fanoutWriters} writers`);
       await writeFile(`${resultsDir}fanout-latency.svg`, svg);
     }
     await writeFile(latestPath, `${JSON.stringify(results, null, 2)}\n`);
