@@ -5,26 +5,20 @@
 import { createServer, MemoryStore, type DocumentStore } from '../../server/index.js';
 import { hostServer } from './host.js';
 
-interface LevelStoreModule {
-  [name: string]: unknown;
+interface LevelDbStoreModule {
+  LevelDbStore: { open(options: { path: string }): Promise<DocumentStore> };
 }
 
-/** Finds the LevelDB store's class in its module without knowing its exact export name. */
 async function openLevelStore(dataDir: string): Promise<DocumentStore> {
+  // A variable specifier keeps this file type-checking and running before the store has landed.
   const path = '../../server/persistence/leveldb-store.js';
-  let module: LevelStoreModule;
+  let module: LevelDbStoreModule;
   try {
-    module = (await import(path)) as LevelStoreModule;
+    module = (await import(path)) as LevelDbStoreModule;
   } catch (error) {
     throw new Error(`quire's LevelDB store (server/persistence/leveldb-store.ts) is not available: ${String(error)}`);
   }
-  const ctor = Object.values(module).find(
-    (value): value is new (location: string) => DocumentStore => typeof value === 'function' && /level/i.test(value.name),
-  );
-  if (ctor === undefined) throw new Error('no LevelDB store class exported by server/persistence/leveldb-store.ts');
-  const store = new ctor(dataDir) as DocumentStore & { open?: () => Promise<void> };
-  await store.open?.();
-  return store;
+  return module.LevelDbStore.open({ path: dataDir });
 }
 
 hostServer(async ({ dataDir }) => {
