@@ -16,6 +16,7 @@ import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents, SyncSte
 import { decodeSyncFrame, encodeSyncFrame } from '../shared/protocol/sync.js';
 import { PROTOCOL_VERSION } from '../shared/protocol/version.js';
 import { AwarenessSync } from './awareness-sync.js';
+import { toBytes } from './binary.js';
 import { type ManagerLease, leaseManager } from './connection-pool.js';
 import { PendingQueue } from './pending-queue.js';
 import type { ConnectionStatus, QuireProviderEvents, QuireProviderOptions } from './provider-types.js';
@@ -169,12 +170,12 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     }
     this.retryDelay = 500;
     this.access = reply.access;
-    Y.applyUpdate(this.doc, decodeSyncFrame(reply.step2).payload, this);
+    Y.applyUpdate(this.doc, decodeSyncFrame(toBytes(reply.step2)).payload, this);
     if (reply.access === 'write') {
       // Send what the server lacks. Its ack means everything the server holds of this document
       // is durable, so every pending update queued so far is covered, including those the server
       // got before but whose ack the connection lost.
-      const missing = Y.encodeStateAsUpdate(this.doc, decodeSyncFrame(reply.step1).payload);
+      const missing = Y.encodeStateAsUpdate(this.doc, decodeSyncFrame(toBytes(reply.step1)).payload);
       const throughSeq = this.pending.markAllSent();
       if (this.pending.count > 0 || missing.byteLength > 2) {
         this.sendFrame(encodeSyncFrame('step2', missing), throughSeq, epoch);
@@ -223,7 +224,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 
   private readonly onRemoteUpdate = (frame: Uint8Array): void => {
     try {
-      Y.applyUpdate(this.doc, decodeSyncFrame(frame).payload, this);
+      Y.applyUpdate(this.doc, decodeSyncFrame(toBytes(frame)).payload, this);
     } catch (error) {
       debug('%s: ignoring a malformed update from the server: %O', this.docName, error);
     }
@@ -231,7 +232,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 
   private readonly onRemoteAwareness = (update: Uint8Array): void => {
     try {
-      this.awarenessSync.applyRemote(update);
+      this.awarenessSync.applyRemote(toBytes(update));
     } catch (error) {
       debug('%s: ignoring a malformed awareness update: %O', this.docName, error);
     }

@@ -1,0 +1,4 @@
+import { defineConfig } from 'vite';
+import { exampleViteConfig } from '../vite.shared.js';
+
+export default defineConfig(exampleViteConfig('rich-text'));

@@ -1,0 +1,126 @@
+/**
+ * Drives the example editor the way a person does (clicks, keyboard) and reads what the page
+ * shows (data-testid elements). The document content is read from the editor itself, because
+ * the editable DOM also holds collaborators' caret labels.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+
+/** What `window.quire` (see examples/rich-text/src/main.ts) offers the tests. */
+interface QuireWindow {
+  quire?: {
+    docName: string;
+    provider: { synced: boolean; status: string; pendingCount: number };
+    editor: { getText(): string; getJSON(): unknown; commands: { focus(position: 'start' | 'end'): boolean } };
+  };
+}
+
+export type SaveState = 'loading' | 'pending' | 'saved';
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+
+const WAIT = { timeout: 20_000 };
+
+export class EditorPage {
+  private constructor(readonly page: Page) {}
+
+  /** Opens the editor at `url` (e.g. `http://127.0.0.1:3000/?name=Ada#doc`) and waits for sync. */
+  static async open(context: BrowserContext, url: string): Promise<EditorPage> {
+    const page = await context.newPage();
+    const editorPage = new EditorPage(page);
+    // Surface page errors in the test output: a thrown error in the app is a failure to explain.
+    page.on('pageerror', (error) => console.error(`[page ${url}] ${error.message}`));
+    await page.goto(url);
+    await editorPage.waitForSynced();
+    return editorPage;
+  }
+
+  get editable() {
+    return this.page.locator('[data-testid="editor"] .ProseMirror');
+  }
+
+  async waitForSynced(): Promise<void> {
+    await this.page.waitForFunction(() => (window as unknown as QuireWindow).quire?.provider.synced === true, null, WAIT);
+  }
+
+  /** Puts the caret at the end of the document and types like a person, key by key. */
+  async typeAtEnd(text: string, delayMs = 15): Promise<void> {
+    await this.editable.click();
+    await this.page.evaluate(() => (window as unknown as QuireWindow).quire!.editor.commands.focus('end'));
+    await this.page.keyboard.type(text, { delay: delayMs });
+  }
+
+  async press(key: string): Promise<void> {
+    await this.page.keyboard.press(key);
+  }
+
+  async text(): Promise<string> {
+    return this.page.evaluate(() => (window as unknown as QuireWindow).quire!.editor.getText());
+  }
+
+  async json(): Promise<unknown> {
+    return this.page.evaluate(() => (window as unknown as QuireWindow).quire!.editor.getJSON());
+  }
+
+  async waitForText(predicate: (text: string) => boolean, what: string): Promise<string> {
+    const deadline = Date.now() + WAIT.timeout;
+    for (;;) {
+      const text = await this.text();
+      if (predicate(text)) return text;
+      if (Date.now() > deadline) throw new Error(`page never showed ${what}; it shows ${JSON.stringify(text)}`);
+      await this.page.waitForTimeout(50);
+    }
+  }
+
+  async connectionStatus(): Promise<string | null> {
+    return this.page.getAttribute('[data-testid="status"]', 'data-status');
+  }
+
+  async waitForConnectionStatus(status: ConnectionStatus): Promise<void> {
+    await this.page.waitForSelector(`[data-testid="status"][data-status="${status}"]`, WAIT);
+  }
+
+  async saveState(): Promise<string | null> {
+    return this.page.getAttribute('[data-testid="saved"]', 'data-state');
+  }
+
+  async waitForSaveState(state: SaveState): Promise<void> {
+    await this.page.waitForSelector(`[data-testid="saved"][data-state="${state}"]`, WAIT);
+  }
+
+  /** Names on the collaborators' carets drawn in this page's editor. */
+  async remoteCaretNames(): Promise<string[]> {
+    return this.page.$$eval('[data-testid="editor"] .collaboration-carets__caret', (carets) =>
+      carets.map((caret) => (caret as HTMLElement).querySelector('.collaboration-carets__label')?.textContent ?? ''),
+    );
+  }
+
+  async waitForRemoteCaret(name: string): Promise<void> {
+    await this.page.waitForFunction(
+      (expected) =>
+        [...document.querySelectorAll('[data-testid="editor"] .collaboration-carets__label')].some(
+          (label) => label.textContent === expected,
+        ),
+      name,
+      WAIT,
+    );
+  }
+
+  /** Names in the "here now" list, this tab first. */
+  async presenceNames(): Promise<string[]> {
+    return this.page.$$eval('[data-testid="presence-user"]', (rows) => rows.map((row) => (row as HTMLElement).dataset['name'] ?? ''));
+  }
+
+  async waitForPresence(names: string[]): Promise<void> {
+    await this.page.waitForFunction(
+      (expected) => {
+        const shown = [...document.querySelectorAll<HTMLElement>('[data-testid="presence-user"]')].map((row) => row.dataset['name']);
+        return expected.every((name) => shown.includes(name)) && shown.length === expected.length;
+      },
+      names,
+      WAIT,
+    );
+  }
+
+  async screenshot(path: string): Promise<void> {
+    await this.page.screenshot({ path, fullPage: false });
+  }
+}
