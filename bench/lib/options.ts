@@ -29,7 +29,7 @@ export const DEFAULTS: Omit<BenchOptions, 'workloads' | 'resultsDir'> = {
   fanoutWriters: 10,
   rate: 200,
   seconds: 5,
-  runs: 3,
+  runs: 5,
   burst: 100,
   docs: 1000,
   docBytes: 2048,
