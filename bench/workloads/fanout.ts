@@ -80,6 +80,11 @@ interface LatencyRun {
   p50: number;
   p99: number;
   samples: number;
+  /** Send start to last delivery; longer than the run's seconds when receivers fell behind. */
+  wallMs: number;
+  /** CPU used over wall time, in cores: the driver (every client) and the server. */
+  driverBusy: number;
+  serverBusy: number;
 }
 interface BurstRun {
   cpuUsPerDelivery: number;
@@ -125,10 +130,23 @@ export async function measureAt(context: WorkloadContext, server: ServerProcess,
       const count = options.rate * options.seconds;
       receivers.latencies = [];
       receivers.recording = true;
+      const driverBefore = process.cpuUsage();
+      const serverBefore = await server.stats();
+      const t0 = performance.now();
       await sendAndDrain(() => writers.paced(options.rate, count), count);
+      const wallMs = performance.now() - t0;
+      const driverCpu = process.cpuUsage(driverBefore);
+      const serverCpuUs = cpuBetween(serverBefore, await server.stats());
       receivers.recording = false;
       const samples = receivers.latencies;
-      latency.push({ p50: percentile(samples, 50), p99: percentile(samples, 99), samples: samples.length });
+      latency.push({
+        p50: percentile(samples, 50),
+        p99: percentile(samples, 99),
+        samples: samples.length,
+        wallMs,
+        driverBusy: (driverCpu.user + driverCpu.system) / 1000 / wallMs,
+        serverBusy: serverCpuUs / 1000 / wallMs,
+      });
       context.log(`  ${clientCount} clients, run ${run + 1}: p50 ${latency.at(-1)!.p50.toFixed(2)} ms, p99 ${latency.at(-1)!.p99.toFixed(2)} ms`);
     }
 
@@ -171,6 +189,15 @@ export const fanout: Workload = {
       result.values[`cpu@${n}`] = median(measured.bursts.map((r) => r.cpuUsPerDelivery));
       result.values[`burst@${n}`] = median(measured.bursts.map((r) => r.deliveries / r.wallMs));
       result.details![`${n}`] = measured;
+      const driverBusy = median(measured.latency.map((r) => r.driverBusy));
+      const serverBusy = median(measured.latency.map((r) => r.serverBusy));
+      const stretch = median(measured.latency.map((r) => r.wallMs)) / (context.options.seconds * 1000);
+      // One process plays every client: when it is saturated, latency measures the client side.
+      result.notes.push(
+        `${n} clients: during latency runs the driver (all clients) used ${(100 * driverBusy).toFixed(0)} % of a core, ` +
+          `the server ${(100 * serverBusy).toFixed(0)} %; runs took ${stretch.toFixed(2)}× their send time` +
+          (driverBusy > 0.8 || stretch > 1.2 ? ' — client-side bound' : ''),
+      );
     }
     return result;
   },
