@@ -4,15 +4,19 @@ import { applyEdit, type Trace } from './trace.js';
 import { yieldToIo } from './wait.js';
 
 export const TEXT = 't';
-/** Edits per event-loop turn: lets the provider's socket write between chunks, as a fast typist would. */
-const EDITS_PER_TURN = 200;
+/**
+ * Every edit in its own event-loop turn, as keystrokes arrive as separate events. A provider that
+ * coalesces the updates of one turn (quire's client does) would otherwise send a few hundred edits
+ * as one message and the trace would measure that batching instead of the server.
+ */
+const EDITS_PER_TURN = 1;
 
 export async function typeTrace(client: BenchClient, trace: Trace): Promise<void> {
   const text = client.doc.getText(TEXT);
   if (trace.startContent.length > 0) text.insert(0, trace.startContent);
   for (let i = 0; i < trace.edits.length; i++) {
     client.doc.transact(() => applyEdit(text, trace.edits[i]!));
-    if (i % EDITS_PER_TURN === EDITS_PER_TURN - 1) await yieldToIo();
+    if ((i + 1) % EDITS_PER_TURN === 0) await yieldToIo();
   }
 }
 

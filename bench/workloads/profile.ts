@@ -9,6 +9,7 @@ import { renderProfile, summariseProfile } from '../lib/cpu-profile.js';
 import { withServer } from '../lib/lifecycle.js';
 import { peerFileStem } from '../lib/peers.js';
 import { measureAt } from './fanout.js';
+import { measureTrace } from './trace.js';
 import type { WorkloadContext } from './types.js';
 
 export async function profileFanout(context: WorkloadContext): Promise<string> {
@@ -25,6 +26,22 @@ export async function profileFanout(context: WorkloadContext): Promise<string> {
   );
   const summary = await summariseProfile(path);
   const text = renderProfile(`${peer} fan-out server, ${clients} clients (${options.runs} latency runs + ${options.runs} bursts)`, summary);
-  await writeFile(join(options.resultsDir, `profile-${peerFileStem(peer)}.txt`), `${text}\n`);
+  await writeFile(join(options.resultsDir, `profile-${peerFileStem(peer)}-fanout.txt`), `${text}\n`);
+  return text;
+}
+
+/** The same for the trace workload: the server from the first edit until the observer converged. */
+export async function profileTrace(context: WorkloadContext): Promise<string> {
+  const { options, peer } = context;
+  const dir = join(options.resultsDir, 'profiles');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${peerFileStem(peer)}-trace.cpuprofile`);
+  await measureTrace(context, {
+    beforeTraffic: (server) => server.startProfile(),
+    afterTraffic: (server) => server.stopProfile(path),
+  });
+  const summary = await summariseProfile(path);
+  const text = renderProfile(`${peer} trace server, ${options.edits ?? 'all'} edits, persistence on`, summary);
+  await writeFile(join(options.resultsDir, `profile-${peerFileStem(peer)}-trace.txt`), `${text}\n`);
   return text;
 }
