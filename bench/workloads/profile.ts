@@ -10,6 +10,7 @@ import { withServer } from '../lib/lifecycle.js';
 import { peerFileStem } from '../lib/peers.js';
 import { measureAt } from './fanout.js';
 import { measureTrace } from './trace.js';
+import { measureConnections } from './connections.js';
 import type { WorkloadContext } from './types.js';
 
 export async function profileFanout(context: WorkloadContext): Promise<string> {
@@ -43,5 +44,21 @@ export async function profileTrace(context: WorkloadContext): Promise<string> {
   const summary = await summariseProfile(path);
   const text = renderProfile(`${peer} trace server, ${options.edits ?? 'all'} edits, persistence on`, summary);
   await writeFile(join(options.resultsDir, `profile-${peerFileStem(peer)}-trace.txt`), `${text}\n`);
+  return text;
+}
+
+/** And for the connections workload: the server while the measured clients connect and sync. */
+export async function profileConnections(context: WorkloadContext): Promise<string> {
+  const { options, peer } = context;
+  const dir = join(options.resultsDir, 'profiles');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${peerFileStem(peer)}-connections.cpuprofile`);
+  await measureConnections(context, {
+    beforeTraffic: (server) => server.startProfile(),
+    afterTraffic: (server) => server.stopProfile(path),
+  });
+  const summary = await summariseProfile(path);
+  const text = renderProfile(`${peer} server while ${options.connections} idle clients connect`, summary);
+  await writeFile(join(options.resultsDir, `profile-${peerFileStem(peer)}-connections.txt`), `${text}\n`);
   return text;
 }
