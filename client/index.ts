@@ -7,3 +7,4 @@ export type {
   TokenSource,
 } from './provider-types.js';
 export { ErrorCodes, type ErrorCode, type ErrorInfo } from '../shared/errors.js';
+export * from './offline/index.js';

@@ -3,11 +3,14 @@
  * still reach the server. Every local update enters before it is sent; an ack removes the entries
  * it covered. Nothing leaves the queue any other way.
  */
-import * as Y from 'yjs';
+import { mergeMany } from '../shared/merge-updates.js';
+import type { PendingKey } from './offline/types.js';
 
 export interface PendingEntry {
   readonly seq: number;
   readonly update: Uint8Array;
+  /** Its record in the offline store when it was restored from another session; else null. */
+  readonly restoredFrom: PendingKey | null;
 }
 
 export interface PendingBatch {
@@ -43,8 +46,8 @@ export class PendingQueue {
     return this.entries.map((entry) => entry.update);
   }
 
-  push(update: Uint8Array): PendingEntry {
-    const entry = { seq: this.nextSeq++, update };
+  push(update: Uint8Array, restoredFrom: PendingKey | null = null): PendingEntry {
+    const entry = { seq: this.nextSeq++, update, restoredFrom };
     this.entries.push(entry);
     this.totalBytes += update.byteLength;
     return entry;
@@ -56,7 +59,7 @@ export class PendingQueue {
     if (unsent.length === 0) return null;
     const throughSeq = unsent[unsent.length - 1]!.seq;
     this.sentThrough = throughSeq;
-    const update = unsent.length === 1 ? unsent[0]!.update : Y.mergeUpdates(unsent.map((e) => e.update));
+    const update = mergeMany(unsent.map((e) => e.update));
     return { throughSeq, update };
   }
 
@@ -66,13 +69,16 @@ export class PendingQueue {
     return this.sentThrough;
   }
 
-  /** The server made everything up to `seq` durable. Returns whether anything was removed. */
-  acknowledge(throughSeq: number): boolean {
-    const before = this.entries.length;
-    this.entries = this.entries.filter((entry) => entry.seq > throughSeq);
-    if (this.entries.length === before) return false;
-    this.totalBytes = this.entries.reduce((sum, entry) => sum + entry.update.byteLength, 0);
-    return true;
+  /** The server made everything up to `seq` durable. Returns the entries this removed. */
+  acknowledge(throughSeq: number): PendingEntry[] {
+    // Entries are in seq order, so the acknowledged ones are a prefix.
+    let end = 0;
+    while (end < this.entries.length && this.entries[end]!.seq <= throughSeq) end++;
+    if (end === 0) return [];
+    const removed = this.entries.slice(0, end);
+    this.entries = this.entries.slice(end);
+    for (const entry of removed) this.totalBytes -= entry.update.byteLength;
+    return removed;
   }
 
   /** The connection dropped: whatever was in flight must be sent again. */

@@ -1,6 +1,7 @@
 import type { Awareness } from 'y-protocols/awareness';
 import type { Manager } from 'socket.io-client';
 import type { ErrorInfo } from '../shared/errors.js';
+import type { OfflineStore } from './offline/types.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -23,6 +24,11 @@ export interface QuireProviderEvents {
   'permission-denied': (error: ErrorInfo) => void;
   /** A message was refused (read-only, rate limited, …). */
   notice: (error: ErrorInfo) => void;
+  /**
+   * The offline store failed to restore or to write. Editing and syncing go on (the document and
+   * the queue are still in memory); failed writes are retried with backoff.
+   */
+  'offline-error': (error: Error) => void;
 }
 
 export type TokenSource = string | (() => string | Promise<string>);
@@ -43,4 +49,11 @@ export interface QuireProviderOptions {
   reconnectionDelayMax?: number;
   /** Use this Socket.io Manager (connection) instead of the shared one for `url`. */
   manager?: Manager;
+  /**
+   * Where the document and the pending queue are kept so that a reload, a crash or a closed tab
+   * while offline loses nothing: an IndexedDbOfflineStore in browsers, a FileOfflineStore
+   * (`quire/client/file-store`) in Node, a MemoryOfflineStore shared within a process. Both are
+   * restored before the provider connects. Default: none (memory, for this provider's lifetime).
+   */
+  offline?: OfflineStore;
 }

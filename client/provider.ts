@@ -18,7 +18,9 @@ import { PROTOCOL_VERSION } from '../shared/protocol/version.js';
 import { AwarenessSync } from './awareness-sync.js';
 import { toBytes } from './binary.js';
 import { type ManagerLease, leaseManager } from './connection-pool.js';
-import { PendingQueue } from './pending-queue.js';
+import { OfflineBinding } from './offline/offline-binding.js';
+import type { AcknowledgedRange } from './offline/types.js';
+import { type PendingEntry, PendingQueue } from './pending-queue.js';
 import type { ConnectionStatus, QuireProviderEvents, QuireProviderOptions } from './provider-types.js';
 
 const debug = createDebug('quire:client:provider');
@@ -44,6 +46,10 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   private readonly socket: ClientSocket;
   private readonly lease: ManagerLease | null;
   private readonly pending = new PendingQueue();
+  /** Null without an offline store: the document and queue then live in memory only. */
+  private readonly offline: OfflineBinding | null;
+  private readonly restoring: Promise<void>;
+  private restored = false;
   private readonly awarenessSync: AwarenessSync;
   private readonly session = random.uuidv4();
   /** Increases with every connection, so answers meant for an old one are ignored. */
@@ -83,7 +89,32 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.socket.on('notice', this.onNotice);
     manager.on('reconnect_attempt', this.onReconnectAttempt);
     doc.on('update', this.onLocalUpdate);
+    this.offline = options.offline === undefined
+      ? null
+      : new OfflineBinding(options.offline, docName, doc, (error) => this.emit('offline-error', [error]));
+    this.restoring = this.restore();
     if (options.connect !== false) this.connect();
+  }
+
+  /**
+   * Restores the document and the pending queue from the offline store, then lets the connection
+   * start: the handshake must offer the restored state, and the restored queue must be cleared by
+   * the server's ack like any other.
+   */
+  private async restore(): Promise<void> {
+    if (this.offline !== null) {
+      try {
+        const pending = await this.offline.restore();
+        for (const { session, seq, update } of pending) this.pending.push(update, { session, seq });
+        if (pending.length > 0) this.emitPending();
+      } catch (error) {
+        // Unreadable store: keep working online; new changes are still offered to the store.
+        debug('%s: restoring from the offline store failed: %O', this.docName, error);
+        this.emit('offline-error', [error instanceof Error ? error : new Error(String(error))]);
+      }
+    }
+    this.restored = true;
+    if (this.wantConnected && !this.destroyed) this.connect();
   }
 
   get pendingCount(): number {
@@ -92,6 +123,17 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 
   get pendingBytes(): number {
     return this.pending.bytes;
+  }
+
+  /** Resolves once the offline store's document and queue have been applied (at once without a store). */
+  whenRestored(): Promise<void> {
+    return this.restoring;
+  }
+
+  /** Resolves once every change so far is written to the offline store (at once without one). */
+  async whenStored(): Promise<void> {
+    await this.restoring;
+    await this.offline?.whenStored();
   }
 
   /** Resolves once the server's state has been applied (at once when already synced). */
@@ -112,6 +154,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.wantConnected = true;
     if (this.socket.connected || this.socket.active) return;
     this.setStatus('connecting');
+    // Connects once the offline state is restored (restore() calls back here).
+    if (!this.restored) return;
     this.socket.connect();
   }
 
@@ -129,6 +173,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.socket.off();
     this.socket.io.off('reconnect_attempt', this.onReconnectAttempt);
     this.doc.off('update', this.onLocalUpdate);
+    // Hands unsaved changes to the store now, so a provider reopened on it at once finds them.
+    void this.offline?.close();
     this.lease?.release();
     if (this.options.awareness === undefined) this.awareness.destroy();
     super.destroy();
@@ -258,8 +304,10 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   };
 
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === this) return;
-    this.pending.push(update);
+    // Our own origin marks the server's updates; the binding's marks what it restored.
+    if (origin === this || (origin !== null && origin === this.offline)) return;
+    const entry = this.pending.push(update);
+    this.offline?.recordPending({ session: this.session, seq: entry.seq, update });
     this.emitPending();
     this.scheduleSend();
   };
@@ -284,7 +332,10 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.socket.emit('update', frame, (reply) => {
       if (epoch !== this.epoch) return;
       if (reply.ok) {
-        if (this.pending.acknowledge(throughSeq)) this.emitPending();
+        const removed = this.pending.acknowledge(throughSeq);
+        if (removed.length === 0) return;
+        this.offline?.acknowledge(this.storedRanges(removed));
+        this.emitPending();
         return;
       }
       this.emit('notice', [{ code: reply.code, message: reply.message }]);
@@ -294,6 +345,16 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
         this.scheduleRetry(() => this.scheduleSend());
       }
     });
+  }
+
+  /** The offline store's records of acknowledged entries, as one range per session. */
+  private storedRanges(removed: readonly PendingEntry[]): AcknowledgedRange[] {
+    const through = new Map<string, number>();
+    for (const entry of removed) {
+      const { session, seq } = entry.restoredFrom ?? { session: this.session, seq: entry.seq };
+      through.set(session, Math.max(seq, through.get(session) ?? 0));
+    }
+    return [...through].map(([session, throughSeq]) => ({ session, throughSeq }));
   }
 
   private emitPending(): void {

@@ -3,11 +3,12 @@
  * server together, and shuts them down in the order that loses nothing.
  */
 import createDebug from 'debug';
-import { type Server as HttpServer, createServer as createHttpServer } from 'node:http';
+import { type Server as HttpServer, type IncomingMessage, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
 import { DOC_NAMESPACE_PATTERN, assertValidDocName, docNamespace } from '../shared/doc-name.js';
 import { ErrorCodes, errorInfo } from '../shared/errors.js';
+import { safeObserver } from './core/observer.js';
 import { DocumentRegistry } from './core/registry.js';
 import { type DocumentHandle, openDocumentHandle } from './document-handle.js';
 import { applyCors, enforcesOrigins, originGate } from './http/cors.js';
@@ -47,13 +48,18 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   const store = options.store ?? new MemoryStore();
   const ownsIo = options.io === undefined;
   const ownsHttp = ownsIo && options.httpServer === undefined;
-  const serveStatic = options.staticDir === undefined ? null : staticFiles(options.staticDir);
+  const observer = safeObserver(options.observer);
+  const handlers = [...(options.requestHandlers ?? [])];
+  if (options.staticDir !== undefined) handlers.push(staticFiles(options.staticDir));
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    for (const handler of handlers) if (await handler(req, res)) return true;
+    return false;
+  };
 
   const httpServer: HttpServer | null = ownsHttp
     ? createHttpServer((req, res) => {
         if (applyCors(req, res, options.corsOrigins)) return;
-        const handled = serveStatic === null ? Promise.resolve(false) : serveStatic(req, res);
-        handled
+        handle(req, res)
           .then((done) => {
             if (!done && !res.headersSent) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
           })
@@ -79,18 +85,26 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   // Document namespaces come and go with their clients; keep Socket.io from holding empty ones.
   io._opts.cleanupEmptyChildNamespaces = true;
 
-  const namespaceOf = (docName: string) => io._nsps.get(docNamespace(docName)) as QuireNamespace | undefined;
+  const namespaceOf = (namespaceName: string) => io._nsps.get(namespaceName) as QuireNamespace | undefined;
   const registry = new DocumentRegistry({
     store,
-    channelFor: (docName) => namespaceChannel(() => namespaceOf(docName)),
+    channelFor: (docName) => {
+      // Computed once per loaded document: broadcasts look the namespace up on every send.
+      const namespaceName = docNamespace(docName);
+      return namespaceChannel(
+        () => namespaceOf(namespaceName),
+        (kind, bytes, receivers) => observer.messageSent({ docName, kind, bytes, receivers }),
+      );
+    },
     unloadGraceMs: options.unloadGraceMs ?? serverDefaults.unloadGraceMs,
+    observer,
   });
 
   const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
   cleanUpDocumentNamespaces(io, documents);
   const budgets = new ConnectionBudgets(resolveLimits(options));
-  documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets }));
-  documents.on('connection', (socket) => handleConnection(socket, registry, budgets));
+  documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets, observer }));
+  documents.on('connection', (socket) => handleConnection(socket, registry, budgets, observer));
   // Socket.io admits anyone to its main namespace. On a server of our own nothing lives there, so
   // refuse it rather than hold a socket per connection for nothing; an app's own io keeps its '/'.
   if (ownsIo) io.of('/').use((_socket, next) => next(refusal(errorInfo(ErrorCodes.BAD_DOC_NAME, 'Only document namespaces are served.'))));

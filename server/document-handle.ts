@@ -7,6 +7,11 @@ export interface DocumentHandle {
   readonly doc: Y.Doc;
   /** Resolves once every change so far is durable. */
   whenDurable(): Promise<void>;
+  /**
+   * Applies an encoded Yjs update (reaches clients and the store) and resolves once it is durable.
+   * Throws a QuireError with MALFORMED_UPDATE when the bytes are not a valid update.
+   */
+  applyUpdate(update: Uint8Array): Promise<void>;
   /** Gives the reference back (the document unloads after the grace period). Idempotent. */
   release(): Promise<void>;
 }
@@ -18,6 +23,7 @@ export async function openDocumentHandle(registry: DocumentRegistry, name: strin
     name,
     doc: document.ydoc,
     whenDurable: () => document.whenDurable(),
+    applyUpdate: (update) => document.applyServerUpdate(update),
     async release() {
       if (released) return;
       released = true;

@@ -1,6 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as SocketIoServer } from 'socket.io';
 import type { ConnectionLimits, RateLimits } from './limits/types.js';
+import type { ServerObserver } from './core/observer.js';
+import type { RequestHandler } from './http/static-files.js';
 import type { DocumentStore } from './persistence/types.js';
 import type { Authenticate, Authorize } from './transport/hooks.js';
 
@@ -49,6 +51,13 @@ export interface QuireServerOptions {
   rateLimits?: Partial<RateLimits>;
   authenticate?: Authenticate;
   authorize?: Authorize;
+  /** Told about connections, loads, messages, acks and errors (metrics, logs). Must not throw. */
+  observer?: ServerObserver;
+  /**
+   * Extra HTTP routes on the server's own HTTP server (health, metrics, admin), tried in order
+   * before `staticDir`; each resolves true when it answered the request.
+   */
+  requestHandlers?: RequestHandler[];
 }
 
 const MiB = 1024 * 1024;

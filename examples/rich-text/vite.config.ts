@@ -1,4 +1,7 @@
 import { defineConfig } from 'vite';
 import { exampleViteConfig } from '../vite.shared.js';
+import { offlineShellPlugin } from './offline-shell-plugin.js';
 
-export default defineConfig(exampleViteConfig('rich-text'));
+const config = exampleViteConfig('rich-text');
+
+export default defineConfig({ ...config, plugins: [offlineShellPlugin()] });

@@ -6,6 +6,7 @@ import createDebug from 'debug';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { ErrorCodes, QuireError } from '../../shared/errors.js';
+import { mergeMany } from '../../shared/merge-updates.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
@@ -14,8 +15,10 @@ import { DurableWriter } from './durable-writer.js';
 import { type DocumentChannel, fanOut } from './fan-out.js';
 import {
   type ConnectionRef,
+  type UpdateOrigin,
   connectionOrigin,
   isFromPersistence,
+  localOrigin,
   persistenceOrigin,
   senderOf,
 } from './origins.js';
@@ -69,7 +72,7 @@ export class QuireDocument {
     this.writer = new DurableWriter(name, store, () => Y.encodeStateAsUpdate(this.ydoc));
     this.ownership = new AwarenessOwnership(limits.maxAwarenessIdsPerConnection);
     this.outgoingUpdates = new TurnBuffer((items) =>
-      fanOut(items, (updates) => encodeSyncFrame('update', mergeAll(updates)), 'update', channel),
+      fanOut(items, (updates) => encodeSyncFrame('update', mergeMany(updates)), 'update', channel),
     );
     this.outgoingAwareness = new TurnBuffer((items) =>
       fanOut(items, (ids) => this.encodeAwareness(ids), 'awareness', channel),
@@ -109,6 +112,18 @@ export class QuireDocument {
    */
   async applyClientUpdate(connection: ConnectionRef, update: Uint8Array): Promise<void> {
     if (connection.access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
+    await this.applyUpdate(update, connectionOrigin(connection), connection.id);
+  }
+
+  /**
+   * Applies an update made on the server's behalf (the admin API): reaches every connection and
+   * the store like a client's, and resolves once it is durable. Throws MALFORMED_UPDATE on bad bytes.
+   */
+  async applyServerUpdate(update: Uint8Array): Promise<void> {
+    await this.applyUpdate(update, localOrigin, 'server');
+  }
+
+  private async applyUpdate(update: Uint8Array, origin: UpdateOrigin, by: string): Promise<void> {
     let problem: string | null;
     try {
       // Checking the whole update first means a malformed one is rejected before any of it is
@@ -118,20 +133,22 @@ export class QuireDocument {
       problem = `does not decode (${error instanceof Error ? error.message : String(error)})`;
     }
     if (problem !== null) {
-      debug('refused an update from %s to document %s: %s', connection.id, this.name, problem);
+      debug('refused an update from %s to document %s: %s', by, this.name, problem);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
     const pendingBefore = this.pendingParts();
     try {
-      Y.applyUpdate(this.ydoc, update, connectionOrigin(connection));
+      Y.applyUpdate(this.ydoc, update, origin);
     } catch (error) {
-      debug('update from %s to document %s failed to apply: %O', connection.id, this.name, error);
+      debug('update from %s to document %s failed to apply: %O', by, this.name, error);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
     // Parts whose dependencies we lack are held back by Yjs and emit no 'update' yet; store the
-    // raw update too, so that acknowledging it still means it survives a restart.
+    // raw update too, so that acknowledging it still means it survives a restart. Yjs replaces
+    // the held-back buffers even when a resend adds nothing to them, so compare their bytes: a
+    // client resending the same update must not grow the stored log each time.
     const pendingAfter = this.pendingParts();
-    if (pendingAfter.some((part, i) => part !== null && part !== pendingBefore[i])) {
+    if (pendingAfter.some((part, i) => part !== null && !sameBytes(part, pendingBefore[i] ?? null))) {
       this.writer.append(update);
     }
     await this.writer.whenDurable();
@@ -226,6 +243,10 @@ export class QuireDocument {
   }
 }
 
-function mergeAll(updates: Uint8Array[]): Uint8Array {
-  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
+  if (a === b) return true;
+  if (b === null || a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
+

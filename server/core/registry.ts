@@ -11,6 +11,7 @@ import { ErrorCodes, QuireError } from '../../shared/errors.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { type DocumentLimits, QuireDocument, defaultDocumentLimits } from './document.js';
 import type { DocumentChannel } from './fan-out.js';
+import { type CoreObserver, safeObserver } from './observer.js';
 
 const debug = createDebug('quire:server:registry');
 
@@ -21,6 +22,8 @@ export interface RegistryOptions {
   unloadGraceMs: number;
   limits?: DocumentLimits;
   onUnload?: (docName: string) => void;
+  /** Told about loads, unloads and load failures (metrics, logs). */
+  observer?: CoreObserver;
 }
 
 interface Entry {
@@ -32,8 +35,11 @@ interface Entry {
 
 export class DocumentRegistry {
   private readonly entries = new Map<string, Entry>();
+  private readonly observer: CoreObserver;
 
-  constructor(private readonly options: RegistryOptions) {}
+  constructor(private readonly options: RegistryOptions) {
+    this.observer = options.observer ?? safeObserver();
+  }
 
   /** Takes a reference to the document, loading it if needed. Release it with `release`. */
   async acquire(name: string): Promise<QuireDocument> {
@@ -80,6 +86,16 @@ export class DocumentRegistry {
     return this.entries.has(name);
   }
 
+  /**
+   * Drops a document without keeping its in-memory state (it is being deleted): waits for the writes
+   * already issued, so none lands after the caller deletes the stored records, then unloads it
+   * whoever holds it. Callers disconnect its clients first.
+   */
+  async evict(name: string): Promise<void> {
+    const entry = this.entries.get(name);
+    if (entry !== undefined) await this.unload(name, entry, true);
+  }
+
   /** Flushes and unloads every document, whoever holds it (server shutdown). */
   async closeAll(): Promise<void> {
     const names = [...this.entries.keys()];
@@ -93,6 +109,7 @@ export class DocumentRegistry {
       updates = await this.options.store.load(name);
     } catch (error) {
       debug('loading document %s failed: %O', name, error);
+      this.observer.error({ docName: name, code: ErrorCodes.LOAD_FAILED, operation: 'load', cause: error });
       throw new QuireError(ErrorCodes.LOAD_FAILED);
     }
     const doc = new QuireDocument(name, this.options.store, this.options.channelFor(name), this.options.limits ?? defaultDocumentLimits);
@@ -101,9 +118,11 @@ export class DocumentRegistry {
     } catch (error) {
       doc.destroy();
       debug('stored state of document %s could not be applied: %O', name, error);
+      this.observer.error({ docName: name, code: ErrorCodes.LOAD_FAILED, operation: 'load', cause: error });
       throw new QuireError(ErrorCodes.LOAD_FAILED);
     }
     debug('loaded document %s (%d stored updates) in %d ms', name, updates.length, Date.now() - started);
+    this.observer.documentLoaded({ docName: name, storedUpdates: updates.length, durationMs: Date.now() - started });
     return doc;
   }
 
@@ -123,6 +142,7 @@ export class DocumentRegistry {
       await doc.whenDurable();
     } catch (error) {
       debug('flush before unloading document %s failed: %O', name, error);
+      this.observer.error({ docName: name, code: ErrorCodes.STORE_FAILED, operation: 'unload', cause: error });
       entry.unloading = false;
       // Keep it loaded: its changes are only in memory. Try again after another grace period.
       if (!force && entry.refs === 0) {
@@ -139,6 +159,7 @@ export class DocumentRegistry {
     this.entries.delete(name);
     doc.destroy();
     debug('unloaded document %s', name);
+    this.observer.documentUnloaded({ docName: name });
     this.options.onUnload?.(name);
   }
 }

@@ -12,8 +12,17 @@ export interface StoredDocumentInfo {
   bytes: number;
   /** Milliseconds since the epoch of the last write, when the store knows it. */
   updatedAt: number | null;
+  /**
+   * Set when the store cannot read this document's records (`load` rejects for it); `bytes`
+   * and `updatedAt` are then unknown (0 and null). Listing never fails because of one document.
+   */
+  problem?: string;
 }
 
+/**
+ * Document names are strings of 0–255 bytes of well-formed UTF-8 (any characters, '/' included;
+ * the core further requires shared/doc-name.ts). A store may reject other names.
+ */
 export interface DocumentStore {
   /**
    * Every stored update of the document, oldest first (a compacted snapshot counts as one);

@@ -9,6 +9,7 @@ import createDebug from 'debug';
 import { ackError, ackOk } from '../../shared/ack.js';
 import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/errors.js';
 import { decodeSyncFrame } from '../../shared/protocol/sync.js';
+import type { CoreObserver, ErrorOperation } from '../core/observer.js';
 import type { ConnectionRef } from '../core/origins.js';
 import type { DocumentRegistry } from '../core/registry.js';
 import type { ConnectionBudgets } from './budgets.js';
@@ -26,7 +27,7 @@ function toInfo(error: unknown): ErrorInfo {
   return errorInfo(ErrorCodes.INTERNAL);
 }
 
-export function handleConnection(socket: QuireSocket, registry: DocumentRegistry, budgets: ConnectionBudgets): void {
+export function handleConnection(socket: QuireSocket, registry: DocumentRegistry, budgets: ConnectionBudgets, observer: CoreObserver): void {
   const { docName, access, sessionKey } = socket.data;
   const connection: ConnectionRef = { id: socket.id, access, sessionKey };
   const { limits } = budgets;
@@ -37,19 +38,26 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
   lease.get().catch(() => {});
   const cancelExpiry = expireSession(socket);
   debug('%s joined %s (%s)', socket.id, docName, access);
+  observer.connectionOpened({ docName, transport: socket.conn.transport.name });
 
   /** Runs a handler; whatever it throws becomes an error ack (or a notice when there is no ack). */
-  const guard = (name: string, work: (reply: (info: ErrorInfo | null, data?: object) => void) => Promise<void>, ack: unknown) => {
+  const guard = (name: ErrorOperation, work: (reply: (info: ErrorInfo | null, data?: object) => void) => Promise<void>, ack: unknown) => {
     // A connection closed for abuse may still have messages in flight: they get no answer.
     if (budget.closed) return;
     const reply = (info: ErrorInfo | null, data: object = {}) => {
-      if (info !== null && budgets.refused(socket, info)) return;
+      if (info !== null && budgets.refused(socket, info)) {
+        observer.error({ docName, code: ErrorCodes.POLICY_VIOLATION, operation: name });
+        return;
+      }
       if (isCallback(ack)) ack(info === null ? ackOk(data) : ackError(info));
       else if (info !== null) socket.emit('notice', info);
     };
     work(reply).catch((error: unknown) => {
       const info = toInfo(error);
       if (info.code === ErrorCodes.INTERNAL) debug('%s on %s failed: %O', name, docName, error);
+      // Only unexpected failures carry their cause: a client's bad input is described by its code.
+      const cause = error instanceof QuireError ? undefined : error;
+      observer.error({ docName, code: info.code, operation: name, cause });
       reply(info);
     });
   };
@@ -58,11 +66,13 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
     guard('sync-step-1', async (reply) => {
       if (!budget.allow('syncs')) throw new QuireError(ErrorCodes.RATE_LIMITED);
       if (!isBinary(frame) || !isCallback(ack)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+      observer.messageReceived({ docName, kind: 'sync', bytes: frame.byteLength });
       const decoded = decodeFrameOrThrow(frame);
       if (decoded.type !== 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected a sync step 1 frame.');
       const doc = await lease.get();
       const answer = doc.syncReply(decoded.payload);
       reply(null, { ...answer, access });
+      observer.messageSent({ docName, kind: 'sync', bytes: answer.step2.byteLength + answer.step1.byteLength, receivers: 1 });
       // The joiner sees who is here right after its document.
       const presence = doc.encodeFullAwareness();
       if (presence !== null) socket.emit('awareness', presence);
@@ -74,6 +84,8 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
       const bytes = isBinary(frame) ? frame.byteLength : 0;
       if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes))) throw new QuireError(ErrorCodes.RATE_LIMITED);
       if (!isBinary(frame)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+      const received = performance.now();
+      observer.messageReceived({ docName, kind: 'update', bytes: frame.byteLength });
       if (frame.byteLength > limits.maxUpdateBytes) throw new QuireError(ErrorCodes.UPDATE_TOO_LARGE);
       if (access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
       const decoded = decodeFrameOrThrow(frame);
@@ -81,6 +93,7 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
       const doc = await lease.get();
       await doc.applyClientUpdate(connection, decoded.payload);
       reply(null);
+      observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
     }, ack),
   );
 
@@ -88,6 +101,7 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
     guard('awareness', async (reply) => {
       if (!budget.allow('awareness')) throw new QuireError(ErrorCodes.RATE_LIMITED);
       if (!isBinary(update)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+      observer.messageReceived({ docName, kind: 'awareness', bytes: update.byteLength });
       if (update.byteLength > limits.maxAwarenessBytes) throw new QuireError(ErrorCodes.AWARENESS_TOO_LARGE);
       const doc = await lease.get();
       const { refused } = doc.applyClientAwareness(connection, update);
@@ -99,7 +113,7 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
   // Events nobody listens for would be dropped silently; a client sending them is broken or probing.
   socket.onAny((event: unknown, ...args: unknown[]) => {
     if (typeof event === 'string' && knownEvents.has(event)) return;
-    guard('unknown event', async () => {
+    guard('unknown-event', async () => {
       throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Unknown event.');
     }, args.at(-1));
   });
@@ -108,6 +122,7 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
     debug('%s left %s (%s)', socket.id, docName, reason);
     cancelExpiry();
     budgets.detach(socket);
+    observer.connectionClosed({ docName, reason });
     void lease.current().then((doc) => {
       doc?.removeConnection(connection);
       lease.release();

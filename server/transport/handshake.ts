@@ -8,6 +8,7 @@ import type { ExtendedError } from 'socket.io';
 import { docNameFromNamespace, docNamespace } from '../../shared/doc-name.js';
 import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/errors.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
+import type { CoreObserver } from '../core/observer.js';
 import type { Access } from '../core/origins.js';
 import type { ConnectionBudgets } from './budgets.js';
 import type { Authenticate, Authorize, HandshakeInfo } from './hooks.js';
@@ -20,6 +21,8 @@ export interface HandshakeOptions {
   authenticate?: Authenticate | undefined;
   authorize?: Authorize | undefined;
   budgets: ConnectionBudgets;
+  /** Told about refusals (errors by code). */
+  observer?: CoreObserver | undefined;
 }
 
 export function refusal(info: ErrorInfo): ExtendedError {
@@ -31,8 +34,9 @@ export function refusal(info: ErrorInfo): ExtendedError {
 export function handshakeMiddleware(options: HandshakeOptions) {
   const { budgets } = options;
   return (socket: QuireSocket, next: (error?: ExtendedError) => void): void => {
-    const refuse = (info: ErrorInfo): void => {
+    const refuse = (info: ErrorInfo, cause?: unknown): void => {
       debug('refused %s on %s: %s', socket.id, socket.nsp.name, info.code);
+      options.observer?.error({ docName: socket.data.docName ?? docNameOrNull(socket.nsp.name), code: info.code, operation: 'handshake', cause });
       // A connection that keeps opening what it may not is closed. `next` is called either way:
       // Socket.io only forgets a socket waiting in the middleware once `next` has been called.
       budgets.refused(socket, info);
@@ -47,10 +51,19 @@ export function handshakeMiddleware(options: HandshakeOptions) {
       () => next(),
       (error: unknown) => {
         budget.releaseDocument();
-        refuse(error instanceof QuireError ? error.toInfo() : errorInfo(ErrorCodes.INTERNAL));
+        if (error instanceof QuireError) refuse(error.toInfo());
+        else refuse(errorInfo(ErrorCodes.INTERNAL), error);
       },
     );
   };
+}
+
+function docNameOrNull(namespace: string): string | null {
+  try {
+    return docNameFromNamespace(namespace);
+  } catch {
+    return null;
+  }
 }
 
 async function admit(socket: QuireSocket, options: HandshakeOptions): Promise<void> {

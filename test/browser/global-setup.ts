@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const EDITOR_BUILD_DIR = join(repoRoot, 'dist/examples/rich-text');
+const EDITOR_BUILD_DIR = join(repoRoot, 'dist/examples/rich-text');
 const SOURCES = ['examples/rich-text', 'examples/vite.shared.ts', 'client', 'shared'];
 
 function newestMtime(path: string): number {
@@ -26,6 +26,12 @@ export default function setup(): void {
   const builtAt = existsSync(builtIndex) ? statSync(builtIndex).mtimeMs : 0;
   const sourcesAt = Math.max(...SOURCES.map((source) => newestMtime(join(repoRoot, source))));
   if (builtAt >= sourcesAt) return;
-  const result = spawnSync('npm', ['run', 'build:editor'], { cwd: repoRoot, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, which Vite would honour with a non-production build (no service
+  // worker registration, dev-only code kept): build what `npm run build` ships.
+  const result = spawnSync('npm', ['run', 'build:editor'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) throw new Error(`npm run build:editor failed (exit ${result.status})`);
 }

@@ -20,7 +20,7 @@ describe('acknowledged updates survive SIGKILL', () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  it(`every acknowledged update is present after ${ROUNDS} random SIGKILLs, and all clients converge (seed ${seed})`, async () => {
+  it(`every acknowledged update is present after ${ROUNDS} random SIGKILLs, and all clients converge (seed ${seed})`, { timeout: 180_000 }, async () => {
     const gen = prng.create(seed);
     const dataDir = await mkdtemp(join(tmpdir(), 'quire-crash-'));
     dirs.push(dataDir);

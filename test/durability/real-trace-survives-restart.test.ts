@@ -13,7 +13,7 @@ describe('a real editing session survives a server restart', () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  it('the automerge-paper trace (259,778 edits) typed through a client is restored exactly after SIGKILL', async () => {
+  it('the automerge-paper trace (259,778 edits) typed through a client is restored exactly after SIGKILL', { timeout: 180_000 }, async () => {
     const trace = loadAutomergePaperTrace();
     const dataDir = await mkdtemp(join(tmpdir(), 'quire-trace-'));
     dirs.push(dataDir);

@@ -24,6 +24,7 @@ export class Typist {
   async connect(url: string, docName: string): Promise<void> {
     const socket = await rawDocumentSocket(url, docName);
     this.socket = socket;
+    socket.on('update', (frame: Uint8Array) => Y.applyUpdate(this.doc, decodeSyncFrame(frame).payload, 'server'));
     const reply = (await socket.timeout(10_000).emitWithAck('sync-step-1', encodeSyncFrame('step1', Y.encodeStateVector(this.doc)))) as {
       ok: boolean;
       step2: Uint8Array;

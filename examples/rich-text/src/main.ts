@@ -5,6 +5,8 @@
 import './styles.css';
 import { chooseDocument, randomDocName, urlForDocument } from './doc-choice.js';
 import { cleanName, loadIdentity, saveIdentity, type UserIdentity } from './identity.js';
+import { keepsEditsOnThisDevice } from './offline-store.js';
+import { registerOfflineShell } from './offline-shell.js';
 import { openDocumentSession, type DocumentSession, type SessionElements } from './session.js';
 
 function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -31,15 +33,19 @@ const serverUrl = window.location.origin;
 let user: UserIdentity = loadIdentity(new URL(window.location.href));
 let session: DocumentSession | null = null;
 
+function showProblem(message: string): void {
+  problemElement.textContent = message;
+  problemElement.hidden = false;
+  document.body.dataset['state'] = 'problem';
+}
+
 function openFromUrl(): void {
   const url = new URL(window.location.href);
   const choice = chooseDocument(url);
   if (!choice.ok) {
     session?.destroy();
     session = null;
-    problemElement.textContent = `This address does not name a usable document: ${choice.problem}`;
-    problemElement.hidden = false;
-    document.body.dataset['state'] = 'problem';
+    showProblem(`This address does not name a usable document: ${choice.problem}`);
     return;
   }
   problemElement.hidden = true;
@@ -51,7 +57,13 @@ function openFromUrl(): void {
   }
   if (session?.docName === choice.name) return;
   session?.destroy();
-  session = openDocumentSession(serverUrl, choice.name, user, elements);
+  session = openDocumentSession({
+    serverUrl,
+    docName: choice.name,
+    user,
+    elements,
+    onRefused: (message) => showProblem(`The server refused this document: ${message}`),
+  });
   docNameElement.textContent = choice.name;
   document.title = `${choice.name} · quire`;
   exposeForDebugging(session);
@@ -82,12 +94,13 @@ nameInput.addEventListener('change', () => {
   session?.setUser(user);
 });
 
-// Until the IndexedDB offline store is wired in (see offline-store.ts), unsent edits live only
-// in this tab: ask before a reload or close would drop them.
+// Without an offline store (no IndexedDB), unsent edits live only in this tab: ask before a
+// reload or close would drop them.
 window.addEventListener('beforeunload', (event) => {
-  if ((session?.provider.pendingCount ?? 0) > 0) event.preventDefault();
+  if (!keepsEditsOnThisDevice() && (session?.provider.pendingCount ?? 0) > 0) event.preventDefault();
 });
 
+registerOfflineShell();
 window.addEventListener('hashchange', openFromUrl);
 window.addEventListener('popstate', openFromUrl);
 openFromUrl();

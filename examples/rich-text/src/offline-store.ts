@@ -1,14 +1,32 @@
 /**
- * The seam for keeping a document and its unsent edits between page loads.
- *
- * The IndexedDB offline store (document + pending queue, surviving a reload while offline) is
- * built in the client package; when it lands, return it here, e.g.
- * `{ offlineStore: new IndexedDbOfflineStore(docName) }`, and the editor passes it to
- * QuireProvider. Until then the provider keeps pending edits in memory: edits made offline
- * survive reconnects, not a reload of the tab.
+ * Where the editor keeps documents and their unsent edits between page loads: one IndexedDB
+ * database for the page, shared by every document it opens. With it, edits made offline survive
+ * a reload or a closed tab and reach the server on the next connection. Browsers without
+ * IndexedDB get the provider's default (memory: edits survive reconnects, not a reload).
  */
-import type { QuireProviderOptions } from 'quire/client';
+import { IndexedDbOfflineStore, type QuireProviderOptions } from 'quire/client';
 
-export function offlineOptions(_docName: string): QuireProviderOptions {
-  return {};
+const DATABASE_NAME = 'quire-editor';
+
+let store: IndexedDbOfflineStore | null | undefined;
+
+function offlineStore(): IndexedDbOfflineStore | null {
+  if (store === undefined) {
+    try {
+      store = new IndexedDbOfflineStore({ name: DATABASE_NAME });
+    } catch {
+      store = null;
+    }
+  }
+  return store;
+}
+
+export function offlineOptions(): QuireProviderOptions {
+  const found = offlineStore();
+  return found === null ? {} : { offline: found };
+}
+
+/** Whether unsent edits outlive this tab (the indicator and the unload guard depend on it). */
+export function keepsEditsOnThisDevice(): boolean {
+  return offlineStore() !== null;
 }

@@ -4,13 +4,15 @@
  * connection). Driven only by the provider's `pending`/`saved`/`synced`/`status` events, so it
  * reports what the server confirmed, not what the page hopes.
  *
- * `data-state` is loading | pending | saved; `data-pending` is the number of unacknowledged updates.
+ * `data-state` is loading | pending | saved | read-only; `data-pending` is the number of
+ * unacknowledged updates.
  */
 import type { QuireProvider } from 'quire/client';
 
-type SaveState = 'loading' | 'pending' | 'saved';
+type SaveState = 'loading' | 'pending' | 'saved' | 'read-only';
 
-export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider): () => void {
+/** `keptOnDevice`: unsent edits are in an offline store (they survive a reload), not only in memory. */
+export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider, keptOnDevice: boolean): () => void {
   const render = (): void => {
     const pending = provider.pendingCount;
     const connected = provider.status === 'connected';
@@ -19,7 +21,15 @@ export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider
     if (pending > 0) {
       state = 'pending';
       // The count is of Yjs updates (about one per keystroke): it means nothing to a reader.
-      text = connected ? 'Saving…' : 'Unsaved changes, kept until you are back online';
+      text = connected
+        ? 'Saving…'
+        : keptOnDevice
+          ? 'Saved on this device, will sync when back online'
+          : 'Unsaved changes, kept until you are back online';
+    } else if (provider.access === 'read') {
+      // Nothing of ours to save: "All changes saved" would suggest we could make some.
+      state = 'read-only';
+      text = 'View only';
     } else if (!provider.synced) {
       state = 'loading';
       text = connected ? 'Loading…' : 'Waiting for the server…';

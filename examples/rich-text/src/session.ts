@@ -6,10 +6,11 @@
 import type { Editor } from '@tiptap/core';
 import { QuireProvider } from 'quire/client';
 import * as Y from 'yjs';
+import { guardAccess } from './access-guard.js';
 import { mountConnectionIndicator } from './connection-indicator.js';
 import { createEditor } from './editor.js';
 import type { UserIdentity } from './identity.js';
-import { offlineOptions } from './offline-store.js';
+import { keepsEditsOnThisDevice, offlineOptions } from './offline-store.js';
 import { mountPresenceList } from './presence-list.js';
 import { mountSaveIndicator } from './save-indicator.js';
 import { mountToolbar } from './toolbar.js';
@@ -32,20 +33,25 @@ export interface DocumentSession {
   destroy(): void;
 }
 
-export function openDocumentSession(
-  serverUrl: string,
-  docName: string,
-  user: UserIdentity,
-  elements: SessionElements,
-): DocumentSession {
+export interface SessionOptions {
+  serverUrl: string;
+  docName: string;
+  user: UserIdentity;
+  elements: SessionElements;
+  /** The server refused this document to us; `message` is safe to show. */
+  onRefused(message: string): void;
+}
+
+export function openDocumentSession({ serverUrl, docName, user, elements, onRefused }: SessionOptions): DocumentSession {
   const ydoc = new Y.Doc();
-  const provider = new QuireProvider(serverUrl, docName, ydoc, offlineOptions(docName));
+  const provider = new QuireProvider(serverUrl, docName, ydoc, offlineOptions());
   const editor = createEditor({ element: elements.editor, ydoc, provider, user });
   const unmount = [
     mountToolbar(elements.toolbar, editor),
     mountConnectionIndicator(elements.status, provider),
-    mountSaveIndicator(elements.saved, provider),
+    mountSaveIndicator(elements.saved, provider, keepsEditsOnThisDevice()),
     mountPresenceList(elements.presence, elements.presenceCount, provider.awareness),
+    guardAccess(editor, provider, onRefused),
   ];
   return {
     docName,

@@ -1,0 +1,131 @@
+/** Command-line options of `npm run bench -- [workload...] [--flag value ...]`. */
+import { PEERS, isPeerName, type PeerName } from './peers.js';
+
+export interface BenchOptions {
+  workloads: string[];
+  peers: PeerName[];
+  /** Fan-out: client counts, total update rate, seconds per latency run, runs, burst updates per writer. */
+  fanoutClients: number[];
+  fanoutWriters: number;
+  rate: number;
+  seconds: number;
+  runs: number;
+  burst: number;
+  docs: number;
+  docBytes: number;
+  /** Trace and crash: how many of the trace's edits to type (all by default). */
+  edits: number | undefined;
+  traceTimeoutS: number;
+  connections: number;
+  offlineEdits: number;
+  onlineEdits: number;
+  /** Where results/ goes. */
+  resultsDir: string;
+}
+
+export const DEFAULTS: Omit<BenchOptions, 'workloads' | 'resultsDir'> = {
+  peers: [...PEERS],
+  fanoutClients: [20, 100],
+  fanoutWriters: 10,
+  rate: 200,
+  seconds: 5,
+  runs: 5,
+  burst: 100,
+  docs: 1000,
+  docBytes: 2048,
+  edits: undefined,
+  traceTimeoutS: 300,
+  connections: 2000,
+  offlineEdits: 10_000,
+  onlineEdits: 1_000,
+};
+
+/** `--quick`: every workload at a size that finishes in seconds, for development. */
+const QUICK: Partial<BenchOptions> = {
+  fanoutClients: [5, 20],
+  seconds: 2,
+  runs: 2,
+  burst: 20,
+  docs: 100,
+  edits: 5_000,
+  connections: 200,
+  offlineEdits: 1_000,
+  onlineEdits: 100,
+};
+
+const int = (flag: string, value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} expects a positive integer, got ${value}`);
+  return n;
+};
+
+export function parseOptions(argv: readonly string[], known: readonly string[], resultsDir: string): BenchOptions {
+  const options: BenchOptions = { ...DEFAULTS, workloads: [], resultsDir };
+  const overrides: Partial<BenchOptions> = {};
+  let quick = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      if (!known.includes(arg)) throw new Error(`unknown workload ${arg}; known: ${known.join(', ')}`);
+      options.workloads.push(arg);
+      continue;
+    }
+    const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
+    if (flag === '--quick') {
+      quick = true;
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${flag} expects a value`);
+    switch (flag) {
+      case '--peers': {
+        const peers = value.split(',');
+        const bad = peers.filter((p) => !isPeerName(p));
+        if (bad.length > 0) throw new Error(`unknown peer(s) ${bad.join(', ')}; known: ${PEERS.join(', ')}`);
+        overrides.peers = peers as PeerName[];
+        break;
+      }
+      case '--clients':
+        overrides.fanoutClients = value.split(',').map((v) => int(flag, v));
+        break;
+      case '--writers':
+        overrides.fanoutWriters = int(flag, value);
+        break;
+      case '--rate':
+        overrides.rate = int(flag, value);
+        break;
+      case '--seconds':
+        overrides.seconds = int(flag, value);
+        break;
+      case '--runs':
+        overrides.runs = int(flag, value);
+        break;
+      case '--burst':
+        overrides.burst = int(flag, value);
+        break;
+      case '--docs':
+        overrides.docs = int(flag, value);
+        break;
+      case '--edits':
+        overrides.edits = int(flag, value);
+        break;
+      case '--trace-timeout':
+        overrides.traceTimeoutS = int(flag, value);
+        break;
+      case '--connections':
+        overrides.connections = int(flag, value);
+        break;
+      case '--offline-edits':
+        overrides.offlineEdits = int(flag, value);
+        break;
+      case '--online-edits':
+        overrides.onlineEdits = int(flag, value);
+        break;
+      default:
+        throw new Error(`unknown option ${flag}`);
+    }
+  }
+  Object.assign(options, quick ? QUICK : {}, overrides);
+  if (options.workloads.length === 0) options.workloads = [...known];
+  return options;
+}

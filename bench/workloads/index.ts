@@ -1,0 +1,10 @@
+/** Every workload, in the order `npm run bench` runs them. */
+import type { Workload } from './types.js';
+import { fanout } from './fanout.js';
+import { manyDocs } from './many-docs.js';
+import { trace } from './trace.js';
+import { crash } from './crash.js';
+import { connections } from './connections.js';
+import { offline } from './offline.js';
+
+export const WORKLOADS: readonly Workload[] = [fanout, manyDocs, trace, crash, connections, offline];

@@ -1,0 +1,181 @@
+/**
+ * Offline store for Node services: one append-only log file per document in a directory.
+ * Node-only (imports node:fs); import it from `quire/client/file-store`.
+ *
+ * Crash safety: a write appends one checksummed record (see log-codec.ts) and, by default, fsyncs
+ * before resolving; a record torn by a crash is cut off the next time the document is opened.
+ * Compaction writes the merged records to a temporary file, fsyncs it and renames it over the log,
+ * so a crash leaves either the old log or the new one. One process per directory: two processes
+ * appending to the same log would interleave records.
+ */
+import createDebug from 'debug';
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LOG_HEADER, encodeRecord, readLog } from './log-codec.js';
+import { DocumentRecords, changesBytes } from './records.js';
+import { KeyedSerial } from './serial.js';
+import type { OfflineChanges, OfflineStore, StoredDocument } from './types.js';
+
+const debug = createDebug('quire:client:offline:file');
+
+export interface FileOfflineStoreOptions {
+  /** Directory of the logs; created when missing. */
+  directory: string;
+  /**
+   * fsync each write before it resolves, so it survives power loss, not only a crash of the
+   * process. Writes are grouped per event-loop turn, so typing costs one fsync per turn at most.
+   * Default true.
+   */
+  fsync?: boolean;
+  /** Merge a document's log once this many bytes were appended since the last merge. Default 1 MiB. */
+  compactAfterBytes?: number;
+}
+
+interface LogState {
+  /** Bytes appended since the log was last compacted (or opened). */
+  appended: number;
+}
+
+export class FileOfflineStore implements OfflineStore {
+  readonly directory: string;
+  private readonly fsync: boolean;
+  private readonly compactAfterBytes: number;
+  private readonly serial = new KeyedSerial();
+  /** Documents whose log was checked (torn tail cut off) by this store. */
+  private readonly opened = new Map<string, LogState>();
+  private ready: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(options: FileOfflineStoreOptions) {
+    this.directory = options.directory;
+    this.fsync = options.fsync ?? true;
+    this.compactAfterBytes = options.compactAfterBytes ?? 1024 * 1024;
+  }
+
+  /** The log file of a document: a hash, since names may hold any character and 255 bytes. */
+  pathOf(docName: string): string {
+    return join(this.directory, `${createHash('sha256').update(docName).digest('hex')}.qlog`);
+  }
+
+  async load(docName: string): Promise<StoredDocument> {
+    this.assertOpen();
+    return this.serial.run(docName, async () => (await this.openLog(docName)).toStored());
+  }
+
+  async write(docName: string, changes: OfflineChanges): Promise<void> {
+    this.assertOpen();
+    // Encode now: the caller may reuse its buffers once this returns.
+    const record = encodeRecord(changes);
+    const bytes = changesBytes(changes);
+    return this.serial.run(docName, async () => {
+      if (!this.opened.has(docName)) await this.openLog(docName);
+      const state = this.opened.get(docName)!;
+      try {
+        await this.append(this.pathOf(docName), record);
+      } catch (error) {
+        // Part of the record may be on disk: check (and cut) the log again before the next append.
+        this.opened.delete(docName);
+        throw error;
+      }
+      state.appended += bytes;
+      if (state.appended > this.compactAfterBytes) await this.compact(docName, state);
+    });
+  }
+
+  async delete(docName: string): Promise<void> {
+    this.assertOpen();
+    return this.serial.run(docName, async () => {
+      this.opened.delete(docName);
+      await rm(this.pathOf(docName), { force: true });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.serial.idle();
+  }
+
+  /** Reads a log, cutting off a torn last record so that later appends stay readable. */
+  private async openLog(docName: string): Promise<DocumentRecords> {
+    await this.ensureDirectory();
+    const path = this.pathOf(docName);
+    const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return new Uint8Array(0);
+      throw error;
+    });
+    const { records, validBytes } = readLog(bytes);
+    if (validBytes < bytes.byteLength) {
+      debug('%s: cutting a torn record (%d of %d bytes are whole)', docName, validBytes, bytes.byteLength);
+      await truncate(path, validBytes);
+    }
+    const state = new DocumentRecords();
+    for (const changes of records) state.apply(changes);
+    if (!this.opened.has(docName)) this.opened.set(docName, { appended: 0 });
+    return state;
+  }
+
+  private async append(path: string, record: Uint8Array): Promise<void> {
+    const file = await open(path, 'a');
+    try {
+      const { size } = await file.stat();
+      // A new (or emptied) log starts with its header, written together with the first record.
+      const data = size === 0 ? concat(LOG_HEADER, record) : record;
+      await file.write(data, 0, data.byteLength);
+      if (this.fsync) await file.datasync();
+    } finally {
+      await file.close();
+    }
+  }
+
+  private async compact(docName: string, state: LogState): Promise<void> {
+    const started = Date.now();
+    const records = await this.openLog(docName);
+    records.compact();
+    const { updates, pending } = records.toStored();
+    const path = this.pathOf(docName);
+    const temporary = `${path}.${process.pid}.tmp`;
+    const file = await open(temporary, 'w');
+    try {
+      const data = concat(LOG_HEADER, encodeRecord({ updates, pending, acknowledged: [] }));
+      await file.write(data, 0, data.byteLength);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+    await this.syncDirectory();
+    state.appended = 0;
+    debug('%s: compacted in %d ms', docName, Date.now() - started);
+  }
+
+  /** Makes a rename durable: the directory entry itself must reach the disk. */
+  private async syncDirectory(): Promise<void> {
+    if (!this.fsync) return;
+    const directory = await open(this.directory, 'r');
+    try {
+      await directory.sync();
+    } catch (error) {
+      // Some platforms cannot fsync a directory; the rename is still atomic there.
+      debug('directory fsync failed: %O', error);
+    } finally {
+      await directory.close();
+    }
+  }
+
+  private ensureDirectory(): Promise<void> {
+    this.ready ??= mkdir(this.directory, { recursive: true }).then(() => undefined);
+    return this.ready;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('offline store is closed');
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.byteLength + b.byteLength);
+  joined.set(a, 0);
+  joined.set(b, a.byteLength);
+  return joined;
+}

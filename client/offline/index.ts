@@ -1,0 +1,11 @@
+/** Browser-safe offline stores. The Node file store has its own entry: `quire/client/file-store`. */
+export { IndexedDbOfflineStore, type IndexedDbOfflineStoreOptions } from './indexeddb-store.js';
+export { MemoryOfflineStore, type MemoryOfflineStoreOptions } from './memory-store.js';
+export type {
+  AcknowledgedRange,
+  OfflineChanges,
+  OfflineStore,
+  PendingKey,
+  StoredDocument,
+  StoredPending,
+} from './types.js';

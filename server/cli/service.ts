@@ -1,0 +1,125 @@
+/**
+ * The quire service as the CLI runs it: store, observers (logs, metrics), operations routes, the
+ * sync server, readiness, and the shutdown sequence. Kept apart from cli.ts (argument handling,
+ * signals, exit codes) so tests can run the same assembly in-process.
+ */
+import { type QuireServer, createServer } from '../create-server.js';
+import { safeObserver } from '../core/observer.js';
+import { adminRoutes } from '../http/admin/admin-routes.js';
+import { healthRoutes } from '../http/health-routes.js';
+import { metricsRoute } from '../http/metrics-route.js';
+import { Readiness } from '../http/readiness.js';
+import { DOC_NAMESPACE_PATTERN } from '../../shared/doc-name.js';
+import type { QuireConfig } from '../config/schema.js';
+import { logObserver } from '../observability/log-observer.js';
+import type { Logger } from '../observability/logger.js';
+import { type QuireMetrics, createMetrics } from '../observability/metrics.js';
+import { timeStoreWrites } from '../observability/store-timing.js';
+import type { DocumentStore } from '../persistence/types.js';
+import { type OpenedStore, openStore } from './open-store.js';
+import { chooseStaticDir } from './static-dir.js';
+
+export interface RunningService {
+  readonly server: QuireServer;
+  readonly url: string;
+  readonly port: number;
+  readonly readiness: Readiness;
+  readonly metrics: QuireMetrics | null;
+  /** Not ready first, then (after the configured delay) stop accepting, drain, flush, close. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export interface ServiceOptions {
+  logger: Logger;
+  /** Use this store instead of opening one under `dataDir` (tests). */
+  store?: DocumentStore;
+}
+
+export async function startService(config: QuireConfig, options: ServiceOptions): Promise<RunningService> {
+  const { logger } = options;
+  const staticChoice = chooseStaticDir(config.staticDir);
+  const metrics = config.metrics ? createMetrics() : null;
+  const observer = safeObserver(metrics?.observer, logObserver(logger));
+
+  const opened: OpenedStore =
+    options.store !== undefined ? { store: options.store } : await openStore(config);
+  const store = timeStoreWrites(opened.store, observer, { measureBatches: true });
+  const readiness = new Readiness(() => store.accepting);
+
+  let server: QuireServer | null = null;
+  const current = () => {
+    if (server === null) throw new Error('server not created yet');
+    return server;
+  };
+  server = createServer({
+    store,
+    observer,
+    path: config.path,
+    unloadGraceMs: config.unloadGraceMs,
+    maxMessageBytes: config.maxMessageBytes,
+    maxUpdateBytes: config.maxUpdateBytes,
+    maxAwarenessBytes: config.maxAwarenessBytes,
+    ...(config.corsOrigins === undefined ? {} : { corsOrigins: config.corsOrigins }),
+    ...(staticChoice.dir === null ? {} : { staticDir: staticChoice.dir }),
+    requestHandlers: [
+      healthRoutes(readiness),
+      metricsRoute(metrics, config.metricsToken),
+      adminRoutes({
+        token: config.adminToken ?? null,
+        server: current,
+        readiness,
+        maxUpdateBytes: config.maxUpdateBytes,
+        observer,
+        audit: ({ docName, ...details }) => logger.info({ doc: docName, ...details }, 'admin API changed a document'),
+      }),
+    ],
+  });
+  const { io, registry } = server;
+  metrics?.bind({
+    documentConnections: () => {
+      let sockets = 0;
+      for (const nsp of io._nsps.values()) if (DOC_NAMESPACE_PATTERN.test(nsp.name)) sockets += nsp.sockets.size;
+      return sockets;
+    },
+    clientConnections: () => io.engine.clientsCount,
+    openDocuments: () => registry.loadedCount,
+    ...(opened.counters === undefined ? {} : { storeCounters: opened.counters }),
+  });
+
+  let address;
+  try {
+    address = await server.listen(config.port, config.host);
+  } catch (error) {
+    await server.close().catch(() => {});
+    throw error;
+  }
+  if (staticChoice.dir === null) {
+    logger.warn({ dir: staticChoice.missingDefault }, 'the example editor is not built (npm run build); serving the sync endpoint only');
+  }
+  readiness.markReady();
+  logger.info(
+    { url: address.url, dataDir: options.store === undefined ? config.dataDir : null, staticDir: staticChoice.dir, metrics: metrics !== null, admin: config.adminToken !== undefined },
+    'quire is ready',
+  );
+
+  let stopping: Promise<void> | null = null;
+  const running = server;
+  return {
+    server: running,
+    url: address.url,
+    port: address.port,
+    readiness,
+    metrics,
+    shutdown(reason) {
+      stopping ??= (async () => {
+        readiness.markStopping();
+        logger.info({ reason, delayMs: config.shutdownDelayMs }, 'shutting down: not ready');
+        if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+        const started = performance.now();
+        await running.close();
+        logger.info({ durationMs: Math.round(performance.now() - started) }, 'stopped: documents flushed, store closed');
+      })();
+      return stopping;
+    },
+  };
+}

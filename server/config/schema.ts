@@ -1,0 +1,162 @@
+/**
+ * Every setting of the `quire` command, in one validated schema. Each option can come from a
+ * flag, an environment variable or a JSON config file (flag > environment > file > default).
+ * `optionInfo` says how each one is spelled in each source and what it accepts; `--help` and the
+ * error messages are generated from it, so they cannot disagree with the schema.
+ */
+import { z } from 'zod';
+import { LOG_FORMATS, LOG_LEVELS } from '../observability/log-levels.js';
+import { serverDefaults } from '../options.js';
+import { DEFAULT_COMPACT_AFTER_BYTES, DEFAULT_COMPACT_AFTER_UPDATES } from '../persistence/leveldb/options.js';
+import { boolean, integer, list } from './coerce.js';
+
+const MiB = 1024 * 1024;
+const TOKEN_MIN_LENGTH = 16;
+
+const nonEmpty = z.string().trim().min(1);
+// Tokens guard the admin API and metrics; short ones are guessable.
+const token = z.string().min(TOKEN_MIN_LENGTH);
+const origin = z.union([z.literal('*'), z.string().regex(/^https?:\/\/[^/\s]+$/)]);
+
+export const configSchema = z
+  .object({
+    port: integer(0, 65_535).default(3000),
+    host: nonEmpty.default('127.0.0.1'),
+    dataDir: nonEmpty.default('./data'),
+    staticDir: nonEmpty.optional(),
+    path: z.string().regex(/^\/[^\s?#]*$/).default(serverDefaults.path),
+    corsOrigins: list(origin).optional(),
+    fsync: boolean().default(false),
+    compactAfterBytes: integer(0, Number.MAX_SAFE_INTEGER).default(DEFAULT_COMPACT_AFTER_BYTES),
+    compactAfterUpdates: integer(0, Number.MAX_SAFE_INTEGER).default(DEFAULT_COMPACT_AFTER_UPDATES),
+    unloadGraceMs: integer(0, 86_400_000).default(serverDefaults.unloadGraceMs),
+    maxMessageBytes: integer(1024, 1024 * MiB).default(serverDefaults.maxMessageBytes),
+    maxUpdateBytes: integer(1024, 1024 * MiB).default(serverDefaults.maxUpdateBytes),
+    maxAwarenessBytes: integer(256, 16 * MiB).default(serverDefaults.maxAwarenessBytes),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    logFormat: z.enum(LOG_FORMATS).default('auto'),
+    metrics: boolean().default(true),
+    metricsToken: token.optional(),
+    adminToken: token.optional(),
+    shutdownDelayMs: integer(0, 600_000).default(0),
+    shutdownTimeoutMs: integer(100, 600_000).default(30_000),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.maxUpdateBytes > config.maxMessageBytes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxUpdateBytes'],
+        message: `must not exceed --max-message-bytes (${config.maxMessageBytes}): an update travels in one message`,
+      });
+    }
+  });
+
+export type QuireConfig = z.infer<typeof configSchema>;
+export type OptionKey = keyof QuireConfig;
+
+export interface OptionInfo {
+  /** Without the leading dashes. */
+  flag: string;
+  env: string;
+  /** Placeholder in --help; absent for on/off switches. */
+  arg?: string;
+  description: string;
+  /** What a valid value looks like (said in --help and in every error). */
+  allowed: string;
+  /** Shown in --help when the schema has no default value to print. */
+  defaultText?: string;
+  /** Secrets are never echoed back in error messages. */
+  secret?: true;
+}
+
+export const optionInfo: Record<OptionKey, OptionInfo> = {
+  port: { flag: 'port', env: 'PORT', arg: '<n>', description: 'TCP port to listen on (0 picks a free port)', allowed: 'an integer from 0 to 65535' },
+  host: { flag: 'host', env: 'HOST', arg: '<addr>', description: 'Interface to bind (0.0.0.0 for all)', allowed: 'a host name or IP address' },
+  dataDir: { flag: 'data', env: 'DATA_DIR', arg: '<dir>', description: 'LevelDB data directory (created if missing)', allowed: 'a directory path' },
+  staticDir: {
+    flag: 'static',
+    env: 'QUIRE_STATIC_DIR',
+    arg: '<dir>',
+    description: 'Directory served at / (a built front-end)',
+    allowed: 'an existing directory',
+    defaultText: 'the built example editor (dist/examples/rich-text)',
+  },
+  path: { flag: 'path', env: 'QUIRE_PATH', arg: '<path>', description: 'Socket.io endpoint path', allowed: 'a URL path starting with /' },
+  corsOrigins: {
+    flag: 'cors-origin',
+    env: 'QUIRE_CORS_ORIGINS',
+    arg: '<origins>',
+    description: 'Origins allowed to connect from other sites, comma-separated',
+    allowed: '"*" or origins like https://app.example.com, comma-separated',
+    defaultText: 'same origin only',
+  },
+  fsync: {
+    flag: 'fsync',
+    env: 'QUIRE_FSYNC',
+    description: 'fsync every write batch (survives power loss; slower), --no-fsync to turn off',
+    allowed: 'true or false',
+  },
+  compactAfterBytes: {
+    flag: 'compact-after-bytes',
+    env: 'QUIRE_COMPACT_AFTER_BYTES',
+    arg: '<bytes>',
+    description: "Compact a document once its update log holds this many bytes (0: never by size)",
+    allowed: 'an integer of at least 0',
+  },
+  compactAfterUpdates: {
+    flag: 'compact-after-updates',
+    env: 'QUIRE_COMPACT_AFTER_UPDATES',
+    arg: '<n>',
+    description: "Compact a document once its update log holds this many updates (0: never by count)",
+    allowed: 'an integer of at least 0',
+  },
+  unloadGraceMs: { flag: 'unload-grace-ms', env: 'QUIRE_UNLOAD_GRACE_MS', arg: '<ms>', description: 'How long an unused document stays loaded', allowed: 'an integer from 0 to 86400000' },
+  maxMessageBytes: { flag: 'max-message-bytes', env: 'QUIRE_MAX_MESSAGE_BYTES', arg: '<bytes>', description: 'Largest Socket.io message accepted', allowed: 'an integer from 1024 to 1073741824' },
+  maxUpdateBytes: { flag: 'max-update-bytes', env: 'QUIRE_MAX_UPDATE_BYTES', arg: '<bytes>', description: 'Largest update accepted (also for the admin API)', allowed: 'an integer from 1024 to 1073741824, at most --max-message-bytes' },
+  maxAwarenessBytes: { flag: 'max-awareness-bytes', env: 'QUIRE_MAX_AWARENESS_BYTES', arg: '<bytes>', description: 'Largest awareness (presence) message accepted', allowed: 'an integer from 256 to 16777216' },
+  logLevel: { flag: 'log-level', env: 'LOG_LEVEL', arg: '<level>', description: 'Least severe log level written', allowed: LOG_LEVELS.join(', ') },
+  logFormat: { flag: 'log-format', env: 'LOG_FORMAT', arg: '<format>', description: 'Log format; auto is pretty on a terminal, JSON otherwise', allowed: LOG_FORMATS.join(', ') },
+  metrics: { flag: 'metrics', env: 'QUIRE_METRICS', description: 'Serve Prometheus metrics at GET /metrics, --no-metrics to turn off', allowed: 'true or false' },
+  metricsToken: {
+    flag: 'metrics-token',
+    env: 'QUIRE_METRICS_TOKEN',
+    arg: '<token>',
+    description: 'Require "Authorization: Bearer <token>" on /metrics',
+    allowed: `a string of at least ${TOKEN_MIN_LENGTH} characters`,
+    defaultText: 'none (metrics are public)',
+    secret: true,
+  },
+  adminToken: {
+    flag: 'admin-token',
+    env: 'QUIRE_ADMIN_TOKEN',
+    arg: '<token>',
+    description: 'Enable the admin API under /admin with this Bearer token',
+    allowed: `a string of at least ${TOKEN_MIN_LENGTH} characters`,
+    defaultText: 'none (admin API off)',
+    secret: true,
+  },
+  shutdownDelayMs: {
+    flag: 'shutdown-delay-ms',
+    env: 'QUIRE_SHUTDOWN_DELAY_MS',
+    arg: '<ms>',
+    description: 'On SIGTERM, report not-ready this long before closing (lets load balancers notice)',
+    allowed: 'an integer from 0 to 600000',
+  },
+  shutdownTimeoutMs: {
+    flag: 'shutdown-timeout-ms',
+    env: 'QUIRE_SHUTDOWN_TIMEOUT_MS',
+    arg: '<ms>',
+    description: 'Give up on a clean shutdown after this long (exit 1)',
+    allowed: 'an integer from 100 to 600000',
+  },
+};
+
+/** The default of an option as --help shows it. */
+export function defaultText(key: OptionKey): string {
+  const info = optionInfo[key];
+  if (info.defaultText !== undefined) return info.defaultText;
+  const parsed = configSchema.safeParse({});
+  const value = parsed.success ? parsed.data[key] : undefined;
+  return value === undefined ? 'none' : String(value);
+}

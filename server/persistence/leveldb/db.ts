@@ -1,0 +1,162 @@
+import { mkdir, realpath } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import createDebug from 'debug';
+import type { LevelDown, LevelDownIterator } from 'leveldown';
+import { StoreLockedError } from './errors.js';
+
+// leveldown is CommonJS whose types say `export default`, which NodeNext reads as a `.default`
+// property that does not exist at run time: load it as the CommonJS module it is.
+const leveldown = createRequire(import.meta.url)('leveldown') as (location: string) => LevelDown;
+
+const log = createDebug('quire:store:leveldb:db');
+
+/**
+ * A thin promise wrapper over leveldown (whose API is callbacks only), plus the data-directory
+ * lock rules. Keys and values are Buffers.
+ */
+
+export type BatchOp = { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer };
+
+export interface Range {
+  gte: Buffer;
+  lt: Buffer;
+}
+
+export interface Entry {
+  key: Buffer;
+  value: Buffer;
+}
+
+/**
+ * Directories this process holds open. LevelDB locks with POSIX fcntl locks, which belong to the
+ * process: when a second open of the same directory in this process fails, LevelDB closes its own
+ * descriptor of LOCK, and closing *any* descriptor of a file drops *all* the process's fcntl locks
+ * on it — another process could then open the directory under a live server. So a second open in
+ * this process must be refused before LevelDB ever touches LOCK. This is why the set is
+ * process-wide: the lock it mirrors is.
+ */
+const heldDirectories = new Set<string>();
+
+// leveldown reports both cases as "IO error: lock <dir>/LOCK: <reason>".
+const OTHER_PROCESS_LOCK = /\block\b.*\bLOCK\b.*Resource temporarily unavailable/i;
+const SAME_PROCESS_LOCK = /\block\b.*\bLOCK\b.*already held by process/i;
+
+export class Db {
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly raw: LevelDown,
+    /** The canonical path of the directory (realpath). */
+    readonly directory: string,
+  ) {}
+
+  /** Opens (creating when missing) the database in `path`; fails fast when it is locked. */
+  static async open(path: string): Promise<Db> {
+    await mkdir(path, { recursive: true });
+    const directory = await realpath(path);
+    if (heldDirectories.has(directory)) throw new StoreLockedError(path, 'this process');
+    heldDirectories.add(directory);
+    const raw = leveldown(directory);
+    try {
+      await new Promise<void>((resolve, reject) =>
+        raw.open({ createIfMissing: true }, (err) => (err ? reject(err) : resolve())),
+      );
+    } catch (err) {
+      heldDirectories.delete(directory);
+      throw openError(path, err);
+    }
+    log('opened %s', directory);
+    return new Db(raw, directory);
+  }
+
+  batch(ops: BatchOp[], sync: boolean): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.raw.batch(ops, { sync }, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  /**
+   * The values of `keys` (undefined where missing), from one consistent view. Point lookups:
+   * unlike an iterator, they never step through deleted keys.
+   */
+  getMany(keys: Buffer[]): Promise<Array<Buffer | undefined>> {
+    return new Promise((resolve, reject) =>
+      this.raw.getMany(keys, { asBuffer: true }, (err, values) =>
+        err ? reject(err) : resolve(values.map((v) => (v === undefined ? undefined : asBuffer(v)))),
+      ),
+    );
+  }
+
+  /** Every entry in `range`, in key order, read from one consistent view of the database. */
+  async readRange(range: Range, options: { values?: boolean; limit?: number } = {}): Promise<Entry[]> {
+    const entries: Entry[] = [];
+    await this.scan(range, options, (key, value) => {
+      entries.push({ key, value });
+      return undefined;
+    });
+    return entries;
+  }
+
+  /**
+   * Visits entries of `range` in key order. The visitor may return a key to seek to (skipping
+   * what lies between) or undefined to go on to the next entry.
+   */
+  async scan(
+    range: Range,
+    options: { values?: boolean; limit?: number; highWaterMark?: number },
+    visit: (key: Buffer, value: Buffer) => Buffer | undefined,
+  ): Promise<void> {
+    const it = this.raw.iterator({
+      gte: range.gte,
+      lt: range.lt,
+      values: options.values ?? true,
+      limit: options.limit ?? -1,
+      keyAsBuffer: true,
+      valueAsBuffer: true,
+      // leveldown reads up to 1000 entries or this many bytes per native call.
+      highWaterMark: options.highWaterMark ?? 4 * 1024 * 1024,
+    });
+    try {
+      for (;;) {
+        const entry = await next(it);
+        if (entry === undefined) break;
+        const seekTo = visit(entry.key, entry.value);
+        if (seekTo !== undefined) it.seek(seekTo);
+      }
+    } finally {
+      await new Promise<void>((resolve) => it.end(() => resolve()));
+    }
+  }
+
+  /** Closes the database and releases the directory. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve, reject) =>
+      this.raw.close((err) => (err ? reject(err) : resolve())),
+    ).finally(() => {
+      heldDirectories.delete(this.directory);
+      log('closed %s', this.directory);
+    });
+    return this.closing;
+  }
+}
+
+function next(it: LevelDownIterator): Promise<Entry | undefined> {
+  return new Promise((resolve, reject) =>
+    it.next((err, key, value) => {
+      if (err) reject(err);
+      else if (key === undefined) resolve(undefined);
+      else resolve({ key: asBuffer(key), value: value === undefined ? Buffer.alloc(0) : asBuffer(value) });
+    }),
+  );
+}
+
+function asBuffer(data: string | Buffer): Buffer {
+  return typeof data === 'string' ? Buffer.from(data) : data;
+}
+
+function openError(path: string, err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  if (OTHER_PROCESS_LOCK.test(message)) return new StoreLockedError(path, 'process', { cause: err });
+  if (SAME_PROCESS_LOCK.test(message)) return new StoreLockedError(path, 'this process', { cause: err });
+  return new Error(`Could not open the data directory ${path}: ${message}`, { cause: err });
+}

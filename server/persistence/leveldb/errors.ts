@@ -1,0 +1,51 @@
+/** Errors the LevelDB store raises; each names what it is about so an operator can act on it. */
+
+/** The data directory is held by another running store (another process or this one). */
+export class StoreLockedError extends Error {
+  readonly path: string;
+  constructor(path: string, holder: 'process' | 'this process', options?: ErrorOptions) {
+    const who = holder === 'process' ? 'another running process' : 'another store in this process';
+    super(
+      `The data directory ${path} is locked by ${who}. ` +
+        'Only one quire server can use a data directory at a time: stop the other one or choose another directory.',
+      options,
+    );
+    this.name = 'StoreLockedError';
+    this.path = path;
+  }
+}
+
+/** The stored records of one document cannot be decoded. Other documents are unaffected. */
+export class CorruptDocumentError extends Error {
+  readonly document: string;
+  constructor(document: string, problem: string) {
+    super(`Stored records of document ${JSON.stringify(document)} are corrupt: ${problem}.`);
+    this.name = 'CorruptDocumentError';
+    this.document = document;
+  }
+}
+
+/** A batch could not be written; none of its updates were acknowledged. */
+export class StoreWriteError extends Error {
+  readonly documents: string[];
+  constructor(documents: string[], options?: ErrorOptions) {
+    const cause = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super(`Could not write updates of ${describeNames(documents)}${cause}`, options);
+    this.name = 'StoreWriteError';
+    this.documents = documents;
+  }
+}
+
+/** The store was closed (or is closing) when the call was made. */
+export class StoreClosedError extends Error {
+  constructor() {
+    super('The document store is closed.');
+    this.name = 'StoreClosedError';
+  }
+}
+
+export function describeNames(names: readonly string[]): string {
+  const shown = names.slice(0, 5).map((n) => JSON.stringify(n));
+  const more = names.length > shown.length ? ` and ${names.length - shown.length} more` : '';
+  return `document${names.length === 1 ? '' : 's'} ${shown.join(', ')}${more}`;
+}
