@@ -11,7 +11,7 @@ import { ErrorCodes, errorInfo } from '../shared/errors.js';
 import { safeObserver } from './core/observer.js';
 import { DocumentRegistry } from './core/registry.js';
 import { type DocumentHandle, openDocumentHandle } from './document-handle.js';
-import { applyCors, enforcesOrigins, originGate } from './http/cors.js';
+import { applyCors, enforcesOrigins, normalizeCorsOrigins, originGate } from './http/cors.js';
 import { staticFiles } from './http/static-files.js';
 import { type QuireServerOptions, resolveLimits, serverDefaults } from './options.js';
 import { MemoryStore } from './persistence/memory-store.js';
@@ -48,6 +48,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   const store = options.store ?? new MemoryStore();
   const ownsIo = options.io === undefined;
   const ownsHttp = ownsIo && options.httpServer === undefined;
+  const corsOrigins = normalizeCorsOrigins(options.corsOrigins);
   const observer = safeObserver(options.observer);
   const handlers = [...(options.requestHandlers ?? [])];
   if (options.staticDir !== undefined) handlers.push(staticFiles(options.staticDir));
@@ -58,7 +59,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
 
   const httpServer: HttpServer | null = ownsHttp
     ? createHttpServer((req, res) => {
-        if (applyCors(req, res, options.corsOrigins)) return;
+        if (applyCors(req, res, corsOrigins)) return;
         handle(req, res)
           .then((done) => {
             if (!done && !res.headersSent) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
@@ -79,8 +80,8 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       cleanupEmptyChildNamespaces: true,
       serveClient: false,
       adapter: SingleFrameAdapter,
-      ...(options.corsOrigins === undefined ? {} : { cors: { origin: options.corsOrigins } }),
-      ...(enforcesOrigins(options.corsOrigins) ? { allowRequest: originGate(options.corsOrigins) } : {}),
+      ...(corsOrigins === undefined ? {} : { cors: { origin: corsOrigins } }),
+      ...(enforcesOrigins(corsOrigins) ? { allowRequest: originGate(corsOrigins) } : {}),
     });
   // Document namespaces come and go with their clients; keep Socket.io from holding empty ones.
   io._opts.cleanupEmptyChildNamespaces = true;

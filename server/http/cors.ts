@@ -11,6 +11,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsOrigins } from '../options.js';
 
+/** `'*'`, alone or in a list, means any origin (the CLI's spelling). */
+export function normalizeCorsOrigins(allowed: CorsOrigins | undefined): CorsOrigins | undefined {
+  if (allowed === '*' || (Array.isArray(allowed) && allowed.includes('*'))) return true;
+  return allowed;
+}
+
 /** Compares origins the way browsers send them: scheme://host[:port], no path, lower case. */
 function normalize(origin: string): string {
   return origin.trim().replace(/\/+$/, '').toLowerCase();

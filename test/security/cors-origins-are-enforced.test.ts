@@ -56,6 +56,14 @@ describe('configured CORS origins apply to the Socket.io endpoint (every transpo
     expect(await websocketOpens(running.url, foreign)).toBe(false);
   });
 
+  it('"*" (alone or in a list, as the CLI spells it) admits any origin', async () => {
+    running = await startServer({ corsOrigins: ['*'] });
+    const response = await pollingHandshake(running.url, foreign);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe(foreign);
+    expect(await websocketOpens(running.url, foreign)).toBe(true);
+  });
+
   it('without configured origins sends no CORS headers and checks no origin (the documented default)', async () => {
     running = await startServer();
     const response = await pollingHandshake(running.url, foreign);
