@@ -16,6 +16,7 @@ import type { Logger } from '../observability/logger.js';
 import { type QuireMetrics, createMetrics } from '../observability/metrics.js';
 import { timeStoreWrites } from '../observability/store-timing.js';
 import type { DocumentStore } from '../persistence/types.js';
+import { jwtFromConfig } from './jwt-from-config.js';
 import { type OpenedStore, openStore } from './open-store.js';
 import { chooseStaticDir } from './static-dir.js';
 
@@ -39,6 +40,8 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   const { logger } = options;
   const staticChoice = chooseStaticDir(config.staticDir);
   const metrics = config.metrics ? createMetrics() : null;
+  // Before the store is opened, so that an unreadable key file holds no data directory lock.
+  const auth = jwtFromConfig(config);
   const observer = safeObserver(metrics?.observer, logObserver(logger));
 
   const opened: OpenedStore =
@@ -59,6 +62,8 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     maxMessageBytes: config.maxMessageBytes,
     maxUpdateBytes: config.maxUpdateBytes,
     maxAwarenessBytes: config.maxAwarenessBytes,
+    maxDocumentsPerConnection: config.maxDocumentsPerConnection,
+    ...(auth ?? {}),
     ...(config.corsOrigins === undefined ? {} : { corsOrigins: config.corsOrigins }),
     ...(staticChoice.dir === null ? {} : { staticDir: staticChoice.dir }),
     requestHandlers: [
@@ -98,7 +103,14 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   }
   readiness.markReady();
   logger.info(
-    { url: address.url, dataDir: options.store === undefined ? config.dataDir : null, staticDir: staticChoice.dir, metrics: metrics !== null, admin: config.adminToken !== undefined },
+    {
+      url: address.url,
+      dataDir: options.store === undefined ? config.dataDir : null,
+      staticDir: staticChoice.dir,
+      metrics: metrics !== null,
+      admin: config.adminToken !== undefined,
+      auth: auth === null ? 'none' : 'jwt',
+    },
     'quire is ready',
   );
 

@@ -12,6 +12,8 @@ import { boolean, integer, list } from './coerce.js';
 
 const MiB = 1024 * 1024;
 const TOKEN_MIN_LENGTH = 16;
+// HS256 needs a secret at least as long as its 256-bit output to resist offline guessing.
+const JWT_SECRET_MIN_LENGTH = 32;
 
 const nonEmpty = z.string().trim().min(1);
 // Tokens guard the admin API and metrics; short ones are guessable.
@@ -33,6 +35,9 @@ export const configSchema = z
     maxMessageBytes: integer(1024, 1024 * MiB).default(serverDefaults.maxMessageBytes),
     maxUpdateBytes: integer(1024, 1024 * MiB).default(serverDefaults.maxUpdateBytes),
     maxAwarenessBytes: integer(256, 16 * MiB).default(serverDefaults.maxAwarenessBytes),
+    maxDocumentsPerConnection: integer(1, 1_000_000).default(serverDefaults.maxDocumentsPerConnection),
+    jwtSecret: z.string().min(JWT_SECRET_MIN_LENGTH).optional(),
+    jwtPublicKey: nonEmpty.optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     logFormat: z.enum(LOG_FORMATS).default('auto'),
     metrics: boolean().default(true),
@@ -115,6 +120,30 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
   maxMessageBytes: { flag: 'max-message-bytes', env: 'QUIRE_MAX_MESSAGE_BYTES', arg: '<bytes>', description: 'Largest Socket.io message accepted', allowed: 'an integer from 1024 to 1073741824' },
   maxUpdateBytes: { flag: 'max-update-bytes', env: 'QUIRE_MAX_UPDATE_BYTES', arg: '<bytes>', description: 'Largest update accepted (also for the admin API)', allowed: 'an integer from 1024 to 1073741824, at most --max-message-bytes' },
   maxAwarenessBytes: { flag: 'max-awareness-bytes', env: 'QUIRE_MAX_AWARENESS_BYTES', arg: '<bytes>', description: 'Largest awareness (presence) message accepted', allowed: 'an integer from 256 to 16777216' },
+  maxDocumentsPerConnection: {
+    flag: 'max-documents-per-connection',
+    env: 'QUIRE_MAX_DOCUMENTS_PER_CONNECTION',
+    arg: '<n>',
+    description: 'Documents one client connection may have open at once',
+    allowed: 'an integer from 1 to 1000000',
+  },
+  jwtSecret: {
+    flag: 'jwt-secret',
+    env: 'QUIRE_JWT_SECRET',
+    arg: '<secret>',
+    description: 'Require an HS256 JWT signed with this shared secret (claims: docs/SECURITY.md)',
+    allowed: `a string of at least ${JWT_SECRET_MIN_LENGTH} characters`,
+    defaultText: 'none (no authentication)',
+    secret: true,
+  },
+  jwtPublicKey: {
+    flag: 'jwt-public-key',
+    env: 'QUIRE_JWT_PUBLIC_KEY',
+    arg: '<file>',
+    description: 'Require an RS256 or ES256 JWT verified with the PEM public key in this file',
+    allowed: 'a PEM file with an RSA or P-256 public key',
+    defaultText: 'none (no authentication)',
+  },
   logLevel: { flag: 'log-level', env: 'LOG_LEVEL', arg: '<level>', description: 'Least severe log level written', allowed: LOG_LEVELS.join(', ') },
   logFormat: { flag: 'log-format', env: 'LOG_FORMAT', arg: '<format>', description: 'Log format; auto is pretty on a terminal, JSON otherwise', allowed: LOG_FORMATS.join(', ') },
   metrics: { flag: 'metrics', env: 'QUIRE_METRICS', description: 'Serve Prometheus metrics at GET /metrics, --no-metrics to turn off', allowed: 'true or false' },

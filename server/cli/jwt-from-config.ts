@@ -1,0 +1,26 @@
+/**
+ * The CLI's authentication: `--jwt-secret` and/or `--jwt-public-key` turn on `jwtAuth`; without
+ * either, anyone may open any document (the local example's default).
+ */
+import { readFileSync } from 'node:fs';
+import { type JwtAuth, jwtAuth } from '../auth/jwt.js';
+import { ConfigError } from '../config/load.js';
+import type { QuireConfig } from '../config/schema.js';
+
+export function jwtFromConfig(config: Pick<QuireConfig, 'jwtSecret' | 'jwtPublicKey'>): JwtAuth | null {
+  const { jwtSecret, jwtPublicKey } = config;
+  if (jwtSecret === undefined && jwtPublicKey === undefined) return null;
+  let publicKey: string | undefined;
+  if (jwtPublicKey !== undefined) {
+    try {
+      publicKey = readFileSync(jwtPublicKey, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`--jwt-public-key: cannot read ${JSON.stringify(jwtPublicKey)}: ${(error as Error).message}`);
+    }
+  }
+  try {
+    return jwtAuth({ ...(jwtSecret === undefined ? {} : { secret: jwtSecret }), ...(publicKey === undefined ? {} : { publicKey }) });
+  } catch (error) {
+    throw new ConfigError(`--jwt-public-key: ${JSON.stringify(jwtPublicKey)} is not a usable key: ${(error as Error).message}`);
+  }
+}
