@@ -25,7 +25,7 @@ describe('acknowledged updates survive SIGKILL', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'quire-crash-'));
     dirs.push(dataDir);
     // A low threshold makes compaction run all the time, so kills land during compactions too.
-    const env = { QUIRE_COMPACT_AFTER_UPDATES: '400' };
+    const env = { QUIRE_COMPACT_AFTER_UPDATES: '400', QUIRE_UPDATES_PER_SECOND: '1000000' };
     let server: ServerProcess = await startServerProcess({ dataDir, env });
     const typists = ['ann', 'bo', 'cy'].map((name) => new Typist(name));
     const editors: TestClient[] = [0, 1].map(() =>
