@@ -23,7 +23,10 @@ async function openLevelStore(dataDir: string): Promise<DocumentStore> {
 
 hostServer(async ({ dataDir }) => {
   const store = dataDir === undefined ? new MemoryStore() : await openLevelStore(dataDir);
-  const server = createServer({ store });
+  // The workloads send one update per event-loop turn, far above what a person types; quire's
+  // per-connection rate limits would throttle them (the peers have none), so they are raised here.
+  const unlimited = { perSecond: 1e9, burst: 1e9 };
+  const server = createServer({ store, rateLimits: { updates: unlimited, updateBytes: unlimited, awareness: unlimited, syncs: unlimited, joins: unlimited } });
   const { port } = await server.listen(0, '127.0.0.1');
   return {
     port,
