@@ -40,6 +40,11 @@ export interface QuireServer {
   listen(port?: number, host?: string): Promise<ListenAddress>;
   /** Server-side access to a document; its edits reach connected clients and the store. */
   openDocument(name: string): Promise<DocumentHandle>;
+  /**
+   * Deletes every stored record of a document. Its clients are disconnected first and its
+   * in-memory copy dropped, so nothing writes it back. Resolves false when nothing was stored.
+   */
+  deleteDocument(name: string): Promise<boolean>;
   /** Stops accepting, disconnects clients, flushes every document, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -135,6 +140,18 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
     async openDocument(name) {
       assertValidDocName(name);
       return openDocumentHandle(registry, name);
+    },
+
+    async deleteDocument(name) {
+      assertValidDocName(name);
+      const exists = registry.isLoaded(name) || (await store.load(name)).length > 0;
+      if (!exists) return false;
+      // A client that still holds a copy and reconnects re-creates the document: CRDT replicas
+      // are their own source of truth.
+      namespaceOf(docNamespace(name))?.disconnectSockets(false);
+      await registry.evict(name);
+      await store.delete(name);
+      return true;
     },
 
     close() {

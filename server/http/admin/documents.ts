@@ -3,7 +3,6 @@
  * openDocument). Failures are AdminErrors with an HTTP status and a stable code.
  */
 import * as Y from 'yjs';
-import { docNamespace } from '../../../shared/doc-name.js';
 import { QuireError } from '../../../shared/errors.js';
 import type { QuireServer } from '../../create-server.js';
 import type { StoredDocumentInfo } from '../../persistence/types.js';
@@ -68,17 +67,9 @@ export async function applyUpdate(server: QuireServer, name: string, update: Uin
   }
 }
 
-/**
- * Deletes every stored record of the document. Its clients are disconnected first and its
- * in-memory copy dropped, so nothing writes it back afterwards. A client that still holds a copy
- * and reconnects will re-create it: CRDT replicas are their own source of truth.
- */
+/** Deletes every stored record of the document (see `QuireServer.deleteDocument`). */
 export async function deleteDocument(server: QuireServer, name: string): Promise<void> {
-  const exists = server.registry.isLoaded(name) || (await server.store.load(name)).length > 0;
-  if (!exists) throw notFound(name);
-  server.io._nsps.get(docNamespace(name))?.disconnectSockets(false);
-  await server.registry.evict(name);
-  await server.store.delete(name);
+  if (!(await server.deleteDocument(name))) throw notFound(name);
 }
 
 function notFound(name: string): AdminError {

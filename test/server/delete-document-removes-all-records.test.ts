@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
+import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
+import { type RunningServer, startServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+describe('deleting a document through the server API', () => {
+  let running: RunningServer | undefined;
+  let clients: TestClient[] = [];
+  let dir: string | undefined;
+  afterEach(async () => {
+    destroyClients(clients);
+    clients = [];
+    await running?.close();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('removes all its records, disconnects its clients and leaves other documents alone', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'quire-delete-'));
+    running = await startServer({ store: await LevelDbStore.open({ path: dir }) });
+    const doomed = await connectSynced(running.url, 'doomed');
+    const kept = await connectSynced(running.url, 'kept');
+    clients.push(doomed, kept);
+    doomed.doc.getText('text').insert(0, 'to be deleted');
+    kept.doc.getText('text').insert(0, 'to be kept');
+    await waitFor(() => doomed.provider.pendingCount === 0 && kept.provider.pendingCount === 0, 'saved');
+    // The owner of the copy goes away for good, so nothing re-creates the document.
+    destroyClients([doomed]);
+    clients = [kept];
+
+    expect(await running.server.deleteDocument('doomed')).toBe(true);
+    expect(await running.server.store.load('doomed')).toEqual([]);
+    expect((await running.server.store.list()).map((d) => d.name)).toEqual(['kept']);
+    expect(await running.server.deleteDocument('doomed')).toBe(false);
+    const fresh = await connectSynced(running.url, 'doomed');
+    clients.push(fresh);
+    expect(fresh.doc.getText('text').toString()).toBe('');
+    expect(kept.doc.getText('text').toString()).toBe('to be kept');
+  });
+});
