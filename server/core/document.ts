@@ -140,8 +140,10 @@ export class QuireDocument {
     try {
       Y.applyUpdate(this.ydoc, update, origin);
     } catch (error) {
+      // Yjs cannot roll a transaction back. What integrated before the failure stays, and like any
+      // change it reaches the store and the other clients, so every replica holds the same state.
       debug('update from %s to document %s failed to apply: %O', by, this.name, error);
-      throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
+      throw new QuireError(ErrorCodes.MALFORMED_UPDATE, PARTIALLY_APPLIED);
     }
     // Parts whose dependencies we lack are held back by Yjs and emit no 'update' yet; store the
     // raw update too, so that acknowledging it still means it survives a restart. Yjs replaces
@@ -242,6 +244,9 @@ export class QuireDocument {
     return [pendingStructs?.update ?? null, pendingDs];
   }
 }
+
+/** The message of a MALFORMED_UPDATE whose update failed only halfway through integration. */
+export const PARTIALLY_APPLIED = 'The update could not be applied in full; what was applied before the failure is kept.';
 
 function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
   if (a === b) return true;
