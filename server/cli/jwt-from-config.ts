@@ -7,8 +7,10 @@ import { type JwtAuth, jwtAuth } from '../auth/jwt.js';
 import { ConfigError } from '../config/load.js';
 import type { QuireConfig } from '../config/schema.js';
 
-export function jwtFromConfig(config: Pick<QuireConfig, 'jwtSecret' | 'jwtPublicKey'>): JwtAuth | null {
-  const { jwtSecret, jwtPublicKey } = config;
+type JwtConfig = Pick<QuireConfig, 'jwtSecret' | 'jwtPublicKey' | 'jwtIssuer' | 'jwtAudience' | 'jwtClaim' | 'jwtClockToleranceSeconds'>;
+
+export function jwtFromConfig(config: JwtConfig): JwtAuth | null {
+  const { jwtSecret, jwtPublicKey, jwtIssuer, jwtAudience } = config;
   if (jwtSecret === undefined && jwtPublicKey === undefined) return null;
   let publicKey: string | undefined;
   if (jwtPublicKey !== undefined) {
@@ -19,7 +21,14 @@ export function jwtFromConfig(config: Pick<QuireConfig, 'jwtSecret' | 'jwtPublic
     }
   }
   try {
-    return jwtAuth({ ...(jwtSecret === undefined ? {} : { secret: jwtSecret }), ...(publicKey === undefined ? {} : { publicKey }) });
+    return jwtAuth({
+      ...(jwtSecret === undefined ? {} : { secret: jwtSecret }),
+      ...(publicKey === undefined ? {} : { publicKey }),
+      ...(jwtIssuer === undefined ? {} : { issuer: jwtIssuer }),
+      ...(jwtAudience === undefined ? {} : { audience: jwtAudience }),
+      claim: config.jwtClaim,
+      clockToleranceSeconds: config.jwtClockToleranceSeconds,
+    });
   } catch (error) {
     throw new ConfigError(`--jwt-public-key: ${JSON.stringify(jwtPublicKey)} is not a usable key: ${(error as Error).message}`);
   }

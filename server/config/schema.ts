@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { LOG_FORMATS, LOG_LEVELS } from '../observability/log-levels.js';
 import { serverDefaults } from '../options.js';
 import { DEFAULT_COMPACT_AFTER_BYTES, DEFAULT_COMPACT_AFTER_UPDATES } from '../persistence/leveldb/options.js';
-import { boolean, integer, list } from './coerce.js';
+import { boolean, integer, list, rate } from './coerce.js';
 
 const MiB = 1024 * 1024;
 const TOKEN_MIN_LENGTH = 16;
@@ -16,6 +16,7 @@ const TOKEN_MIN_LENGTH = 16;
 const JWT_SECRET_MIN_LENGTH = 32;
 
 const nonEmpty = z.string().trim().min(1);
+const RATE_ALLOWED = '<per second>/<burst>, e.g. 100/300 (in a config file also {"perSecond": 100, "burst": 300})';
 // Tokens guard the admin API and metrics; short ones are guessable.
 const token = z.string().min(TOKEN_MIN_LENGTH);
 const origin = z.union([z.literal('*'), z.string().regex(/^https?:\/\/[^/\s]+$/)]);
@@ -38,6 +39,16 @@ export const configSchema = z
     maxDocumentsPerConnection: integer(1, 1_000_000).default(serverDefaults.maxDocumentsPerConnection),
     jwtSecret: z.string().min(JWT_SECRET_MIN_LENGTH).optional(),
     jwtPublicKey: nonEmpty.optional(),
+    jwtIssuer: nonEmpty.optional(),
+    jwtAudience: nonEmpty.optional(),
+    jwtClaim: nonEmpty.default('docs'),
+    jwtClockToleranceSeconds: integer(0, 3600).default(0),
+    rateUpdates: rate().default(serverDefaults.rateLimits.updates),
+    rateUpdateBytes: rate().default(serverDefaults.rateLimits.updateBytes),
+    rateAwareness: rate().default(serverDefaults.rateLimits.awareness),
+    rateJoins: rate().default(serverDefaults.rateLimits.joins),
+    rateSyncs: rate().default(serverDefaults.rateLimits.syncs),
+    rateViolations: rate().default(serverDefaults.rateLimits.violations),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     logFormat: z.enum(LOG_FORMATS).default('auto'),
     metrics: boolean().default(true),
@@ -54,6 +65,14 @@ export const configSchema = z
         path: ['maxUpdateBytes'],
         message: `must not exceed --max-message-bytes (${config.maxMessageBytes}): an update travels in one message`,
       });
+    }
+    // Token checks without a key to verify tokens with would silently authenticate nobody.
+    if (config.jwtSecret === undefined && config.jwtPublicKey === undefined) {
+      for (const key of ['jwtIssuer', 'jwtAudience'] as const) {
+        if (config[key] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [key], message: 'needs --jwt-secret or --jwt-public-key: without a key no token is checked' });
+        }
+      }
     }
   });
 
@@ -144,6 +163,42 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
     allowed: 'a PEM file with an RSA or P-256 public key',
     defaultText: 'none (no authentication)',
   },
+  jwtIssuer: {
+    flag: 'jwt-issuer',
+    env: 'QUIRE_JWT_ISSUER',
+    arg: '<iss>',
+    description: 'Accept only tokens whose "iss" claim equals this (with --jwt-secret or --jwt-public-key)',
+    allowed: 'a non-empty string',
+    defaultText: 'none (any issuer)',
+  },
+  jwtAudience: {
+    flag: 'jwt-audience',
+    env: 'QUIRE_JWT_AUDIENCE',
+    arg: '<aud>',
+    description: 'Accept only tokens whose "aud" claim is or contains this',
+    allowed: 'a non-empty string',
+    defaultText: 'none (any audience)',
+  },
+  jwtClaim: { flag: 'jwt-claim', env: 'QUIRE_JWT_CLAIM', arg: '<name>', description: 'The token claim that lists the documents a client may open', allowed: 'a claim name' },
+  jwtClockToleranceSeconds: {
+    flag: 'jwt-clock-tolerance-seconds',
+    env: 'QUIRE_JWT_CLOCK_TOLERANCE_SECONDS',
+    arg: '<s>',
+    description: 'Clock skew accepted on the "exp" and "nbf" claims',
+    allowed: 'an integer from 0 to 3600',
+  },
+  rateUpdates: { flag: 'rate-updates', env: 'QUIRE_RATE_UPDATES', arg: '<rate>', description: 'Update messages per client connection (RATE_LIMITED beyond)', allowed: RATE_ALLOWED },
+  rateUpdateBytes: { flag: 'rate-update-bytes', env: 'QUIRE_RATE_UPDATE_BYTES', arg: '<rate>', description: 'Update bytes per client connection', allowed: RATE_ALLOWED },
+  rateAwareness: { flag: 'rate-awareness', env: 'QUIRE_RATE_AWARENESS', arg: '<rate>', description: 'Awareness (presence) messages per client connection', allowed: RATE_ALLOWED },
+  rateJoins: { flag: 'rate-joins', env: 'QUIRE_RATE_JOINS', arg: '<rate>', description: 'Documents opened per client connection', allowed: RATE_ALLOWED },
+  rateSyncs: { flag: 'rate-syncs', env: 'QUIRE_RATE_SYNCS', arg: '<rate>', description: 'Sync requests per client connection', allowed: RATE_ALLOWED },
+  rateViolations: {
+    flag: 'rate-violations',
+    env: 'QUIRE_RATE_VIOLATIONS',
+    arg: '<rate>',
+    description: 'Refused messages tolerated per client connection before it is closed (POLICY_VIOLATION)',
+    allowed: RATE_ALLOWED,
+  },
   logLevel: { flag: 'log-level', env: 'LOG_LEVEL', arg: '<level>', description: 'Least severe log level written', allowed: LOG_LEVELS.join(', ') },
   logFormat: { flag: 'log-format', env: 'LOG_FORMAT', arg: '<format>', description: 'Log format; auto is pretty on a terminal, JSON otherwise', allowed: LOG_FORMATS.join(', ') },
   metrics: { flag: 'metrics', env: 'QUIRE_METRICS', description: 'Serve Prometheus metrics at GET /metrics, --no-metrics to turn off', allowed: 'true or false' },
@@ -186,6 +241,8 @@ export function defaultText(key: OptionKey): string {
   const info = optionInfo[key];
   if (info.defaultText !== undefined) return info.defaultText;
   const parsed = configSchema.safeParse({});
-  const value = parsed.success ? parsed.data[key] : undefined;
-  return value === undefined ? 'none' : String(value);
+  const value: unknown = parsed.success ? parsed.data[key] : undefined;
+  if (value === undefined) return 'none';
+  if (typeof value === 'object' && value !== null && 'perSecond' in value && 'burst' in value) return `${value.perSecond}/${value.burst}`;
+  return String(value);
 }

@@ -33,7 +33,7 @@ export function sharedTypesToJson(update: Uint8Array): Record<string, RootJson> 
     for (const [name, type] of doc.share) kinds.set(name, kindOf(type));
     const result: Record<string, RootJson> = {};
     for (const [name, kind] of [...kinds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      result[name] = { type: kind, value: read(doc, name, kind) };
+      result[name] = { type: kind, value: jsonSafe(read(doc, name, kind)) };
     }
     return result;
   } finally {
@@ -53,6 +53,20 @@ function kindOf(type: Y.AbstractType<Y.YEvent<any>>): RootKind {
     return 'array';
   }
   return type._map.size > 0 ? 'map' : 'empty';
+}
+
+/**
+ * Values Yjs can hold but JSON cannot: a bigint becomes its decimal string, binary content a
+ * base64 string. (Clients may store either; JSON.stringify would throw on a bigint.)
+ */
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, jsonSafe(item)]));
+  }
+  return value;
 }
 
 function read(doc: Y.Doc, name: string, kind: RootKind): unknown {
