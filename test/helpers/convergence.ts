@@ -9,7 +9,8 @@ export function snapshotOf(doc: Y.Doc): string {
   doc.getText('text');
   doc.getMap('map');
   doc.getArray('array');
-  return JSON.stringify(sortKeys(doc.toJSON()));
+  // Yjs can hold bigints, which JSON.stringify refuses.
+  return JSON.stringify(sortKeys(doc.toJSON()), (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
 }
 
 function sortKeys(value: unknown): unknown {
