@@ -13,7 +13,8 @@ export function snapshotOf(doc: Y.Doc): string {
   return JSON.stringify(sortKeys(doc.toJSON()), (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
 }
 
-function sortKeys(value: unknown): unknown {
+/** The value with every object's keys in sorted order (Y.Map key order differs between replicas). */
+export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { sortKeys } from '../../helpers/convergence.js';
 
 /** A Y.Doc whose every update is recorded, as a client's edits would reach the store. */
 export function recordingDoc(): { doc: Y.Doc; updates: Uint8Array[] } {
@@ -45,18 +46,6 @@ export function visibleContent(doc: Y.Doc): unknown {
     map: doc.getMap('map').toJSON(),
     list: doc.getArray('list').toJSON(),
   });
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, sortKeys(v)]),
-    );
-  }
-  return value;
 }
 
 /** Whether two docs hold the same state: same visible content and same state vector. */
