@@ -90,6 +90,16 @@ export class QuireDocument {
       },
       persistenceOrigin,
     );
+    // A compacted document is stored as one snapshot holding its whole state: hand those bytes to
+    // joiners that have nothing, instead of encoding the same state again (a restart's first
+    // joiners wait for that encode). Any change invalidates it like every cached encoding.
+    const [snapshot] = updates;
+    if (updates.length === 1 && snapshot !== undefined) {
+      this.encodedState = {
+        fullStep2: encodeSyncFrame('step2', snapshot),
+        step1: encodeSyncFrame('step1', Y.encodeStateVector(this.ydoc)),
+      };
+    }
   }
 
   /** The answer to a client's step 1: what it lacks, and our state vector. */
