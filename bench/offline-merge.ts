@@ -19,6 +19,7 @@ import * as Y from 'yjs';
 import { QuireProvider } from '../client/index.js';
 import { FileOfflineStore } from '../client/offline/file-store.js';
 import { createServer } from '../server/index.js';
+import { createRng } from './lib/rng.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,21 +32,9 @@ const offlineEdits = Number(values.edits);
 const othersEdits = Number(values.others);
 const runs = Number(values.runs);
 
-/** Seeded, so every run makes the same edits. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Typing: mostly single-character inserts near a moving cursor, some backspaces; one transaction each. */
 function type(doc: Y.Doc, count: number, seed: number): void {
-  const random = prng(seed);
+  const random = createRng(seed); // seeded: every run makes the same edits
   const text = doc.getText('text');
   let cursor = Math.floor(random() * text.length);
   for (let i = 0; i < count; i++) {
