@@ -1,13 +1,9 @@
 /**
- * Runs test/offline/fixtures/server.ts as a child process, so a test can stop (SIGTERM), crash
- * (SIGKILL) and restart a real server on the same port and data directory.
+ * Server child processes for the offline tests: the shared fixture (test/helpers/server-process.ts)
+ * with a short unload grace and any origin allowed, plus stop (SIGTERM) / crash (SIGKILL) verbs and
+ * a tracker so afterEach can crash whatever a failed test left running.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
-
-const fixture = fileURLToPath(new URL('../fixtures/server.ts', import.meta.url));
+import { startServerProcess as startShared } from '../../helpers/server-process.js';
 
 export interface ServerProcess {
   readonly port: number;
@@ -19,34 +15,12 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(dataDir: string, port = 0): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, '--data', dataDir, '--port', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const listening = await new Promise<number>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => {
-      lines.close();
-      try {
-        resolve((JSON.parse(line) as { port: number }).port);
-      } catch (error) {
-        reject(error);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server process exited (${code}) before listening: ${stderr}`)));
-  });
-  const stopWith = (signal: NodeJS.Signals) => async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill(signal);
-    await exited;
-  };
+  const server = await startShared({ dataDir, port, env: { QUIRE_UNLOAD_GRACE_MS: '50', QUIRE_ANY_ORIGIN: '1' } });
   return {
-    port: listening,
-    url: `http://127.0.0.1:${listening}`,
-    stop: stopWith('SIGTERM'),
-    crash: stopWith('SIGKILL'),
+    port: server.port,
+    url: server.url,
+    stop: () => server.kill('SIGTERM'),
+    crash: () => server.kill('SIGKILL'),
   };
 }
 
