@@ -1,14 +1,9 @@
 /**
- * A real quire server in a child process, serving the built editor and storing documents on
- * disk, so a test can kill it (SIGKILL: nothing flushed on the way out) and start it again on
- * the same port and data directory, as an operator's restart would.
+ * A real quire server in a child process (the shared fixture, serving the built editor and storing
+ * documents on disk), so a test can kill it (SIGKILL: nothing flushed on the way out) and start it
+ * again on the same port and data directory, as an operator's restart would.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-
-const FIXTURE = fileURLToPath(new URL('../fixtures/serve-editor.ts', import.meta.url));
-const READY_LINE = /^QUIRE_LISTENING (\d+)$/m;
+import { type ServerProcess as Child, startServerProcess } from '../../helpers/server-process.js';
 
 export interface ServerProcessOptions {
   dataDir: string;
@@ -18,8 +13,7 @@ export interface ServerProcessOptions {
 }
 
 export class ServerProcess {
-  private child: ChildProcess | null = null;
-  private output = '';
+  private child: Child | null = null;
   port: number;
 
   private constructor(private readonly options: ServerProcessOptions) {
@@ -42,55 +36,28 @@ export class ServerProcess {
 
   async start(): Promise<void> {
     if (this.child !== null) throw new Error('server process already running');
-    const args = ['--import', 'tsx', FIXTURE, '--port', String(this.port), '--data', this.options.dataDir, '--static', this.options.staticDir];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
-    this.child = child;
-    this.output = '';
-    child.stdout?.setEncoding('utf8');
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => (this.output += chunk));
-    const ready = new Promise<number>((resolve, reject) => {
-      let stdout = '';
-      child.stdout?.on('data', (chunk: string) => {
-        stdout += chunk;
-        this.output += chunk;
-        const match = READY_LINE.exec(stdout);
-        if (match) resolve(Number(match[1]));
-      });
-      child.once('exit', (code, signal) =>
-        reject(new Error(`quire server exited before listening (${signal ?? code}):\n${this.output}`)),
-      );
+    const child = await startServerProcess({
+      dataDir: this.options.dataDir,
+      port: this.port,
+      env: { QUIRE_STATIC_DIR: this.options.staticDir },
     });
-    child.once('exit', () => {
+    this.child = child;
+    this.port = child.port;
+    void child.exited.then(() => {
       if (this.child === child) this.child = null;
     });
-    this.port = await withTimeout(ready, 20_000, () => `quire server did not start:\n${this.output}`);
   }
 
   /** Stops the process: SIGKILL by default, like a crash or an OOM kill. */
   async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const child = this.child;
     if (child === null) return;
-    const exited = once(child, 'exit');
-    child.kill(signal);
-    await exited;
+    await child.kill(signal);
     this.child = null;
   }
 
   async restart(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     await this.stop(signal);
     await this.start();
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message())), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
