@@ -8,6 +8,7 @@ import { GroupCommit } from './leveldb/group-commit.js';
 import { DocKeys } from './leveldb/keys.js';
 import { listDocuments } from './leveldb/list.js';
 import { type LevelDbStoreOptions, type ResolvedOptions, resolveOptions } from './leveldb/options.js';
+import { LevelDbVersionRecords } from './leveldb/versions.js';
 import { type WriteStats, Writer, emptyWriteStats } from './leveldb/writer.js';
 import type { DocumentStore, StoredDocumentInfo } from './types.js';
 
@@ -48,6 +49,8 @@ export class LevelDbStore implements DocumentStore {
   private readonly counters = emptyWriteStats();
   private readonly reads = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
+  /** Version history records, in their own key range (leveldb/versions-keys.ts). */
+  readonly versions: LevelDbVersionRecords;
 
   private constructor(
     private readonly db: Db,
@@ -63,6 +66,12 @@ export class LevelDbStore implements DocumentStore {
       { afterBytes: options.compactAfterBytes, afterUpdates: options.compactAfterUpdates },
       () => this.groupCommit.written(),
     );
+    this.versions = new LevelDbVersionRecords({
+      db,
+      writer: this.writer,
+      read: (run) => this.read(run),
+      assertOpen: () => this.assertOpen(),
+    });
   }
 
   /**
@@ -92,9 +101,12 @@ export class LevelDbStore implements DocumentStore {
     return this.groupCommit.append(new DocKeys(name), update);
   }
 
+  /** Versions go first: a crash between the two leaves a document without history, never history without its document. */
   async delete(name: string): Promise<void> {
     this.assertOpen();
-    return this.groupCommit.delete(new DocKeys(name));
+    const keys = new DocKeys(name);
+    await this.versions.deleteAllVersions(name);
+    return this.groupCommit.delete(keys);
   }
 
   async list(): Promise<StoredDocumentInfo[]> {
