@@ -20,6 +20,10 @@ export const ErrorCodes = {
   TOO_MANY_DOCUMENTS: 'TOO_MANY_DOCUMENTS',
   POLICY_VIOLATION: 'POLICY_VIOLATION',
   SHUTTING_DOWN: 'SHUTTING_DOWN',
+  DOCUMENT_NOT_FOUND: 'DOCUMENT_NOT_FOUND',
+  VERSION_NOT_FOUND: 'VERSION_NOT_FOUND',
+  VERSIONS_UNAVAILABLE: 'VERSIONS_UNAVAILABLE',
+  RESTORE_IN_PROGRESS: 'RESTORE_IN_PROGRESS',
   INTERNAL: 'INTERNAL',
 } as const;
 
@@ -43,6 +47,10 @@ const safeMessages: Record<ErrorCode, string> = {
   TOO_MANY_DOCUMENTS: 'Too many documents open on this connection.',
   POLICY_VIOLATION: 'Too many refused messages; the connection is closed.',
   SHUTTING_DOWN: 'The server is shutting down.',
+  DOCUMENT_NOT_FOUND: 'No such document is stored.',
+  VERSION_NOT_FOUND: 'No such version of this document.',
+  VERSIONS_UNAVAILABLE: 'This server keeps no version history.',
+  RESTORE_IN_PROGRESS: 'A restore of this document is already running; try again when it is done.',
   INTERNAL: 'Internal server error.',
 };
 

@@ -17,17 +17,25 @@ import { DocumentLease } from './document-lease.js';
 import { isBinary, isCallback } from './payloads.js';
 import { expireSession } from './session-expiry.js';
 import type { QuireSocket } from './types.js';
+import { type ConnectionVersions, noteClientChange, registerVersionHandlers } from './version-handlers.js';
+import { VERSION_REQUEST_EVENTS } from '../../shared/events.js';
 
 const debug = createDebug('quire:server:connection');
 
-const knownEvents: ReadonlySet<string> = new Set(['sync-step-1', 'update', 'awareness']);
+const knownEvents: ReadonlySet<string> = new Set(['sync-step-1', 'update', 'awareness', ...VERSION_REQUEST_EVENTS]);
 
 function toInfo(error: unknown): ErrorInfo {
   if (error instanceof QuireError) return error.toInfo();
   return errorInfo(ErrorCodes.INTERNAL);
 }
 
-export function handleConnection(socket: QuireSocket, registry: DocumentRegistry, budgets: ConnectionBudgets, observer: CoreObserver): void {
+export function handleConnection(
+  socket: QuireSocket,
+  registry: DocumentRegistry,
+  budgets: ConnectionBudgets,
+  observer: CoreObserver,
+  versions?: ConnectionVersions,
+): void {
   const { docName, access, sessionKey } = socket.data;
   const connection: ConnectionRef = { id: socket.id, access, sessionKey };
   const { limits } = budgets;
@@ -92,6 +100,7 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
       if (decoded.type === 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected an update frame.');
       const doc = await lease.get();
       await doc.applyClientUpdate(connection, decoded.payload);
+      noteClientChange(socket, versions);
       reply(null);
       observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
     }, ack),
@@ -109,6 +118,8 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
       if (isCallback(ack)) reply(null);
     }, ack),
   );
+
+  if (versions !== undefined) registerVersionHandlers(socket, versions, budget, guard);
 
   // Events nobody listens for would be dropped silently; a client sending them is broken or probing.
   socket.onAny((event: unknown, ...args: unknown[]) => {

@@ -8,26 +8,9 @@
  * it (a delta). The chain logic (chain.ts) is shared; a store only keeps records, atomically.
  */
 
-export type VersionKind = 'auto' | 'named' | 'backup' | 'restore';
+import type { VersionInfo } from '../../shared/versions.js';
 
-export const VERSION_KINDS: readonly VersionKind[] = ['auto', 'named', 'backup', 'restore'];
-
-/** What callers see of a version. */
-export interface VersionInfo {
-  /** Positive integer, increasing with creation order within a document. */
-  id: number;
-  /** Milliseconds since the epoch. */
-  createdAt: number;
-  kind: VersionKind;
-  /** A user's name for it; null when it has none. */
-  name: string | null;
-  /** The principals whose updates were applied since the previous version (server-recorded). */
-  authors: string[];
-  /** For `backup` and `restore`: the version being restored. */
-  restoreOf: number | null;
-  /** Bytes the version's payload occupies in the store. */
-  storedBytes: number;
-}
+export { VERSION_KINDS, type VersionInfo, type VersionKind } from '../../shared/versions.js';
 
 /** A version as the record layer keeps it: the public fields plus how its payload is encoded. */
 export interface VersionRecord extends VersionInfo {
