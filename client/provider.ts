@@ -22,6 +22,7 @@ import { OfflineBinding } from './offline/offline-binding.js';
 import type { AcknowledgedRange } from './offline/types.js';
 import { type PendingEntry, PendingQueue } from './pending-queue.js';
 import type { ConnectionStatus, QuireProviderEvents, QuireProviderOptions } from './provider-types.js';
+import { ProviderVersions } from './versions.js';
 
 const debug = createDebug('quire:client:provider');
 
@@ -42,6 +43,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   synced = false;
   /** What the server granted on the current connection; null before the first handshake. */
   access: 'write' | 'read' | null = null;
+  /** The document's version history (client/versions.ts). */
+  readonly versions: ProviderVersions;
 
   private readonly socket: ClientSocket;
   private readonly lease: ManagerLease | null;
@@ -80,6 +83,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     const manager = options.manager ?? this.lease!.manager;
     this.socket = manager.socket(namespace, { auth: (send) => void this.handshakeAuth().then(send, this.onTokenError) });
     this.awarenessSync = new AwarenessSync(this.awareness, (update) => this.socket.emit('awareness', update), this);
+    this.versions = new ProviderVersions(this.socket);
 
     this.socket.on('connect', this.onConnect);
     this.socket.on('disconnect', this.onDisconnect);
@@ -173,6 +177,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.socket.off();
     this.socket.io.off('reconnect_attempt', this.onReconnectAttempt);
     this.doc.off('update', this.onLocalUpdate);
+    this.versions.destroy();
     // Hands unsaved changes to the store now, so a provider reopened on it at once finds them.
     void this.offline?.close();
     this.lease?.release();
