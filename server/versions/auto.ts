@@ -66,8 +66,10 @@ export class AutoVersions {
     if (this.closed) return;
     const run = this.service
       .createAutomatic(docName)
-      .then((version) => {
-        if (version !== null) debug('%s: automatic version %d (%s)', docName, version.id, reason);
+      .then(async (version) => {
+        if (version === null) return;
+        debug('%s: automatic version %d (%s)', docName, version.id, reason);
+        await this.service.prune(docName);
       })
       .catch((error: unknown) => debug('%s: automatic version failed (%s): %O', docName, reason, error))
       .finally(() => this.running.delete(run));

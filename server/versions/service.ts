@@ -17,6 +17,7 @@ import type { DocumentRegistry } from '../core/registry.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { type NewVersion, VersionChain, publicInfo } from './chain.js';
 import type { ResolvedVersionOptions } from './options.js';
+import { versionsToRemove } from './retention.js';
 import { RevertRunner } from './revert-runner.js';
 import type { VersionRecord } from './types.js';
 
@@ -53,6 +54,8 @@ export interface ServerVersions {
    * the current state: content deleted from the document disappears from its history too.
    */
   purge(docName: string): Promise<VersionInfo | null>;
+  /** Applies retention now (it also runs after every automatic version). Resolves with how many went. */
+  prune(docName: string, now?: number): Promise<number>;
 }
 
 export type VersionNotify = {
@@ -156,10 +159,14 @@ export class VersionService implements ServerVersions {
     if (removed === 0) throw new QuireError(ErrorCodes.VERSION_NOT_FOUND);
   }
 
-  /** Removes versions (retention), each folded into its successor. */
-  async deleteMany(docName: string, ids: readonly number[]): Promise<number> {
+  /** Applies retention (retention.ts) to the document's versions; resolves with how many went. */
+  async prune(docName: string, now = Date.now()): Promise<number> {
     const chain = this.requireChain();
-    return chain.exclusive(docName, () => chain.remove(docName, ids));
+    return chain.exclusive(docName, async () => {
+      const doomed = versionsToRemove((await chain.list(docName)).map(publicInfo), now, this.options.retention);
+      if (doomed.length > 0) debug('%s: retention removes %d versions', docName, doomed.length);
+      return chain.remove(docName, doomed);
+    });
   }
 
   async purge(docName: string): Promise<VersionInfo | null> {
