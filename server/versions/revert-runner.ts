@@ -29,10 +29,14 @@ export class RevertRunner {
   }
 
   private inWorker(input: RevertInput): Promise<Uint8Array | null> {
-    const worker = new Worker(workerUrl, {
-      workerData: { target: input.target, live: input.live, roots: [...input.roots] },
-      ...(fromSource ? { execArgv: ['--import', 'tsx'] } : {}),
-    });
+    const workerData = { target: input.target, live: input.live, roots: [...input.roots] };
+    const worker = fromSource
+      ? // Run from TypeScript sources (tests, tsx): load the worker through tsx's loader.
+        new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(workerUrl.href)}, ${JSON.stringify(import.meta.url)}))`, {
+          eval: true,
+          workerData,
+        })
+      : new Worker(workerUrl, { workerData });
     this.workers.add(worker);
     return new Promise<Uint8Array | null>((resolve, reject) => {
       worker.once('message', (message: { revert: Uint8Array | null } | { error: string }) => {
