@@ -29,7 +29,7 @@ export class RevertRunner {
   }
 
   private inWorker(input: RevertInput): Promise<Uint8Array | null> {
-    const workerData = { target: input.target, live: input.live, roots: [...input.roots] };
+    const workerData = { ...input, roots: [...input.roots] };
     const worker = fromSource
       ? // Run from TypeScript sources (tests, tsx): load the worker through tsx's loader.
         new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(workerUrl.href)}, ${JSON.stringify(import.meta.url)}))`, {

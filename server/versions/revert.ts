@@ -19,7 +19,7 @@ const CATCH_UP = Symbol('catch-up');
 const TEXT_CONTENTS = new Set([4 /* string */, 5 /* embed */, 6 /* format */]);
 const CONTENT_TYPE = 7;
 
-type RootKind = 'text' | 'map' | 'array' | 'xml' | 'empty';
+export type RootKind = 'text' | 'map' | 'array' | 'xml' | 'empty';
 
 export interface RevertInput {
   /** The version's full state. */
@@ -28,24 +28,28 @@ export interface RevertInput {
   live: Uint8Array;
   /** Root names to bring back to the version; the others keep their current content. */
   roots: readonly string[];
+  /**
+   * The kind of each root in the live document (rootKinds(liveDoc)), when the caller has it
+   * loaded: saves decoding the live state once more to find out.
+   */
+  liveKinds?: Record<string, RootKind>;
 }
 
 /** The revert update, or null when the roots already equal the version. */
-export function computeRevert({ target, live, roots }: RevertInput): Uint8Array | null {
-  // Which kind each root is (a decoded document does not know): looked up on both states with
-  // deleted content kept, so a root empty in one of them is still typed by the other.
-  const probe = new Y.Doc({ gc: false });
-  Y.applyUpdate(probe, target);
-  Y.applyUpdate(probe, live);
-  const kinds = new Map(roots.map((name) => [name, probe.share.has(name) ? kindOf(probe.share.get(name)!) : 'empty']));
-  probe.destroy();
-
+export function computeRevert({ target, live, roots, liveKinds }: RevertInput): Uint8Array | null {
   const scratch = new Y.Doc({ gc: false });
   // The revert is authored by the scratch document's client id: it must be new to this document.
   const used = new Set([...Y.decodeStateVector(Y.encodeStateVectorFromUpdate(live)).keys()]);
   while (used.has(scratch.clientID)) scratch.clientID = Math.floor(Math.random() * 2 ** 31);
   try {
     Y.applyUpdate(scratch, target);
+    // Which kind each root is (a decoded document does not know): from what it holds in the
+    // version, else in the live document (a root empty in both has nothing to restore).
+    const kindsNow = liveKinds ?? rootKindsOfUpdate(live, roots);
+    const kinds = new Map(roots.map((name) => {
+      const inVersion = scratch.share.has(name) ? kindOf(scratch.share.get(name)!) : 'empty';
+      return [name, inVersion !== 'empty' ? inVersion : (kindsNow[name] ?? 'empty')];
+    }));
     const scope = roots.flatMap((name) => {
       const type = typedRoot(scratch, name, kinds.get(name)!);
       return type === null ? [] : [type];
@@ -62,6 +66,21 @@ export function computeRevert({ target, live, roots }: RevertInput): Uint8Array 
     return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
   } finally {
     scratch.destroy();
+  }
+}
+
+/** The kind of each named root of a loaded document, from its visible content. */
+export function rootKinds(doc: Y.Doc, roots: readonly string[]): Record<string, RootKind> {
+  return Object.fromEntries(roots.map((name) => [name, doc.share.has(name) ? kindOf(doc.share.get(name)!) : 'empty']));
+}
+
+function rootKindsOfUpdate(update: Uint8Array, roots: readonly string[]): Record<string, RootKind> {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, update);
+    return rootKinds(doc, roots);
+  } finally {
+    doc.destroy();
   }
 }
 

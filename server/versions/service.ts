@@ -19,6 +19,7 @@ import { type NewVersion, VersionChain, publicInfo } from './chain.js';
 import type { ResolvedVersionOptions } from './options.js';
 import { versionsToRemove } from './retention.js';
 import { RevertRunner } from './revert-runner.js';
+import { rootKinds } from './revert.js';
 import type { VersionRecord } from './types.js';
 
 const debug = createDebug('quire:server:versions');
@@ -129,7 +130,12 @@ export class VersionService implements ServerVersions {
           // 1. The live state, kept as a version before anything changes: "undo restore" restores it.
           const backup = await this.add(chain, document, { kind: 'backup', name: null, restoreOf: id }, undefined);
           // 2. One revert update, applied like any edit: stored, acknowledged, broadcast.
-          const revert = await this.reverts.compute({ target, live: Y.encodeStateAsUpdate(document.ydoc), roots });
+          const revert = await this.reverts.compute({
+            target,
+            live: Y.encodeStateAsUpdate(document.ydoc),
+            roots,
+            liveKinds: rootKinds(document.ydoc, roots),
+          });
           if (revert !== null) await document.applyServerUpdate(revert);
           // 3. The result, marked as a restore.
           const restore = await this.add(chain, document, { kind: 'restore', name: null, restoreOf: id }, options.by);
