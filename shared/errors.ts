@@ -24,6 +24,7 @@ export const ErrorCodes = {
   VERSION_NOT_FOUND: 'VERSION_NOT_FOUND',
   VERSIONS_UNAVAILABLE: 'VERSIONS_UNAVAILABLE',
   RESTORE_IN_PROGRESS: 'RESTORE_IN_PROGRESS',
+  VERSION_LIMIT: 'VERSION_LIMIT',
   INTERNAL: 'INTERNAL',
 } as const;
 
@@ -51,6 +52,7 @@ const safeMessages: Record<ErrorCode, string> = {
   VERSION_NOT_FOUND: 'No such version of this document.',
   VERSIONS_UNAVAILABLE: 'This server keeps no version history.',
   RESTORE_IN_PROGRESS: 'A restore of this document is already running; try again when it is done.',
+  VERSION_LIMIT: 'This document has as many versions as it may keep; delete some first.',
   INTERNAL: 'Internal server error.',
 };
 

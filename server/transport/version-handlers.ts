@@ -11,7 +11,7 @@ import type { ConnectionBudget } from '../limits/connection-budget.js';
 import type { AutoVersions } from '../versions/auto.js';
 import type { VersionAction } from '../versions/options.js';
 import type { VersionService } from '../versions/service.js';
-import { isCallback, isPlainObject } from './payloads.js';
+import { isBinary, isCallback, isPlainObject } from './payloads.js';
 import type { QuireSocket } from './types.js';
 
 export interface ConnectionVersions {
@@ -28,8 +28,9 @@ export function registerVersionHandlers(socket: QuireSocket, versions: Connectio
 
   const admit = async (request: unknown, ack: unknown, action: VersionAction): Promise<Record<string, unknown>> => {
     if (!budget.allow('syncs')) throw new QuireError(ErrorCodes.RATE_LIMITED);
-    if (!isCallback(ack) || !(request === undefined || isPlainObject(request))) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
-    if ((action === 'create' || action === 'restore') && access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
+    if (!isCallback(ack) || !(request === undefined || isRequestObject(request))) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+    const writes = action === 'create' || action === 'restore';
+    if (writes && access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
     const policy = service.options.authorize;
     if (policy !== undefined) {
       let allowed = false;
@@ -40,6 +41,7 @@ export function registerVersionHandlers(socket: QuireSocket, versions: Connectio
       }
       if (!allowed) throw new QuireError(ErrorCodes.PERMISSION_DENIED, 'You may not do this with the versions of this document.');
     }
+    if (writes && !service.allowClientWrite(docName)) throw new QuireError(ErrorCodes.RATE_LIMITED, 'Too many versions created or restored for this document; try again shortly.');
     return request ?? {};
   };
 
@@ -78,6 +80,11 @@ export function registerVersionHandlers(socket: QuireSocket, versions: Connectio
   socket.on('disconnect', () => {
     if (socket.nsp.sockets.size === 0) versions.auto.lastClientLeft(docName);
   });
+}
+
+/** A JSON-like object (binary attachments arrive as Buffers, which are objects too). */
+function isRequestObject(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value) && !isBinary(value);
 }
 
 /** After a client's update was applied: its author and the automatic-version clock. */

@@ -1,6 +1,8 @@
 /**
  * Version history options (`createServer({ versions })`) and their defaults.
  */
+import type { RateLimit } from '../limits/token-bucket.js';
+
 export type VersionAction = 'list' | 'create' | 'get' | 'restore';
 
 export interface VersionOptions {
@@ -24,6 +26,12 @@ export interface VersionOptions {
    * need read access, create and restore write access); false or a throw refuses with PERMISSION_DENIED.
    */
   authorize?: (principal: unknown, docName: string, action: VersionAction) => boolean | Promise<boolean>;
+  /**
+   * How often clients may create or restore versions of one document (all its connections
+   * together): each writes versions that stay until deleted, and a restore of a large document
+   * costs a second of CPU. Default 1 every 5 s, bursts of 10; over it, RATE_LIMITED.
+   */
+  clientWrites?: RateLimit;
   /** Retention of automatic and backup versions (retention.ts). */
   retention?: Partial<RetentionOptions>;
 }
@@ -37,7 +45,10 @@ export interface RetentionOptions {
   dailyUntilMs: number;
   /** Backups older than this are deleted. Default 30 days. */
   backupMaxAgeMs: number;
-  /** At most this many versions per document: the oldest automatic ones go first. Default 500. */
+  /**
+   * At most this many versions per document: the oldest automatic ones go first, then backups;
+   * creating a named version beyond it fails with VERSION_LIMIT. Default 500.
+   */
   maxVersions: number;
 }
 
@@ -51,6 +62,7 @@ export const versionDefaults = {
   idleMs: 2 * MINUTE,
   restoreRoots: ['default'],
   workerThresholdBytes: 1024 * 1024,
+  clientWrites: { perSecond: 0.2, burst: 10 } satisfies RateLimit,
   retention: {
     keepAllMs: DAY,
     hourlyUntilMs: 7 * DAY,
@@ -72,6 +84,7 @@ export function resolveVersionOptions(options: VersionOptions = {}): ResolvedVer
     workerThresholdBytes: options.workerThresholdBytes ?? versionDefaults.workerThresholdBytes,
     authorName: options.authorName ?? defaultAuthorName,
     authorize: options.authorize,
+    clientWrites: { ...(options.clientWrites ?? versionDefaults.clientWrites) },
     retention: { ...versionDefaults.retention, ...options.retention },
   };
 }

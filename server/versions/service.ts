@@ -14,6 +14,7 @@ import { ErrorCodes, QuireError } from '../../shared/errors.js';
 import type { VersionCreatedEvent, VersionInfo, VersionRestoredEvent } from '../../shared/versions.js';
 import type { QuireDocument } from '../core/document.js';
 import type { DocumentRegistry } from '../core/registry.js';
+import { TokenBucket } from '../limits/token-bucket.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { type NewVersion, VersionChain, publicInfo } from './chain.js';
 import type { ResolvedVersionOptions } from './options.js';
@@ -68,6 +69,7 @@ export class VersionService implements ServerVersions {
   private readonly chain: VersionChain | null;
   private readonly authors = new Map<string, Set<string>>();
   private readonly restoring = new Set<string>();
+  private readonly clientWrites = new Map<string, TokenBucket>();
   private readonly reverts: RevertRunner;
 
   constructor(
@@ -96,6 +98,11 @@ export class VersionService implements ServerVersions {
   }
 
   async create(docName: string, options: { name?: string | null; by?: string } = {}): Promise<VersionInfo> {
+    // Named versions stay until deleted: past the cap, retention makes room or the request fails.
+    if ((await this.requireChain().list(docName)).length >= this.options.retention.maxVersions) {
+      await this.prune(docName);
+      if ((await this.requireChain().list(docName)).length >= this.options.retention.maxVersions) throw new QuireError(ErrorCodes.VERSION_LIMIT);
+    }
     const record = await this.take(docName, { kind: 'named', name: options.name ?? null, restoreOf: null }, { by: options.by });
     if (record === null) throw new QuireError(ErrorCodes.DOCUMENT_NOT_FOUND);
     return publicInfo(record);
@@ -191,6 +198,21 @@ export class VersionService implements ServerVersions {
   /** Forgets what it knew about a deleted document. */
   forget(docName: string): void {
     this.authors.delete(docName);
+    this.clientWrites.delete(docName);
+  }
+
+  /** Takes one of the document's client write tokens (create, restore); false when none is left. */
+  allowClientWrite(docName: string): boolean {
+    let bucket = this.clientWrites.get(docName);
+    if (bucket === undefined) {
+      // Full buckets carry no information: drop them before the map grows with every document.
+      if (this.clientWrites.size >= 10_000) {
+        for (const [name, held] of this.clientWrites) if (held.available >= this.options.clientWrites.burst) this.clientWrites.delete(name);
+      }
+      bucket = new TokenBucket(this.options.clientWrites);
+      this.clientWrites.set(docName, bucket);
+    }
+    return bucket.take();
   }
 
   async close(): Promise<void> {
