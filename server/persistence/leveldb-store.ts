@@ -9,6 +9,7 @@ import { DocKeys } from './leveldb/keys.js';
 import { listDocuments } from './leveldb/list.js';
 import { type LevelDbStoreOptions, type ResolvedOptions, resolveOptions } from './leveldb/options.js';
 import { LevelDbVersionRecords } from './leveldb/versions.js';
+import { VersionKeys } from './leveldb/versions-keys.js';
 import { type WriteStats, Writer, emptyWriteStats } from './leveldb/writer.js';
 import type { DocumentStore, StoredDocumentInfo } from './types.js';
 
@@ -58,7 +59,14 @@ export class LevelDbStore implements DocumentStore {
   ) {
     this.states = new DocStates(db);
     this.writer = new Writer(db, options.sync, this.counters, options.hooks.beforeWrite);
-    this.groupCommit = new GroupCommit(db, this.writer, this.states, (names) => this.compactor.consider(names));
+    this.groupCommit = new GroupCommit(
+      db,
+      this.writer,
+      this.states,
+      (names) => this.compactor.consider(names),
+      // A document's versions are deleted in the same batch as its records.
+      (name) => [new VersionKeys(name).all],
+    );
     this.compactor = new Compactor(
       db,
       this.writer,
@@ -101,12 +109,10 @@ export class LevelDbStore implements DocumentStore {
     return this.groupCommit.append(new DocKeys(name), update);
   }
 
-  /** Versions go first: a crash between the two leaves a document without history, never history without its document. */
+  /** Removes the document's records and its versions in one atomic batch. */
   async delete(name: string): Promise<void> {
     this.assertOpen();
-    const keys = new DocKeys(name);
-    await this.versions.deleteAllVersions(name);
-    return this.groupCommit.delete(keys);
+    return this.groupCommit.delete(new DocKeys(name));
   }
 
   async list(): Promise<StoredDocumentInfo[]> {

@@ -2,7 +2,7 @@
  * Keyframes and deltas: how a document's versions are encoded on top of a VersionRecordStore.
  *
  * Version k's payload is either its whole state (keyframe) or `Y.diffUpdate(state_k, sv_{k-1})`
- * (delta): the structs added since version k-1 plus the delete set. The live document only ever
+ * with its delete set trimmed to what was deleted since version k-1 (delta.ts). The live document only ever
  * grows (a restore is a forward change), so state_{k-1} is contained in state_k and
  * `mergeUpdates([keyframe, delta…])` rebuilds state_k. A new version is a keyframe when the
  * deltas since the last keyframe, with it, would outgrow the full state: rebuilding then reads at
@@ -14,6 +14,7 @@
  */
 import createDebug from 'debug';
 import * as Y from 'yjs';
+import { trimDeleteSet } from './delta.js';
 import { DocLock } from './doc-lock.js';
 import type { VersionChange, VersionInfo, VersionKind, VersionRecord, VersionRecordStore } from './types.js';
 
@@ -58,7 +59,7 @@ export class VersionChain {
     let payload = state;
     let kind: VersionRecord['payload'] = 'keyframe';
     if (previous !== undefined) {
-      const delta = Y.diffUpdate(state, Y.encodeStateVector(Y.decodeSnapshot(previous.snapshot).sv));
+      const delta = trimDeleteSet(Y.diffUpdate(state, Y.encodeStateVector(Y.decodeSnapshot(previous.snapshot).sv)), previous.snapshot);
       const chainBytes = deltasSinceKeyframe(existing) + delta.byteLength;
       if (chainBytes <= state.byteLength) {
         payload = delta;
