@@ -8,7 +8,7 @@ import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { versionStores, whenSaved } from './helpers.js';
 
-const SEEDS = Number(process.env.QUIRE_VERSION_SEEDS ?? 200);
+const SEEDS = Number(process.env.QUIRE_VERSION_SEEDS ?? 120);
 const firstSeed = Number(process.env.QUIRE_SEED ?? 1);
 
 describe.each(versionStores)('restore on $name', ({ open }) => {
