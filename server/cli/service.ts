@@ -63,6 +63,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     maxUpdateBytes: config.maxUpdateBytes,
     maxAwarenessBytes: config.maxAwarenessBytes,
     maxDocumentsPerConnection: config.maxDocumentsPerConnection,
+    versions: { automatic: config.automaticVersions, intervalMs: config.versionIntervalMs, idleMs: config.versionIdleMs },
     rateLimits: {
       updates: config.rateUpdates,
       updateBytes: config.rateUpdateBytes,
