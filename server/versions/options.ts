@@ -14,7 +14,11 @@ export interface VersionOptions {
   idleMs?: number;
   /** Roots a restore brings back when the caller names none. Default ['default'] (the editor's). */
   restoreRoots?: string[];
-  /** Above this many bytes (version plus live state), a restore is computed in a worker thread. Default 1 MiB. */
+  /**
+   * Above this many bytes (version plus live state), a restore's revert is computed in a worker
+   * thread. Default 128 KiB: the revert of automerge-paper (2 × 304 kB) takes about a second, which
+   * would stall every other document on the main thread; starting a worker costs ~0.2 s.
+   */
   workerThresholdBytes?: number;
   /**
    * The name recorded as a version's author for a connection's principal. Default: a string
@@ -61,7 +65,7 @@ export const versionDefaults = {
   intervalMs: 10 * MINUTE,
   idleMs: 2 * MINUTE,
   restoreRoots: ['default'],
-  workerThresholdBytes: 1024 * 1024,
+  workerThresholdBytes: 128 * 1024,
   clientWrites: { perSecond: 0.2, burst: 10 } satisfies RateLimit,
   retention: {
     keepAllMs: DAY,

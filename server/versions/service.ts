@@ -94,14 +94,15 @@ export class VersionService implements ServerVersions {
   }
 
   async list(docName: string): Promise<VersionInfo[]> {
-    return (await this.requireChain().list(docName)).map(publicInfo);
+    const chain = this.requireChain();
+    return (await readingVersions(docName, () => chain.list(docName))).map(publicInfo);
   }
 
   async create(docName: string, options: { name?: string | null; by?: string } = {}): Promise<VersionInfo> {
     // Named versions stay until deleted: past the cap, retention makes room or the request fails.
-    if ((await this.requireChain().list(docName)).length >= this.options.retention.maxVersions) {
+    if ((await this.list(docName)).length >= this.options.retention.maxVersions) {
       await this.prune(docName);
-      if ((await this.requireChain().list(docName)).length >= this.options.retention.maxVersions) throw new QuireError(ErrorCodes.VERSION_LIMIT);
+      if ((await this.list(docName)).length >= this.options.retention.maxVersions) throw new QuireError(ErrorCodes.VERSION_LIMIT);
     }
     const record = await this.take(docName, { kind: 'named', name: options.name ?? null, restoreOf: null }, { by: options.by });
     if (record === null) throw new QuireError(ErrorCodes.DOCUMENT_NOT_FOUND);
@@ -116,7 +117,8 @@ export class VersionService implements ServerVersions {
   }
 
   async get(docName: string, id: number): Promise<Uint8Array> {
-    const state = await this.requireChain().read(docName, id);
+    const chain = this.requireChain();
+    const state = await readingVersions(docName, () => chain.read(docName, id));
     if (state === null) throw new QuireError(ErrorCodes.VERSION_NOT_FOUND);
     return state;
   }
@@ -132,7 +134,7 @@ export class VersionService implements ServerVersions {
         await document.whenDurable();
         return await chain.exclusive(docName, async () => {
           if ((await this.registry.peek(docName)) !== document) throw new QuireError(ErrorCodes.DOCUMENT_NOT_FOUND);
-          const target = await chain.read(docName, id);
+          const target = await readingVersions(docName, () => chain.read(docName, id));
           if (target === null) throw new QuireError(ErrorCodes.VERSION_NOT_FOUND);
           // 1. The live state, kept as a version before anything changes: "undo restore" restores it.
           const backup = await this.add(chain, document, { kind: 'backup', name: null, restoreOf: id }, undefined);
@@ -238,7 +240,7 @@ export class VersionService implements ServerVersions {
         // Deleted (and unloaded) while this waited for the lock: nothing to keep.
         if ((await this.registry.peek(docName)) !== document) return null;
         if (onlyIfChanged) {
-          const latest = (await chain.list(docName)).at(-1);
+          const latest = (await readingVersions(docName, () => chain.list(docName))).at(-1);
           if (latest !== undefined && Y.equalSnapshots(Y.decodeSnapshot(latest.snapshot), Y.snapshot(document.ydoc))) return null;
         }
         return this.add(chain, document, fields, by);
@@ -271,5 +273,19 @@ export class VersionService implements ServerVersions {
   private requireChain(): VersionChain {
     if (this.chain === null) throw new QuireError(ErrorCodes.VERSIONS_UNAVAILABLE);
     return this.chain;
+  }
+}
+
+/**
+ * Store failures reading versions (a damaged record, say) reach callers as LOAD_FAILED with a
+ * safe message; the document itself is unaffected. `purge` is the way out of damaged history.
+ */
+async function readingVersions<T>(docName: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof QuireError) throw error;
+    debug('%s: reading versions failed: %O', docName, error);
+    throw new QuireError(ErrorCodes.LOAD_FAILED, 'The versions of this document could not be read.');
   }
 }
