@@ -35,7 +35,7 @@ describe('a damaged version record', () => {
     const raw = await RawLevelDb.open(dir.path);
     const key = new VersionKeys('doc').meta(1);
     const value = (await raw.get(key))!;
-    value[value.length - 1] ^= 0xff;
+    value[value.length - 1] = value[value.length - 1]! ^ 0xff;
     await raw.put(key, value);
     await raw.close();
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { VersionRequestError } from '../../client/index.js';
 import { jwtAuth } from '../../server/index.js';
+import { QuireError } from '../../shared/errors.js';
 import type { VersionCreatedEvent, VersionRestoredEvent } from '../../shared/versions.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
@@ -21,7 +22,7 @@ describe('provider.versions lists, creates, previews and restores with the right
   const codeOf = (promise: Promise<unknown>) =>
     promise.then(
       () => 'resolved',
-      (error: unknown) => (error instanceof VersionRequestError ? error.code : String(error)),
+      (error: unknown) => (error instanceof VersionRequestError || error instanceof QuireError ? error.code : String(error)),
     );
 
   it('creates a named version, lists it with its author, previews it and restores it for everyone', async () => {
@@ -86,6 +87,25 @@ describe('provider.versions lists, creates, previews and restores with the right
     const version = await editor.provider.versions.create();
     expect(await codeOf(editor.provider.versions.restore(version.id))).toBe('PERMISSION_DENIED');
     expect((await owner.provider.versions.restore(version.id)).restoredId).toBe(version.id);
+  });
+
+  it('runs one restore of a document at a time', async () => {
+    running = await startServer({ versions: { automatic: false } });
+    const a = await connectSynced(running.url, 'doc');
+    const b = await connectSynced(running.url, 'doc');
+    clients.push(a, b);
+    a.doc.getXmlFragment('default').insert(0, [new Y.XmlText('version')]);
+    await whenSaved(a);
+    const version = await a.provider.versions.create();
+    a.doc.getXmlFragment('default').insert(0, [new Y.XmlText('later ')]);
+    await whenSaved(a);
+    // Two restores issued at once: the second is refused while the first runs.
+    const first = running.server.versions.restore('doc', version.id);
+    const second = running.server.versions.restore('doc', version.id);
+    expect(await Promise.all([first, second].map((p) => codeOf(p)))).toEqual(['resolved', 'RESTORE_IN_PROGRESS']);
+    // Once it is done, the next one runs.
+    expect((await b.provider.versions.restore(version.id)).restoredId).toBe(version.id);
+    await waitFor(() => b.doc.getXmlFragment('default').toString() === 'version', 'the one restore');
   });
 
   it('answers bad requests with a code and keeps serving', async () => {
