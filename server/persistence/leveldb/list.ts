@@ -7,10 +7,21 @@ import { decodeMeta } from './records.js';
  * Every stored document, from meta alone: one scan that reads each document's first record
  * (its meta, which sorts first) and seeks past the rest of its records, so listing costs one
  * step per document however long its tail. A document whose meta cannot be read is listed with
- * `problem` set rather than failing the whole list.
+ * `problem` set rather than failing the whole list; a scan LevelDB cannot finish (a damaged table)
+ * returns what it read and the error.
  */
-export async function listDocuments(db: Db): Promise<StoredDocumentInfo[]> {
+export async function listDocuments(db: Db): Promise<{ documents: StoredDocumentInfo[]; error: Error | null }> {
   const documents: StoredDocumentInfo[] = [];
+  try {
+    await scanMetas(db, documents);
+  } catch (err) {
+    // A damaged table block ends the scan; what was read stands, the caller completes the rest.
+    return { documents, error: err as Error };
+  }
+  return { documents, error: null };
+}
+
+async function scanMetas(db: Db, documents: StoredDocumentInfo[]): Promise<void> {
   // highWaterMark 1: read one entry per native step, since all but the first of each document are skipped.
   await db.scan(ALL_DOCUMENTS, { highWaterMark: 1 }, (key, value) => {
     const parsed = parseKey(key);
@@ -28,5 +39,4 @@ export async function listDocuments(db: Db): Promise<StoredDocumentInfo[]> {
     }
     return rangeEndOfKey(key);
   });
-  return documents;
 }
