@@ -16,7 +16,10 @@ import type { Logger } from '../observability/logger.js';
 import { type QuireMetrics, createMetrics } from '../observability/metrics.js';
 import { timeStoreWrites } from '../observability/store-timing.js';
 import type { DocumentStore } from '../persistence/types.js';
+import { ErrorCodes } from '../../shared/errors.js';
+import { checkDataDirectory } from './data-dir-witness.js';
 import { jwtFromConfig } from './jwt-from-config.js';
+import { reportStoreHealth } from './store-reports.js';
 import { type OpenedStore, openStore } from './open-store.js';
 import { chooseStaticDir } from './static-dir.js';
 
@@ -42,12 +45,28 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   const metrics = config.metrics ? createMetrics() : null;
   // Before the store is opened, so that an unreadable key file holds no data directory lock.
   const auth = jwtFromConfig(config);
-  const observer = safeObserver(metrics?.observer, logObserver(logger));
+  // Documents whose changes could not be written when they were unloaded: a shutdown that leaves
+  // any behind did not flush, and says so.
+  const unflushed = new Set<string>();
+  const observer = safeObserver(metrics?.observer, logObserver(logger), {
+    error: ({ docName, code, operation }) => {
+      if (operation === 'unload' && code === ErrorCodes.STORE_FAILED && docName !== null) unflushed.add(docName);
+    },
+  });
 
-  const opened: OpenedStore =
-    options.store !== undefined ? { store: options.store } : await openStore(config);
+  let opened: OpenedStore;
+  if (options.store !== undefined) opened = { store: options.store };
+  else {
+    const data = checkDataDirectory(config.dataDir);
+    if (data.created) logger.info({ dataDir: config.dataDir, id: data.id }, 'new data directory');
+    if (data.witness === null) {
+      logger.warn({ dataDir: config.dataDir, err: data.witnessError }, 'cannot record the data directory beside it: if it vanishes, a restart will not notice');
+    }
+    opened = await openStore(config);
+  }
+  const stopReporting = opened.leveldb === undefined ? () => {} : reportStoreHealth(opened.leveldb, logger);
   const store = timeStoreWrites(opened.store, observer, { measureBatches: true });
-  const readiness = new Readiness(() => store.accepting);
+  const readiness = new Readiness(() => store.health());
 
   let server: QuireServer | null = null;
   const current = () => {
@@ -96,6 +115,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     },
     clientConnections: () => io.engine.clientsCount,
     openDocuments: () => registry.loadedCount,
+    storeHealth: () => store.health(),
     ...(opened.counters === undefined ? {} : { storeCounters: opened.counters }),
   });
 
@@ -103,6 +123,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   try {
     address = await server.listen(config.port, config.host);
   } catch (error) {
+    stopReporting();
     await server.close().catch(() => {});
     throw error;
   }
@@ -136,8 +157,19 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
         logger.info({ reason, delayMs: config.shutdownDelayMs }, 'shutting down: not ready');
         if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         const started = performance.now();
+        const health = store.health();
         await running.close();
-        logger.info({ durationMs: Math.round(performance.now() - started) }, 'stopped: documents flushed, store closed');
+        stopReporting();
+        const durationMs = Math.round(performance.now() - started);
+        if (unflushed.size > 0) {
+          const documents = [...unflushed].slice(0, 20);
+          logger.error(
+            { durationMs, unflushed: unflushed.size, documents, storeReason: health.reason, storeDetail: health.detail },
+            'stopped WITHOUT flushing: the latest changes of these documents could not be stored and are lost on this server (clients that still hold them will send them again)',
+          );
+          throw new Error(`shutdown could not flush ${unflushed.size} document(s): ${documents.map((d) => JSON.stringify(d)).join(', ')}`);
+        }
+        logger.info({ durationMs }, 'stopped: documents flushed, store closed');
       })();
       return stopping;
     },

@@ -82,14 +82,14 @@ export class Db {
   ) {}
 
   /** Opens (creating when missing) the database in `path`; fails fast when it is locked. */
-  static async open(path: string, tuning: DbTuning): Promise<Db> {
-    await mkdir(path, { recursive: true });
+  static async open(path: string, tuning: DbTuning, create = true): Promise<Db> {
+    if (create) await mkdir(path, { recursive: true });
     const directory = await realpath(path);
     if (heldDirectories.has(directory)) throw new StoreLockedError(path, 'this process');
     heldDirectories.add(directory);
     const raw = leveldown(directory);
     try {
-      await openRaw(raw, tuning, true);
+      await openRaw(raw, tuning, create);
     } catch (err) {
       heldDirectories.delete(directory);
       throw openError(path, err);
@@ -243,6 +243,24 @@ export class Db {
     if (this.unavailable?.error) throw this.unavailable.error;
     return operation();
   }
+}
+
+/**
+ * LevelDB's own repair (RepairDB): rebuilds the MANIFEST from every table and log file it can
+ * read, copies the readable entries of damaged tables into new ones and moves what it could not
+ * use to `lost/`. Only for a directory no store holds open.
+ */
+export async function repairLevelDb(directory: string): Promise<string[]> {
+  await new Promise<void>((resolve, reject) =>
+    (createRequire(import.meta.url)('leveldown') as { repair(dir: string, cb: (err?: Error) => void): void }).repair(directory, (err) =>
+      err ? reject(err) : resolve(),
+    ),
+  );
+  const text = await readFile(join(directory, 'LOG'), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((line) => /Table #\d+|Log #\d+|lost|dropped|Corruption|Archiving/i.test(line) && !/OK$/.test(line.trim()))
+    .map((line) => line.replace(/^\S+ \S+ /, '').trim());
 }
 
 function openRaw(raw: LevelDown, tuning: DbTuning, createIfMissing: boolean): Promise<void> {

@@ -43,7 +43,8 @@ export class Health {
   /** Stops acknowledging. A later failure replaces the reason (the newest is the one to act on). */
   fail(reason: FailureReason, detail: string): void {
     const since = this.failure?.since ?? Date.now();
-    const changed = this.failure?.reason !== reason || this.failure.detail !== detail;
+    // Listeners hear of a new reason; a new detail alone (another recovery attempt) is only kept.
+    const changed = this.failure?.reason !== reason;
     this.failure = { reason, detail, since };
     if (changed) {
       log('not accepting writes (%s): %s', reason, detail);
