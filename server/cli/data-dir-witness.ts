@@ -18,7 +18,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
-export const DATA_ID_FILE = 'QUIRE-DATA-ID';
+import { DATA_ID_FILE } from '../persistence/leveldb/rebuild.js';
+
+export { DATA_ID_FILE };
 
 interface Identity {
   id: string;

@@ -12,10 +12,10 @@ import { type RepairReport, repairStore } from '../persistence/leveldb/repair.js
 const HELP = `Usage: quire repair [--data <dir>] [--dry-run] [--json]
 
 Checks every document of a stopped server's data directory against what was acknowledged and
-repairs what is damaged: LevelDB's own repair (rebuilds its MANIFEST, salvages damaged tables,
-moves unusable files to <dir>/lost/), then each damaged document is rewritten from its readable
-records. Everything that could not be kept is listed, and the report is saved as
-<dir>/repair-<time>.json. Back up the directory first if you can.
+repairs what is damaged: the database is rebuilt with every sound document as it was and each
+damaged one from its readable records (LevelDB's own repair runs first when LevelDB cannot open
+it at all). Everything that could not be kept is listed, the report is saved as
+<dir>/repair-<time>.json and the previous files are kept in <dir>/lost/. Back up first if you can.
 
   --data <dir>   the data directory (default: DATA_DIR or ./data)
   --dry-run      only check and report; change nothing (exit 3 when damage is found)
@@ -51,7 +51,7 @@ export async function runRepairCommand(argv: readonly string[], env: NodeJS.Proc
     return 1;
   }
   process.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
-  if (report.dryRun && (report.damaged.length > 0 || report.openError !== null)) return 3;
+  if (report.dryRun && (report.damaged.length > 0 || report.openError !== null || report.damagedTables.length > 0)) return 3;
   return 0;
 }
 
@@ -62,6 +62,11 @@ function describe(report: RepairReport): string {
     lines.push('  Run without --dry-run to rebuild it with LevelDB\'s repair; then every document is checked.');
     return `${lines.join('\n')}\n`;
   }
+  for (const table of report.damagedTables) lines.push(`  damaged table ${table.file}: ${table.problem}${report.dryRun ? '' : ' (moved aside)'}`);
+  if (report.dryRun && report.damagedTables.length > 0) {
+    lines.push('  LevelDB cannot safely read a damaged table: run without --dry-run to move them aside and check every document.');
+    return `${lines.join('\n')}\n`;
+  }
   for (const line of report.leveldb) lines.push(`  LevelDB repair: ${line}`);
   lines.push(`  ${report.documentsChecked} documents checked, ${report.damaged.length} damaged`);
   for (const doc of report.damaged) {
@@ -70,6 +75,7 @@ function describe(report: RepairReport): string {
     lines.push(`      lost: ${doc.lost.length === 0 ? 'nothing beyond the problem above' : doc.lost.join('; ')}`);
     lines.push(`      ${verb}`);
   }
+  if (report.lostDir !== null) lines.push(`  previous database files kept in ${report.lostDir}`);
   if (report.reportFile !== null) lines.push(`  report saved to ${report.reportFile}`);
   if (report.damaged.length === 0 && report.openError === null) lines.push('  nothing to repair');
   return `${lines.join('\n')}\n`;

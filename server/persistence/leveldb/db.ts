@@ -245,24 +245,6 @@ export class Db {
   }
 }
 
-/**
- * LevelDB's own repair (RepairDB): rebuilds the MANIFEST from every table and log file it can
- * read, copies the readable entries of damaged tables into new ones and moves what it could not
- * use to `lost/`. Only for a directory no store holds open.
- */
-export async function repairLevelDb(directory: string): Promise<string[]> {
-  await new Promise<void>((resolve, reject) =>
-    (createRequire(import.meta.url)('leveldown') as { repair(dir: string, cb: (err?: Error) => void): void }).repair(directory, (err) =>
-      err ? reject(err) : resolve(),
-    ),
-  );
-  const text = await readFile(join(directory, 'LOG'), 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((line) => /Table #\d+|Log #\d+|lost|dropped|Corruption|Archiving/i.test(line) && !/OK$/.test(line.trim()))
-    .map((line) => line.replace(/^\S+ \S+ /, '').trim());
-}
-
 function openRaw(raw: LevelDown, tuning: DbTuning, createIfMissing: boolean): Promise<void> {
   return new Promise<void>((resolve, reject) =>
     raw.open({ createIfMissing, ...tuning }, (err) => (err ? reject(err) : resolve())),
@@ -312,5 +294,8 @@ function openError(path: string, err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);
   if (OTHER_PROCESS_LOCK.test(message)) return new StoreLockedError(path, 'process', { cause: err });
   if (SAME_PROCESS_LOCK.test(message)) return new StoreLockedError(path, 'this process', { cause: err });
-  return new Error(`Could not open the data directory ${path}: ${message}`, { cause: err });
+  const repair = /corrupt|MANIFEST|CURRENT|No such file/i.test(message)
+    ? ` LevelDB cannot read its own files: stop nothing else, back the directory up, then run \`quire repair --data ${path}\` (docs/OPERATING.md, "When storage fails").`
+    : '';
+  return new Error(`Could not open the data directory ${path}: ${message}.${repair}`, { cause: err });
 }

@@ -63,3 +63,21 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/**
+ * LevelDB table files whose blocks fail their checksums. The store does not open on them (LevelDB
+ * could abort the process reading them); `quire repair` moves them aside and rebuilds.
+ */
+export class DamagedTablesError extends Error {
+  readonly tables: Array<{ file: string; problem: string }>;
+  constructor(path: string, tables: Array<{ file: string; problem: string }>) {
+    const list = tables.map((t) => `${t.file} (${t.problem})`).join(', ');
+    super(
+      `The data directory ${path} has damaged LevelDB table files: ${list}. quire does not open it, because LevelDB ` +
+        `can abort the whole process reading them. Back the directory up, then run \`quire repair --data ${path}\` ` +
+        '(docs/OPERATING.md, "When storage fails").',
+    );
+    this.name = 'DamagedTablesError';
+    this.tables = tables;
+  }
+}

@@ -1,14 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import createDebug from 'debug';
-import { type BatchOp, Db, type DbTuning, repairLevelDb } from './db.js';
-import { readDocument } from './document-reader.js';
-import { findDamage } from './integrity.js';
-import { DocKeys, seqOfUpdateKey } from './keys.js';
+import { Db, type DbTuning } from './db.js';
 import { Ledger } from './ledger.js';
+import { repairLevelDb } from './leveldb-repair.js';
 import { listDocuments } from './list.js';
-import { mergeToSnapshot } from './merge.js';
-import { decodeMeta, encodeMeta, frame, unframe } from './records.js';
+import { rebuildDatabase } from './rebuild.js';
+import { mkdir, rename } from 'node:fs/promises';
+import { type Salvaged, salvageDocument } from './salvage.js';
+import { type TableDamage, findDamagedTables } from './table-check.js';
 
 const log = createDebug('quire:store:leveldb:repair');
 
@@ -16,163 +16,98 @@ const log = createDebug('quire:store:leveldb:repair');
 export interface RepairReport {
   directory: string;
   dryRun: boolean;
-  /** What LevelDB's own repair reported (damaged tables or logs; files moved to lost/). */
-  leveldb: string[];
-  /** LevelDB could not open the database before its repair (a damaged MANIFEST or CURRENT). */
+  /** LevelDB could not open the database (a damaged MANIFEST or CURRENT): its own repair ran first. */
   openError: string | null;
+  /** What LevelDB's own repair reported, when it ran. */
+  leveldb: string[];
+  /** Table files that failed their checksums: moved to `lostDir` before anything read them. */
+  damagedTables: TableDamage[];
   documentsChecked: number;
   damaged: DamagedDocument[];
-  /** Where the report was written (not in a dry run). */
+  /** Where the previous database files were moved (not in a dry run). */
+  lostDir: string | null;
+  /** Where this report was saved (not in a dry run). */
   reportFile: string | null;
 }
 
 export interface DamagedDocument {
   name: string;
   problem: string;
-  /** What could not be kept: "snapshot", "updates 4–9", … */
+  /** What could not be kept: "snapshot (checksum mismatch)", "updates 4–9 (missing)", … */
   lost: string[];
   /** Readable records kept (merged into one snapshot). */
   keptRecords: number;
-  /** 'rewritten': the readable part kept; 'removed': nothing readable was left; 'none' in a dry run. */
+  /** 'rewritten': the readable part kept; 'removed': nothing was readable; 'none': a dry run. */
   action: 'rewritten' | 'removed' | 'none';
 }
 
 /**
- * The operator's repair of a data directory no server holds: LevelDB's own repair first (unless a
- * dry run), then every document is read; a damaged one is rewritten from what is readable (a
- * valid snapshot and valid updates, merged) and the ledger is set to what is now stored, so the
- * server serves it again. What could not be kept is reported per document, and the report is
- * written next to the data (`repair-<time>.json`). Nothing is dropped without being listed.
+ * The operator's repair of a data directory no server holds. Every document (known to the
+ * ledger or found in LevelDB) is read; the database is then rebuilt with sound documents as
+ * they were and damaged ones from their readable records, and the ledger set to what is stored
+ * now, so the server serves them again. What could not be kept is reported per document and the
+ * report saved next to the data (`repair-<time>.json`); the old files are kept in `lost/`.
+ * A dry run only reads and reports (LevelDB still replays its log on opening).
  */
 export async function repairStore(directory: string, options: { dryRun: boolean; tuning: DbTuning }): Promise<RepairReport> {
-  const report: RepairReport = { directory, dryRun: options.dryRun, leveldb: [], openError: null, documentsChecked: 0, damaged: [], reportFile: null };
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const report: RepairReport = {
+    directory,
+    dryRun: options.dryRun,
+    openError: null,
+    leveldb: [],
+    damagedTables: await findDamagedTables(directory),
+    documentsChecked: 0,
+    damaged: [],
+    lostDir: null,
+    reportFile: null,
+  };
+  const lostDir = join(directory, 'lost', `repair-${stamp}`);
+  if (report.damagedTables.length > 0) {
+    // LevelDB must never read them (it can abort on damaged blocks): nothing more in a dry run.
+    if (options.dryRun) return report;
+    await mkdir(lostDir, { recursive: true });
+    for (const { file } of report.damagedTables) await rename(join(directory, file), join(lostDir, file));
+    report.openError = `moved ${report.damagedTables.length} damaged table file(s) aside`;
+    report.leveldb = await repairLevelDb(directory);
+  }
   let db: Db;
   try {
     db = await Db.open(directory, options.tuning, false);
   } catch (err) {
-    report.openError = (err as Error).message;
-    if (options.dryRun || /locked/i.test(report.openError)) {
-      if (/locked/i.test(report.openError)) throw err;
-      return report;
-    }
-    db = await repairedDb(directory, options.tuning, report);
+    const message = (err as Error).message;
+    if (/locked/i.test(message) || /ENOENT/.test(message)) throw err;
+    report.openError = message;
+    if (options.dryRun) return report;
+    report.leveldb = await repairLevelDb(directory);
+    db = await Db.open(directory, options.tuning, false);
   }
-  if (!options.dryRun && report.leveldb.length === 0 && report.openError === null) {
-    // LevelDB's repair also salvages the readable entries of damaged tables: run it every time.
-    await db.close();
-    db = await repairedDb(directory, options.tuning, report);
-  }
+  const salvaged: Salvaged[] = [];
   try {
     const ledger = Ledger.read(db.directory);
     const listed = await listDocuments(db);
-    const damage = await findDamage(db, ledger, true, listed.documents);
-    report.documentsChecked = new Set([...listed.documents.map((d) => d.name), ...[...ledger.entries()].map(([n]) => n)]).size;
-    for (const [name, problem] of damage) {
-      const salvaged = await salvage(db, ledger, name);
-      const entry: DamagedDocument = { name, problem, lost: salvaged.lost, keptRecords: salvaged.kept.length, action: 'none' };
-      if (!options.dryRun) entry.action = await rewrite(db, ledger, name, salvaged);
-      report.damaged.push(entry);
-      log('%s: %s; %s', JSON.stringify(name), problem, entry.action);
-    }
-    if (!options.dryRun) {
-      ledger.rewrite();
-      ledger.close();
-      report.reportFile = join(db.directory, `repair-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-      await writeFile(report.reportFile, `${JSON.stringify(report, null, 2)}\n`);
-    }
+    const names = new Set([...listed.documents.map((d) => d.name), ...[...ledger.entries()].map(([name]) => name)]);
+    for (const name of names) salvaged.push(await salvageDocument(db, ledger, name));
+    ledger.close();
   } finally {
     await db.close();
   }
+  report.documentsChecked = salvaged.length;
+  let actions = new Map<string, string>();
+  if (!options.dryRun) {
+    const rebuilt = await rebuildDatabase(directory, salvaged, options.tuning, lostDir);
+    actions = rebuilt.actions;
+    report.lostDir = rebuilt.lostDir;
+  }
+  for (const doc of salvaged) {
+    if (doc.problem === null) continue;
+    const action = options.dryRun ? 'none' : actions.get(doc.name) === 'removed' ? 'removed' : 'rewritten';
+    report.damaged.push({ name: doc.name, problem: doc.problem, lost: doc.lost, keptRecords: doc.tail.length + (doc.snapshot ? 1 : 0), action });
+    log('%s: %s (%s)', JSON.stringify(doc.name), doc.problem, action);
+  }
+  if (!options.dryRun) {
+    report.reportFile = join(directory, `repair-${stamp}.json`);
+    await writeFile(report.reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  }
   return report;
-}
-
-async function repairedDb(directory: string, tuning: DbTuning, report: RepairReport): Promise<Db> {
-  report.leveldb = await repairLevelDb(directory);
-  return Db.open(directory, tuning, false);
-}
-
-interface Salvaged {
-  /** Every key found for the document (all are deleted before the kept part is written). */
-  keys: Buffer[];
-  snapshot: Uint8Array | undefined;
-  kept: Uint8Array[];
-  lost: string[];
-  nextSeq: number;
-}
-
-/** Reads every record of the document that still checks out, and names what does not. */
-async function salvage(db: Db, ledger: Ledger, name: string): Promise<Salvaged> {
-  const keys = new DocKeys(name);
-  const lost: string[] = [];
-  const found: Buffer[] = [];
-  const [metaValue, snapshotValue] = await db.getMany([keys.meta, keys.snapshot]).catch(() => [undefined, undefined]);
-  const meta = metaValue === undefined ? undefined : decodeMeta(metaValue);
-  if (metaValue !== undefined) found.push(keys.meta);
-  let snapshot: Uint8Array | undefined;
-  if (snapshotValue !== undefined) {
-    found.push(keys.snapshot);
-    const result = unframe(snapshotValue);
-    if ('payload' in result) snapshot = result.payload;
-    else lost.push(`snapshot (${result.problem})`);
-  } else if (meta !== undefined && 'meta' in meta && meta.meta.snapshotBytes > 0) {
-    lost.push('snapshot (missing)');
-  }
-  const tail = new Map<number, Uint8Array>();
-  const bad: number[] = [];
-  try {
-    for (const { key, value } of await db.readRange(keys.tail)) {
-      found.push(key);
-      const seq = seqOfUpdateKey(key);
-      const result = unframe(value);
-      if ('payload' in result) tail.set(seq, result.payload);
-      else bad.push(seq);
-    }
-  } catch (err) {
-    lost.push(`some updates (unreadable: ${(err as Error).message})`);
-  }
-  const metaNext = meta !== undefined && 'meta' in meta ? meta.meta.nextSeq : 0;
-  const lastSeq = Math.max(-1, ...tail.keys(), ...bad);
-  const nextSeq = Math.max(metaNext, lastSeq + 1, ledger.expectedNextSeq(name) ?? 0);
-  if (bad.length > 0) lost.push(`updates ${ranges(bad)} (checksum mismatch)`);
-  const tailStart = meta !== undefined && 'meta' in meta ? meta.meta.nextSeq - meta.meta.tailCount : Math.min(...tail.keys(), nextSeq);
-  const missing: number[] = [];
-  for (let seq = Math.max(0, tailStart); seq < metaNext; seq++) if (!tail.has(seq) && !bad.includes(seq)) missing.push(seq);
-  if (missing.length > 0) lost.push(`updates ${ranges(missing)} (missing)`);
-  if (metaNext < nextSeq && lastSeq < nextSeq - 1) lost.push(`acknowledged updates ${Math.max(metaNext, lastSeq + 1)}–${nextSeq - 1} (missing)`);
-  if (meta !== undefined && 'problem' in meta) lost.push(`meta (${meta.problem})`);
-  const kept = [...tail.entries()].sort(([a], [b]) => a - b).map(([, payload]) => payload);
-  return { keys: found, snapshot, kept, lost, nextSeq };
-}
-
-/** Replaces the document's records by one snapshot of what was readable (or removes it). */
-async function rewrite(db: Db, ledger: Ledger, name: string, salvaged: Salvaged): Promise<'rewritten' | 'removed'> {
-  const keys = new DocKeys(name);
-  const ops: BatchOp[] = salvaged.keys.map((key) => ({ type: 'del', key }));
-  if (salvaged.snapshot === undefined && salvaged.kept.length === 0) {
-    await db.batch(ops, true);
-    ledger.forget(name);
-    return 'removed';
-  }
-  const snapshot = mergeToSnapshot(salvaged.snapshot, salvaged.kept);
-  const meta = { nextSeq: salvaged.nextSeq, tailCount: 0, tailBytes: 0, snapshotBytes: snapshot.byteLength, updatedAt: Date.now() };
-  ops.push({ type: 'put', key: keys.snapshot, value: frame(snapshot) }, { type: 'put', key: keys.meta, value: encodeMeta(meta) });
-  await db.batch(ops, true);
-  // What is stored now is the new baseline: the loss is accepted, and reported.
-  ledger.forget(name);
-  ledger.raise(name, salvaged.nextSeq);
-  await readDocument(db, keys); // proves the rewrite reads back
-  return 'rewritten';
-}
-
-/** "3, 5–9" from a list of seqs. */
-function ranges(seqs: number[]): string {
-  const sorted = [...new Set(seqs)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}–${sorted[j]}`);
-    i = j + 1;
-  }
-  return parts.join(', ');
 }
