@@ -114,14 +114,23 @@ export class Db {
    * "succeed" there and vanish). Synchronous and cheap: two stats.
    */
   directoryProblem(): DirectoryProblem | null {
-    let now: DirectoryIdentity;
+    let dir;
     try {
-      now = readIdentity(this.directory);
+      dir = statSync(this.directory);
     } catch {
-      return { reason: 'directory-missing', detail: `The data directory ${this.directory} (or its LOCK file) is gone: it was removed or moved away.` };
+      return { reason: 'directory-missing', detail: `The data directory ${this.directory} is gone: it was removed or moved away.` };
     }
-    if (now.dev !== this.identity.dev || now.dirIno !== this.identity.dirIno || now.lockIno !== this.identity.lockIno) {
+    if (dir.dev !== this.identity.dev || dir.ino !== this.identity.dirIno) {
       return { reason: 'directory-replaced', detail: `The data directory ${this.directory} was replaced by another directory while the server ran.` };
+    }
+    let lock;
+    try {
+      lock = statSync(join(this.directory, 'LOCK'));
+    } catch {
+      return { reason: 'directory-missing', detail: `The files of the data directory ${this.directory} were removed while the server ran.` };
+    }
+    if (lock.ino !== this.identity.lockIno) {
+      return { reason: 'directory-replaced', detail: `The files of the data directory ${this.directory} were replaced while the server ran.` };
     }
     return null;
   }
