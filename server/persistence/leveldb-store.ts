@@ -217,6 +217,11 @@ export class LevelDbStore implements DocumentStore {
     return { tailUpdates: tailCount, tailBytes, snapshotBytes, nextSeq, updatedAt };
   }
 
+  /** How many documents' states are cached now (bounded by `maxCachedStates`). */
+  cachedStates(): number {
+    return this.states.size;
+  }
+
   /** Counters of batches, appends and compactions since open (a copy). */
   writeStats(): WriteStats {
     return { ...this.counters };
