@@ -1,10 +1,11 @@
 import type { StoredDocumentInfo } from '../types.js';
+import type { Listing } from './list.js';
 import type { Db } from './db.js';
 import { readDocument } from './document-reader.js';
 import { CorruptDocumentError } from './errors.js';
 import type { Ledger } from './ledger.js';
 import { DocKeys } from './keys.js';
-import { type DocMeta, decodeMeta } from './records.js';
+import { type DocMeta, EMPTY_META, decodeMeta } from './records.js';
 
 /**
  * What the ledger (what was acknowledged) says against what LevelDB holds. Seqs are per document
@@ -88,13 +89,21 @@ export async function findDamage(db: Db, ledger: Ledger, deep: boolean, listed: 
 export async function completeListing(
   db: Db,
   ledger: Ledger,
-  scanned: { documents: StoredDocumentInfo[]; error: Error | null },
+  scanned: Listing,
   knownDamage: ReadonlyMap<string, string>,
 ): Promise<StoredDocumentInfo[]> {
   const byName = new Map(scanned.documents.map((info) => [info.name, info]));
   for (const [name, expected] of ledger.entries()) {
     const seen = byName.get(name);
     if (seen !== undefined && seen.problem !== undefined) continue;
+    const scannedNext = scanned.nextSeqs.get(name);
+    if (seen !== undefined && scannedNext !== undefined) {
+      // Seen in the scan: compare without another read. (A batch after the scan only raises both.)
+      if (scannedNext < expected && (await metaOf(db, name).then((r) => ('meta' in r ? (r.meta?.nextSeq ?? 0) : 0))) < expected) {
+        byName.set(name, { name, bytes: 0, updatedAt: null, problem: ledgerProblem({ ...EMPTY_META, nextSeq: scannedNext }, expected)! });
+      }
+      continue;
+    }
     const result = await metaOf(db, name);
     const problem = 'problem' in result ? result.problem : ledgerProblem(result.meta, expected);
     if (problem !== null) byName.set(name, { name, bytes: 0, updatedAt: null, problem });

@@ -10,18 +10,26 @@ import { decodeMeta } from './records.js';
  * `problem` set rather than failing the whole list; a scan LevelDB cannot finish (a damaged table)
  * returns what it read and the error.
  */
-export async function listDocuments(db: Db): Promise<{ documents: StoredDocumentInfo[]; error: Error | null }> {
-  const documents: StoredDocumentInfo[] = [];
-  try {
-    await scanMetas(db, documents);
-  } catch (err) {
-    // A damaged table block ends the scan; what was read stands, the caller completes the rest.
-    return { documents, error: err as Error };
-  }
-  return { documents, error: null };
+export interface Listing {
+  documents: StoredDocumentInfo[];
+  /** Each listed document's next seq, from its meta (for the ledger check without another read). */
+  nextSeqs: Map<string, number>;
+  /** Why the scan stopped early, if it did. */
+  error: Error | null;
 }
 
-async function scanMetas(db: Db, documents: StoredDocumentInfo[]): Promise<void> {
+export async function listDocuments(db: Db): Promise<Listing> {
+  const listing: Listing = { documents: [], nextSeqs: new Map(), error: null };
+  try {
+    await scanMetas(db, listing);
+  } catch (err) {
+    // A damaged table block ends the scan; what was read stands, the caller completes the rest.
+    listing.error = err as Error;
+  }
+  return listing;
+}
+
+async function scanMetas(db: Db, { documents, nextSeqs }: Listing): Promise<void> {
   // highWaterMark 1: read one entry per native step, since all but the first of each document are skipped.
   await db.scan(ALL_DOCUMENTS, { highWaterMark: 1 }, (key, value) => {
     const parsed = parseKey(key);
@@ -34,6 +42,7 @@ async function scanMetas(db: Db, documents: StoredDocumentInfo[]): Promise<void>
         documents.push({ name: parsed.name, bytes: 0, updatedAt: null, problem: result.problem });
       } else {
         const { meta } = result;
+        nextSeqs.set(parsed.name, meta.nextSeq);
         documents.push({ name: parsed.name, bytes: meta.snapshotBytes + meta.tailBytes, updatedAt: meta.updatedAt });
       }
     }
