@@ -36,6 +36,15 @@ const terminalConnectErrors = new Set<string>([
   ErrorCodes.BAD_DOC_NAME,
 ]);
 
+/** Update refusals that pass: the same updates are sent again after a pause. */
+const retriedUpdateRefusals = new Set<string>([
+  ErrorCodes.STORE_FAILED,
+  ErrorCodes.RATE_LIMITED,
+  ErrorCodes.SERVER_BUSY,
+  ErrorCodes.DOCUMENT_CLOSED,
+  ErrorCodes.SHUTTING_DOWN,
+]);
+
 export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   readonly awareness: Awareness;
   status: ConnectionStatus = 'disconnected';
@@ -339,7 +348,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
         return;
       }
       this.emit('notice', [{ code: reply.code, message: reply.message }]);
-      if (reply.code === ErrorCodes.STORE_FAILED || reply.code === ErrorCodes.RATE_LIMITED) {
+      if (retriedUpdateRefusals.has(reply.code)) {
         // Not durable yet (or refused for now): send the same updates again after a pause.
         this.pending.resetSent();
         this.scheduleRetry(() => this.scheduleSend());

@@ -58,7 +58,11 @@ export class QuireDocument {
   private readonly outgoingUpdates: TurnBuffer<Uint8Array>;
   private readonly outgoingAwareness: TurnBuffer<number[]>;
   private encodedState: EncodedState | null = null;
+  /** Closed by a forced unload: nothing more is applied (it would be acknowledged but lost). */
+  private closed = false;
   private destroyed = false;
+  /** Stored bytes at load plus bytes applied since: the load ceiling's measure of this document. */
+  encodedBytes = 0;
 
   constructor(
     readonly name: string,
@@ -90,6 +94,7 @@ export class QuireDocument {
       },
       persistenceOrigin,
     );
+    for (const update of updates) this.encodedBytes += update.byteLength;
     // A compacted document is stored as one snapshot holding its whole state: hand those bytes to
     // joiners that have nothing, instead of encoding the same state again (a restart's first
     // joiners wait for that encode). Any change invalidates it like every cached encoding.
@@ -104,6 +109,7 @@ export class QuireDocument {
 
   /** The answer to a client's step 1: what it lacks, and our state vector. */
   syncReply(clientStateVector: Uint8Array): SyncReply {
+    this.assertOpen();
     let decoded: Map<number, number>;
     try {
       decoded = Y.decodeStateVector(clientStateVector);
@@ -134,6 +140,7 @@ export class QuireDocument {
   }
 
   private async applyUpdate(update: Uint8Array, origin: UpdateOrigin, by: string): Promise<void> {
+    this.assertOpen();
     let problem: string | null;
     try {
       // Checking the whole update first means a malformed one is rejected before any of it is
@@ -173,6 +180,7 @@ export class QuireDocument {
 
   /** Applies the awareness entries this connection owns; reports whether any were refused. */
   applyClientAwareness(connection: ConnectionRef, update: Uint8Array): { refused: number } {
+    this.assertOpen();
     let entries;
     try {
       entries = decodeAwarenessEntries(update, this.limits.maxAwarenessEntries);
@@ -209,6 +217,20 @@ export class QuireDocument {
     this.outgoingAwareness.drain();
   }
 
+  /** Refuses everything from now on and sends what is buffered (a forced unload). */
+  close(): void {
+    this.closed = true;
+    this.flushBroadcasts();
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.destroyed;
+  }
+
+  private assertOpen(): void {
+    if (this.closed || this.destroyed) throw new QuireError(ErrorCodes.DOCUMENT_CLOSED);
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
@@ -222,6 +244,7 @@ export class QuireDocument {
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     this.encodedState = null;
     if (isFromPersistence(origin)) return;
+    this.encodedBytes += update.byteLength;
     this.writer.append(update);
     this.outgoingUpdates.push(senderOf(origin), update);
   };
