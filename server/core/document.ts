@@ -3,6 +3,7 @@
  * to the store and what goes out to the other connections.
  */
 import createDebug from 'debug';
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { ErrorCodes, QuireError } from '../../shared/errors.js';
@@ -32,11 +33,14 @@ export interface DocumentLimits {
   maxAwarenessIdsPerConnection: number;
   /** Entries one awareness message may carry. */
   maxAwarenessEntries: number;
+  /** State-vector entries a client may send beyond the writers the document knows. */
+  maxExtraStateVectorEntries: number;
 }
 
 export const defaultDocumentLimits: DocumentLimits = {
   maxAwarenessIdsPerConnection: 4,
   maxAwarenessEntries: 16,
+  maxExtraStateVectorEntries: 1_000,
 };
 
 interface EncodedState {
@@ -112,8 +116,16 @@ export class QuireDocument {
     this.assertOpen();
     let decoded: Map<number, number>;
     try {
+      // Security: a state vector is read into a Map and diffed against the document; one with
+      // millions of entries stalls every document on the server. A client knows the writers the
+      // document knows, plus a few of its own (offline edits, shared offline stores).
+      const entries = decoding.readVarUint(decoding.createDecoder(clientStateVector));
+      if (entries > this.ydoc.store.clients.size + this.limits.maxExtraStateVectorEntries) {
+        throw new QuireError(ErrorCodes.STATE_VECTOR_TOO_LARGE);
+      }
       decoded = Y.decodeStateVector(clientStateVector);
-    } catch {
+    } catch (error) {
+      if (error instanceof QuireError) throw error;
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE, 'The state vector could not be decoded.');
     }
     const state = this.currentEncodedState();

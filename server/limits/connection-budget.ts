@@ -28,6 +28,7 @@ const clientFaults: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCodes.READ_ONLY,
   ErrorCodes.RATE_LIMITED,
   ErrorCodes.TOO_MANY_DOCUMENTS,
+  ErrorCodes.STATE_VECTOR_TOO_LARGE,
 ]);
 
 export function isClientFault(code: ErrorCode): boolean {
