@@ -17,6 +17,7 @@ import { decodeSyncFrame, encodeSyncFrame } from '../shared/protocol/sync.js';
 import { PROTOCOL_VERSION } from '../shared/protocol/version.js';
 import { AwarenessSync } from './awareness-sync.js';
 import { toBytes } from './binary.js';
+import { ClosedConnectionBackoff, closesTheConnection } from './closed-connection-backoff.js';
 import { type ManagerLease, leaseManager } from './connection-pool.js';
 import { OfflineBinding } from './offline/offline-binding.js';
 import type { AcknowledgedRange } from './offline/types.js';
@@ -67,6 +68,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryDelay = 500;
   private wantConnected = false;
+  private readonly closedBackoff = new ClosedConnectionBackoff();
   private destroyed = false;
 
   constructor(
@@ -310,6 +312,16 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 
   private readonly onNotice = (info: ErrorInfo): void => {
     this.emit('notice', [info]);
+    if (!closesTheConnection(info.code) || !this.wantConnected) return;
+    // The server is closing the connection for how this client behaved: come back later, not at once.
+    this.emit('connection-error', [info]);
+    this.socket.disconnect();
+    this.wantConnected = true;
+    this.clearRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.destroyed && this.wantConnected) this.socket.connect();
+    }, this.closedBackoff.nextDelay());
   };
 
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {

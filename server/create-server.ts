@@ -20,6 +20,7 @@ import { ConnectionBudgets } from './transport/budgets.js';
 import { namespaceChannel } from './transport/channel.js';
 import { handleConnection } from './transport/connection.js';
 import { handshakeMiddleware, refusal } from './transport/handshake.js';
+import { limitConnections } from './transport/connection-ceilings.js';
 import { cleanUpDocumentNamespaces } from './transport/namespace-cleanup.js';
 import { SingleFrameAdapter } from './transport/single-frame-adapter.js';
 import type { QuireIo, QuireNamespace } from './transport/types.js';
@@ -103,12 +104,27 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       );
     },
     unloadGraceMs: options.unloadGraceMs ?? serverDefaults.unloadGraceMs,
+    ceilings: {
+      maxLoadedDocuments: options.maxLoadedDocuments ?? serverDefaults.maxLoadedDocuments,
+      maxLoadedBytes: options.maxLoadedDocumentBytes ?? serverDefaults.maxLoadedDocumentBytes,
+    },
     observer,
   });
+  limitConnections(
+    io,
+    {
+      maxConnections: options.maxConnections ?? serverDefaults.maxConnections,
+      maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? serverDefaults.maxConnectionsPerAddress,
+      trustProxy: options.trustProxy ?? false,
+    },
+    observer,
+  );
 
   const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
   cleanUpDocumentNamespaces(io, documents);
-  const budgets = new ConnectionBudgets(resolveLimits(options));
+  const budgets = new ConnectionBudgets(resolveLimits(options), (socket) =>
+    observer.error({ docName: socket.data.docName ?? null, code: ErrorCodes.SLOW_CONSUMER, operation: 'outgoing' }),
+  );
   documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets, observer }));
   documents.on('connection', (socket) => handleConnection(socket, registry, budgets, observer));
   // Socket.io admits anyone to its main namespace. On a server of our own nothing lives there, so

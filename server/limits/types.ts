@@ -24,5 +24,7 @@ export interface ConnectionLimits {
   maxUpdateBytes: number;
   maxAwarenessBytes: number;
   maxDocumentsPerConnection: number;
+  /** Bytes that may wait to be written to one connection (SLOW_CONSUMER beyond). */
+  maxOutgoingBytes: number;
   rates: RateLimits;
 }
