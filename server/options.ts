@@ -117,6 +117,10 @@ export const serverDefaults = {
     updates: { perSecond: 100, burst: 300 },
     // Bytes are what cost storage and fan-out: ~1 MiB/s sustained, a max-size update at once.
     updateBytes: { perSecond: 1 * MiB, burst: 16 * MiB },
+    // A reconnect sends each open document's offline edits at once: 30 documents with 1 MB each
+    // must go through without a refusal. One catch-up per sync request, and sync requests are
+    // limited, so this is no back door for a flood.
+    catchUpBytes: { perSecond: 4 * MiB, burst: 128 * MiB },
     // Cursors move at frame rate; the provider sends at most one message per turn.
     awareness: { perSecond: 60, burst: 180 },
     // Each open runs authentication and may load a document from the store.
@@ -126,6 +130,10 @@ export const serverDefaults = {
     // Honest clients are refused only rarely (an expired token, a burst over a limit); a client
     // that keeps sending what is refused is hostile or broken, and its connection is closed.
     violations: { perSecond: 1, burst: 50 },
+    // An honest provider backs off after RATE_LIMITED (500 ms, doubling per document); even 100
+    // documents refused at once stay far below this. A client that ignores the refusals and
+    // keeps flooding is closed.
+    rateRefusals: { perSecond: 100, burst: 1_000 },
   } satisfies RateLimits,
 } as const;
 
@@ -134,6 +142,7 @@ export function resolveLimits(options: QuireServerOptions): ConnectionLimits {
   const rates: RateLimits = { ...serverDefaults.rateLimits, ...options.rateLimits };
   // A bucket smaller than the largest allowed update would refuse that update forever.
   rates.updateBytes = { ...rates.updateBytes, burst: Math.max(rates.updateBytes.burst, maxUpdateBytes) };
+  rates.catchUpBytes = { ...rates.catchUpBytes, burst: Math.max(rates.catchUpBytes.burst, maxUpdateBytes) };
   return {
     maxUpdateBytes,
     maxAwarenessBytes: options.maxAwarenessBytes ?? serverDefaults.maxAwarenessBytes,

@@ -63,6 +63,12 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     maxUpdateBytes: config.maxUpdateBytes,
     maxAwarenessBytes: config.maxAwarenessBytes,
     maxDocumentsPerConnection: config.maxDocumentsPerConnection,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    trustProxy: config.trustProxy,
+    maxLoadedDocuments: config.maxLoadedDocuments,
+    maxLoadedDocumentBytes: config.maxLoadedDocumentBytes,
+    maxOutgoingBytes: config.maxOutgoingBytes,
     rateLimits: {
       updates: config.rateUpdates,
       updateBytes: config.rateUpdateBytes,
@@ -96,6 +102,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     },
     clientConnections: () => io.engine.clientsCount,
     openDocuments: () => registry.loadedCount,
+    loadedDocumentBytes: () => registry.loadedBytes,
     ...(opened.counters === undefined ? {} : { storeCounters: opened.counters }),
   });
 

@@ -16,6 +16,8 @@ export interface MetricSources {
   /** Underlying engine.io connections: one per client, however many documents it has open. */
   clientConnections(): number;
   openDocuments(): number;
+  /** Encoded bytes of the loaded documents, as the load ceiling counts them. */
+  loadedDocumentBytes?(): number;
   /**
    * Compaction counters since the store opened, for a store that counts them itself (the LevelDB
    * store) rather than reporting each compaction to the observer.
@@ -55,6 +57,7 @@ export function createMetrics(): QuireMetrics {
   gauge('quire_connections', 'Open document connections (one per client per document).', (s) => s.documentConnections());
   gauge('quire_client_connections', 'Open client connections (engine.io; one per client).', (s) => s.clientConnections());
   gauge('quire_documents_open', 'Documents loaded in memory.', (s) => s.openDocuments());
+  gauge('quire_documents_loaded_bytes', 'Encoded bytes of the loaded documents (the maxLoadedDocumentBytes measure).', (s) => s.loadedDocumentBytes?.() ?? 0);
 
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });

@@ -8,7 +8,7 @@
 import createDebug from 'debug';
 import { ackError, ackOk } from '../../shared/ack.js';
 import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/errors.js';
-import { decodeSyncFrame } from '../../shared/protocol/sync.js';
+import { decodeSyncFrame, decodeSyncFrameType } from '../../shared/protocol/sync.js';
 import type { CoreObserver, ErrorOperation } from '../core/observer.js';
 import type { ConnectionRef } from '../core/origins.js';
 import type { DocumentRegistry } from '../core/registry.js';
@@ -60,6 +60,9 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
     });
   };
 
+  /** Set by each answered sync request: the next step 2 is the client's catch-up. */
+  let catchUpExpected = false;
+
   const handlers: Record<string, (...args: unknown[]) => void> = {
     'sync-step-1': (frame: unknown, ack: unknown) =>
       guard('sync-step-1', async (reply) => {
@@ -71,6 +74,7 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
         const doc = await lease.get();
         const answer = doc.syncReply(decoded.payload);
         reply(null, { ...answer, access });
+        catchUpExpected = access === 'write';
         observer.messageSent({ docName, kind: 'sync', bytes: answer.step2.byteLength + answer.step1.byteLength, receivers: 1 });
         // The joiner sees who is here right after its document.
         const presence = doc.encodeFullAwareness();
@@ -80,7 +84,10 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
     update: (frame: unknown, ack: unknown) =>
       guard('update', async (reply) => {
         const bytes = isBinary(frame) ? frame.byteLength : 0;
-        if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes))) throw new QuireError(ErrorCodes.RATE_LIMITED);
+        // The step 2 answering our sync reply is the client's catch-up, counted apart.
+        const catchUp = catchUpExpected && isBinary(frame) && isStep2Frame(frame);
+        if (catchUp) catchUpExpected = false;
+        if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes), catchUp)) throw new QuireError(ErrorCodes.RATE_LIMITED);
         if (!isBinary(frame)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
         const received = performance.now();
         observer.messageReceived({ docName, kind: 'update', bytes: frame.byteLength });
@@ -134,6 +141,15 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
     lease.current()?.removeConnection(connection);
     lease.release();
   });
+}
+
+/** Whether a sync frame is a step 2, read from its first byte(s) without decoding the rest. */
+function isStep2Frame(frame: Uint8Array): boolean {
+  try {
+    return decodeSyncFrameType(frame) === 'step2';
+  } catch {
+    return false;
+  }
 }
 
 function decodeFrameOrThrow(frame: Uint8Array) {
