@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
 import { DOC_NAMESPACE_PATTERN, assertValidDocName, docNamespace } from '../shared/doc-name.js';
 import { ErrorCodes, errorInfo } from '../shared/errors.js';
+import { ownersDocumentName } from './core/client-id-owners.js';
 import { safeObserver } from './core/observer.js';
 import { DocumentRegistry } from './core/registry.js';
 import { type DocumentHandle, openDocumentHandle } from './document-handle.js';
@@ -167,6 +168,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       namespaceOf(docNamespace(name))?.disconnectSockets(false);
       await registry.evict(name);
       await store.delete(name);
+      await store.delete(ownersDocumentName(name));
       return true;
     },
 

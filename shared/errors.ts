@@ -61,6 +61,8 @@ const safeMessages: Record<ErrorCode, string> = {
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
+  /** CLIENT_ID_TAKEN: the Yjs client ids the refused update wrote under that belong to another session. */
+  clientIds?: number[];
 }
 
 export function errorInfo(code: ErrorCode, message: string = safeMessages[code]): ErrorInfo {
@@ -74,12 +76,19 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 /** An error that carries a stable code across the wire. */
 export class QuireError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string = safeMessages[code]) {
+  readonly clientIds: number[] | undefined;
+  constructor(code: ErrorCode, message: string = safeMessages[code], details: { clientIds?: number[] } = {}) {
     super(message);
     this.name = 'QuireError';
     this.code = code;
+    this.clientIds = details.clientIds;
   }
   toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message };
+    return this.clientIds === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, clientIds: this.clientIds };
   }
+}
+
+/** A CLIENT_ID_TAKEN refusal naming the ids. */
+export function clientIdTaken(clientIds: number[]): QuireError {
+  return new QuireError(ErrorCodes.CLIENT_ID_TAKEN, safeMessages.CLIENT_ID_TAKEN, { clientIds });
 }

@@ -6,12 +6,13 @@ import createDebug from 'debug';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { ErrorCodes, QuireError } from '../../shared/errors.js';
+import { ErrorCodes, QuireError, clientIdTaken } from '../../shared/errors.js';
 import { mergeMany } from '../../shared/merge-updates.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
 import { AwarenessOwnership } from './awareness-ownership.js';
+import { ClientIdOwners, writerKeyOf } from './client-id-owners.js';
 import { DurableWriter } from './durable-writer.js';
 import { type DocumentChannel, fanOut } from './fan-out.js';
 import {
@@ -59,6 +60,7 @@ export class QuireDocument {
   readonly awareness: awarenessProtocol.Awareness;
   private readonly writer: DurableWriter;
   private readonly ownership: AwarenessOwnership;
+  private readonly clientIds: ClientIdOwners;
   private readonly outgoingUpdates: TurnBuffer<Uint8Array>;
   private readonly outgoingAwareness: TurnBuffer<number[]>;
   private encodedState: EncodedState | null = null;
@@ -79,6 +81,8 @@ export class QuireDocument {
     this.awareness.setLocalState(null);
     this.writer = new DurableWriter(name, store, () => Y.encodeStateAsUpdate(this.ydoc));
     this.ownership = new AwarenessOwnership(limits.maxAwarenessIdsPerConnection);
+    this.clientIds = new ClientIdOwners(name, store);
+    this.clientIds.reserveForServer(this.ydoc.clientID);
     this.outgoingUpdates = new TurnBuffer((items) =>
       fanOut(items, (updates) => encodeSyncFrame('update', mergeMany(updates)), 'update', channel),
     );
@@ -140,7 +144,27 @@ export class QuireDocument {
    */
   async applyClientUpdate(connection: ConnectionRef, update: Uint8Array): Promise<void> {
     if (connection.access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
-    await this.applyUpdate(update, connectionOrigin(connection), connection.id);
+    const writer = { keys: connection.writerKeys ?? [writerKeyOf(connection.sessionKey)], ownClientIds: connection.ownClientIds };
+    await this.applyUpdate(update, connectionOrigin(connection), connection.id, writer);
+  }
+
+  /** Applies the stored client-id owners (see client-id-owners.ts). */
+  applyStoredOwners(updates: readonly Uint8Array[]): void {
+    this.clientIds.applyStored(updates);
+  }
+
+  /** Throws CLIENT_ID_TAKEN when the update writes new content under ids other sessions own. */
+  /** Otherwise returns the ids it writes under that nobody owns and this writer may claim. */
+  private unownedWrittenIds(update: Uint8Array, writerKeys: readonly string[], ownClientIds: readonly number[] | undefined): number[] {
+    const { to } = Y.parseUpdateMeta(update);
+    const written: number[] = [];
+    for (const [client, end] of to) if (end > Y.getState(this.ydoc.store, client)) written.push(client);
+    const { taken, unowned } = this.clientIds.check(written, writerKeys);
+    if (taken.length > 0) {
+      debug('refused an update to document %s: it writes under client ids %o of other sessions', this.name, taken);
+      throw clientIdTaken(taken);
+    }
+    return ownClientIds === undefined ? unowned : unowned.filter((id) => ownClientIds.includes(id));
   }
 
   /**
@@ -151,7 +175,13 @@ export class QuireDocument {
     await this.applyUpdate(update, localOrigin, 'server');
   }
 
-  private async applyUpdate(update: Uint8Array, origin: UpdateOrigin, by: string): Promise<void> {
+  /** `writer`: check client-id ownership for this writer (clients); absent for the server's own. */
+  private async applyUpdate(
+    update: Uint8Array,
+    origin: UpdateOrigin,
+    by: string,
+    writer?: { keys: readonly string[]; ownClientIds: readonly number[] | undefined },
+  ): Promise<void> {
     this.assertOpen();
     let problem: string | null;
     try {
@@ -165,6 +195,7 @@ export class QuireDocument {
       debug('refused an update from %s to document %s: %s', by, this.name, problem);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
+    const claims = writer === undefined ? [] : this.unownedWrittenIds(update, writer.keys, writer.ownClientIds);
     const pendingBefore = this.pendingParts();
     try {
       Y.applyUpdate(this.ydoc, update, origin);
@@ -182,12 +213,14 @@ export class QuireDocument {
     if (pendingAfter.some((part, i) => part !== null && !sameBytes(part, pendingBefore[i] ?? null))) {
       this.writer.append(update);
     }
-    await this.writer.whenDurable();
+    if (writer !== undefined && claims.length > 0) this.clientIds.claim(claims, writer.keys);
+    // The claim is written in the same turn as the update, so both are in one group commit.
+    await Promise.all([this.writer.whenDurable(), this.clientIds.whenDurable()]);
   }
 
   /** Resolves once every change so far is durable. */
-  whenDurable(): Promise<void> {
-    return this.writer.whenDurable();
+  async whenDurable(): Promise<void> {
+    await Promise.all([this.writer.whenDurable(), this.clientIds.whenDurable()]);
   }
 
   /** Applies the awareness entries this connection owns; reports whether any were refused. */
@@ -251,6 +284,7 @@ export class QuireDocument {
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
     this.ydoc.destroy();
+    this.clientIds.destroy();
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {

@@ -26,8 +26,8 @@ function toInfo(error: unknown): ErrorInfo {
 }
 
 export function handleConnection(socket: QuireSocket, registry: DocumentRegistry, budgets: ConnectionBudgets, observer: CoreObserver): void {
-  const { docName, access, sessionKey } = socket.data;
-  const connection: ConnectionRef = { id: socket.id, access, sessionKey };
+  const { docName, access, sessionKey, writerKeys, ownClientIds } = socket.data;
+  const connection: ConnectionRef = { id: socket.id, access, sessionKey, writerKeys, ...(ownClientIds === undefined ? {} : { ownClientIds }) };
   const { limits } = budgets;
   const budget = budgets.of(socket);
   budgets.attach(socket);
