@@ -18,7 +18,7 @@ import { mergeMany } from '../shared/merge-updates.js';
 import { PROTOCOL_VERSION } from '../shared/protocol/version.js';
 import { AwarenessSync } from './awareness-sync.js';
 import { toBytes } from './binary.js';
-import { rekeyClient, stateVectorWithAbandoned, withoutAbandoned } from './client-id-rekey.js';
+import { type ClientMove, rekeyClient, remapMoved, stateVectorWithAbandoned, withoutAbandoned } from './client-id-rekey.js';
 import { ClosedConnectionBackoff, closesTheConnection } from './closed-connection-backoff.js';
 import { type ManagerLease, leaseManager } from './connection-pool.js';
 import { OfflineBinding } from './offline/offline-binding.js';
@@ -68,6 +68,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   private readonly earlierSessions = new Set<string>();
   /** Client ids the server said are another session's, with our clock there: never offered again. */
   private readonly abandoned = new Map<number, number>();
+  /** Where their edits went (client-id-rekey.ts): later outgoing updates refer to the copies. */
+  private readonly moves: ClientMove[] = [];
   /** Increases with every connection, so answers meant for an old one are ignored. */
   private epoch = 0;
   private sendScheduled = false;
@@ -257,7 +259,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
       // is durable, so every pending update queued so far is covered, including those the server
       // got before but whose ack the connection lost.
       const serverState = stateVectorWithAbandoned(decodeSyncFrame(toBytes(reply.step1)).payload, this.abandoned);
-      const missing = Y.encodeStateAsUpdate(this.doc, serverState);
+      const missing = remapMoved(this.doc, Y.encodeStateAsUpdate(this.doc, serverState), this.moves);
       const throughSeq = this.pending.markAllSent();
       if (this.pending.count > 0 || missing.byteLength > 2) {
         this.sendFrame(encodeSyncFrame('step2', missing), throughSeq, epoch);
@@ -341,8 +343,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
     // Our own origin marks the server's updates; the binding's marks what it restored.
     if (origin === this || (origin !== null && origin === this.offline)) return;
-    const entry = this.pending.push(update);
-    this.offline?.recordPending({ session: this.session, seq: entry.seq, update });
+    const entry = this.pending.push(remapMoved(this.doc, update, this.moves));
+    this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update });
     this.emitPending();
     this.scheduleSend();
   };
@@ -406,11 +408,12 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
       debug('%s: client id %d is taken; edits moved to %d', this.docName, id, moved?.fresh ?? this.doc.clientID);
       if (moved === null) continue;
       this.abandoned.set(id, moved.end);
+      this.moves.push(moved);
       copies.push(moved.update);
     }
     const removed = this.pending.acknowledge(this.pending.lastSeq);
     this.offline?.acknowledge(this.storedRanges(removed));
-    const rest = withoutAbandoned(mergeMany(removed.map((entry) => entry.update)), this.abandoned);
+    const rest = remapMoved(this.doc, withoutAbandoned(mergeMany(removed.map((entry) => entry.update)), this.abandoned), this.moves);
     const entry = this.pending.push(mergeMany([rest, ...copies]));
     this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update });
     this.pending.resetSent();
