@@ -155,16 +155,15 @@ export class QuireDocument {
 
   /** Throws CLIENT_ID_TAKEN when the update writes new content under ids other sessions own. */
   /** Otherwise returns the ids it writes under that nobody owns and this writer may claim. */
-  private unownedWrittenIds(update: Uint8Array, writerKeys: readonly string[], ownClientIds: readonly number[] | undefined): number[] {
-    const { to } = Y.parseUpdateMeta(update);
+  private unownedWrittenIds(ends: ReadonlyMap<number, number>, writerKeys: readonly string[], ownClientIds: readonly number[] | undefined): number[] {
     const written: number[] = [];
-    for (const [client, end] of to) if (end > Y.getState(this.ydoc.store, client)) written.push(client);
+    for (const [client, end] of ends) if (end > Y.getState(this.ydoc.store, client)) written.push(client);
     const { taken, unowned } = this.clientIds.check(written, writerKeys);
     if (taken.length > 0) {
       debug('refused an update to document %s: it writes under client ids %o of other sessions', this.name, taken);
       throw clientIdTaken(taken);
     }
-    return ownClientIds === undefined ? unowned : unowned.filter((id) => ownClientIds.includes(id));
+    return ownClientIds === undefined ? [] : unowned.filter((id) => ownClientIds.includes(id));
   }
 
   /**
@@ -183,11 +182,12 @@ export class QuireDocument {
     writer?: { keys: readonly string[]; ownClientIds: readonly number[] | undefined },
   ): Promise<void> {
     this.assertOpen();
+    const ends = new Map<number, number>();
     let problem: string | null;
     try {
       // Checking the whole update first means a malformed one is rejected before any of it is
       // integrated, so the document never holds half of a bad update.
-      problem = updateProblem(update);
+      problem = updateProblem(update, ends);
     } catch (error) {
       problem = `does not decode (${error instanceof Error ? error.message : String(error)})`;
     }
@@ -195,7 +195,7 @@ export class QuireDocument {
       debug('refused an update from %s to document %s: %s', by, this.name, problem);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
-    const claims = writer === undefined ? [] : this.unownedWrittenIds(update, writer.keys, writer.ownClientIds);
+    const claims = writer === undefined ? [] : this.unownedWrittenIds(ends, writer.keys, writer.ownClientIds);
     const pendingBefore = this.pendingParts();
     try {
       Y.applyUpdate(this.ydoc, update, origin);

@@ -24,7 +24,8 @@ export interface ConnectionRef {
    * The Yjs client ids the client declared as its own at connect. New content under one of them
    * that nobody owns yet is claimed for this connection's session; content under other unowned ids
    * (a client relaying what another user wrote and the server lost) is accepted without claiming
-   * anything. Absent: every unowned id it writes under is claimed.
+   * anything. Absent: nothing is claimed, so an update with thousands of made-up ids cannot grow
+   * the stored owners (a client declares at most 8).
    */
   readonly ownClientIds?: readonly number[];
 }

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createServer, type QuireServer } from '../../server/index.js';
+import { ownersDocumentName } from '../../server/core/client-id-owners.js';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { QuireProvider } from '../../client/index.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { connectRaw, emitWithAck, type RawSocket, syncRaw } from '../helpers/raw-socket.js';
@@ -119,4 +121,25 @@ describe('updates under a Yjs client id another session owns are refused', () =>
     await waitFor(() => reader.doc.getText('text').toString() === '> first session. second session.', 'reader sees later edits');
     again.destroy();
   });
+
+  it('an update under thousands of made-up ids claims at most the 8 ids the client declared', async () => {
+    dir = await makeTempDir('client-ids');
+    const { url, server } = await serve();
+    const declared = Array.from({ length: 20 }, (_, i) => 10 + i);
+    const hoarder = await connectRaw(url, 'plan', { auth: { protocol: PROTOCOL_VERSION, session: 'hoarder-session-0123456789', clientIds: declared } });
+    raw.push(hoarder);
+    await syncRaw(hoarder);
+    const parts: Uint8Array[] = [];
+    for (let client = 10; client < 2_010; client++) {
+      const doc = new Y.Doc();
+      doc.clientID = client;
+      doc.getMap('map').set(String(client), client);
+      parts.push(Y.encodeStateAsUpdate(doc));
+    }
+    expect(await emitWithAck(hoarder, 'update', encodeSyncFrame('update', Y.mergeUpdates(parts)))).toMatchObject({ ok: true });
+    const owners = new Y.Doc();
+    for (const update of await server.store.load(ownersDocumentName('plan'))) Y.applyUpdate(owners, update);
+    expect(owners.getMap('owners').size).toBe(8);
+  });
 });
+
