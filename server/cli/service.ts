@@ -82,6 +82,12 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     maxUpdateBytes: config.maxUpdateBytes,
     maxAwarenessBytes: config.maxAwarenessBytes,
     maxDocumentsPerConnection: config.maxDocumentsPerConnection,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    trustProxy: config.trustProxy,
+    maxLoadedDocuments: config.maxLoadedDocuments,
+    maxLoadedDocumentBytes: config.maxLoadedDocumentBytes,
+    maxOutgoingBytes: config.maxOutgoingBytes,
     rateLimits: {
       updates: config.rateUpdates,
       updateBytes: config.rateUpdateBytes,
@@ -116,6 +122,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     clientConnections: () => io.engine.clientsCount,
     openDocuments: () => registry.loadedCount,
     storeHealth: () => store.health(),
+    loadedDocumentBytes: () => registry.loadedBytes,
     ...(opened.counters === undefined ? {} : { storeCounters: opened.counters }),
   });
 

@@ -14,6 +14,20 @@ export interface ConnectionRef {
    * that reconnects (new socket, same provider) can take its own cursor over, and nobody else can.
    */
   readonly sessionKey: string;
+  /**
+   * Owners (hashed session keys, see client-id-owners.ts) this connection may write Yjs client ids
+   * of: its own session first (new ids are claimed for it), then earlier sessions of the same
+   * device whose unsent edits it carries (a reload while offline). Default: its own session.
+   */
+  readonly writerKeys?: readonly string[];
+  /**
+   * The Yjs client ids the client declared as its own at connect. New content under one of them
+   * that nobody owns yet is claimed for this connection's session; content under other unowned ids
+   * (a client relaying what another user wrote and the server lost) is accepted without claiming
+   * anything. Absent: nothing is claimed, so an update with thousands of made-up ids cannot grow
+   * the stored owners (a client declares at most 8).
+   */
+  readonly ownClientIds?: readonly number[];
 }
 
 export type UpdateOrigin =
