@@ -17,6 +17,8 @@ import { type QuireMetrics, createMetrics } from '../observability/metrics.js';
 import { timeStoreWrites } from '../observability/store-timing.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { jwtFromConfig } from './jwt-from-config.js';
+import type { OpenedCluster } from '../cluster/open-cluster.js';
+import { watchStickySessions } from '../cluster/sticky-sessions.js';
 import { type OpenedStore, openStore } from './open-store.js';
 import { chooseStaticDir } from './static-dir.js';
 
@@ -42,12 +44,25 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   const metrics = config.metrics ? createMetrics() : null;
   // Before the store is opened, so that an unreadable key file holds no data directory lock.
   const auth = jwtFromConfig(config);
-  const observer = safeObserver(metrics?.observer, logObserver(logger));
+  // A shared store makes this process a cluster node; pg and ioredis are loaded only then.
+  const cluster: OpenedCluster | null =
+    options.store === undefined && config.store !== undefined
+      ? await (await import('../cluster/open-cluster.js')).openCluster(
+          { ...config, store: config.store },
+          logger,
+          metrics?.registry ?? null,
+        )
+      : null;
+  const observer = safeObserver(metrics?.observer, logObserver(logger), cluster?.serverObserver);
 
   const opened: OpenedStore =
-    options.store !== undefined ? { store: options.store } : await openStore(config);
+    options.store !== undefined
+      ? { store: options.store }
+      : cluster !== null
+        ? { store: cluster.node.store, counters: () => cluster.postgres.compactionCounters() }
+        : await openStore(config);
   const store = timeStoreWrites(opened.store, observer, { measureBatches: true });
-  const readiness = new Readiness(() => store.accepting);
+  const readiness = new Readiness(() => store.accepting, () => cluster?.canCommit() ?? true);
 
   let server: QuireServer | null = null;
   const current = () => {
@@ -88,6 +103,8 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     ],
   });
   const { io, registry } = server;
+  cluster?.node.attach(registry);
+  watchStickySessions(io.engine, logger, metrics?.registry ?? null);
   metrics?.bind({
     documentConnections: () => {
       let sockets = 0;
@@ -113,7 +130,8 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   logger.info(
     {
       url: address.url,
-      dataDir: options.store === undefined ? config.dataDir : null,
+      dataDir: options.store === undefined && cluster === null ? config.dataDir : null,
+      ...(cluster === null ? {} : { node: cluster.node.nodeId, store: 'postgres', bus: cluster.bus !== null }),
       staticDir: staticChoice.dir,
       metrics: metrics !== null,
       admin: config.adminToken !== undefined,

@@ -17,6 +17,7 @@ import {
   type ConnectionRef,
   type UpdateOrigin,
   connectionOrigin,
+  isFromPeer,
   isFromPersistence,
   localOrigin,
   persistenceOrigin,
@@ -222,7 +223,8 @@ export class QuireDocument {
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     this.encodedState = null;
     if (isFromPersistence(origin)) return;
-    this.writer.append(update);
+    // Another node committed it already; storing it again would only grow the log.
+    if (!isFromPeer(origin)) this.writer.append(update);
     this.outgoingUpdates.push(senderOf(origin), update);
   };
 

@@ -8,8 +8,15 @@ export type Phase = 'starting' | 'ready' | 'stopping';
 export class Readiness {
   private current: Phase = 'starting';
 
-  /** @param storeAccepting whether the store still takes writes (false once it closes). */
-  constructor(private readonly storeAccepting: () => boolean = () => true) {}
+  /**
+   * @param storeAccepting whether the store still takes writes (false once it closes).
+   * @param storeCanCommit whether writes currently succeed (a shared store this node cannot reach
+   *   answers false: its clients are better served by another node).
+   */
+  constructor(
+    private readonly storeAccepting: () => boolean = () => true,
+    private readonly storeCanCommit: () => boolean = () => true,
+  ) {}
 
   get phase(): Phase {
     return this.current;
@@ -24,8 +31,8 @@ export class Readiness {
   }
 
   /** What /readyz reports. */
-  report(): { ready: boolean; phase: Phase; store: 'accepting' | 'closed' } {
-    const store = this.storeAccepting() ? 'accepting' : 'closed';
+  report(): { ready: boolean; phase: Phase; store: 'accepting' | 'closed' | 'unavailable' } {
+    const store = !this.storeAccepting() ? 'closed' : this.storeCanCommit() ? 'accepting' : 'unavailable';
     return { ready: this.current === 'ready' && store === 'accepting', phase: this.current, store };
   }
 }
