@@ -17,12 +17,15 @@ const sameState = (a: Y.Doc, b: Y.Doc) =>
 
 export async function quiesceAndVerify(harness: ClusterHarness, workload: Workload & { stop(): void }, timeoutMs = 60_000): Promise<{ updates: number; documents: number }> {
   workload.stop();
-  await waitFor(
-    () => workload.clients.every((client) => client.documents.every((d) => d.provider.synced && d.provider.pendingCount === 0)),
-    'every client synced with nothing pending',
-    timeoutMs,
-    50,
-  );
+  const unsettled = () =>
+    workload.clients.flatMap((client) =>
+      client.documents
+        .filter((d) => !d.provider.synced || d.provider.pendingCount > 0)
+        .map((d) => `${client.id}/${d.name}: ${d.provider.status}, synced ${d.provider.synced}, ${d.provider.pendingCount} pending`),
+    );
+  await waitFor(() => unsettled().length === 0, 'every client synced with nothing pending', timeoutMs, 50).catch((error: Error) => {
+    throw new Error(`${error.message}:\n${unsettled().join('\n')}`);
+  });
   let updates = 0;
   const observers: TestClient[] = [];
   try {
