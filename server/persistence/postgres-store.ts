@@ -13,7 +13,7 @@ import { StoreClosedError } from './leveldb/errors.js';
 import { compactDocument } from './postgres/compaction.js';
 import { type CommittedRows, GroupCommit } from './postgres/group-commit.js';
 import { parsePostgresUrl } from './postgres/connection-url.js';
-import type { ClientPool } from './postgres/queryable.js';
+import { type ClientPool, checkOut } from './postgres/queryable.js';
 import { type DocumentState, listDocuments, readHeads, readSince } from './postgres/reader.js';
 import { type Tables, ensureSchema, tablesIn } from './postgres/schema.js';
 import type { DocumentStore, StoredDocumentInfo } from './types.js';
@@ -78,11 +78,11 @@ export class PostgresStore implements DocumentStore {
     pool.on('error', (error) => debug('idle PostgreSQL connection failed: %s', error.message));
     const tables = tablesIn(schema);
     try {
-      const client = await pool.connect();
+      const client = await checkOut(pool as unknown as ClientPool);
       try {
         await ensureSchema(client, tables);
       } finally {
-        client.release();
+        client.done();
       }
     } catch (error) {
       await pool.end().catch(() => {});

@@ -9,7 +9,7 @@
 import createDebug from 'debug';
 import { mergeToSnapshot } from '../leveldb/merge.js';
 import { nameBytes } from './reader.js';
-import type { ClientPool } from './queryable.js';
+import { type ClientPool, checkOut } from './queryable.js';
 import type { Tables } from './schema.js';
 
 const debug = createDebug('quire:store:postgres:compaction');
@@ -19,8 +19,7 @@ export type CompactionOutcome = 'compacted' | 'busy' | 'nothing' | 'superseded';
 
 export async function compactDocument(pool: ClientPool, tables: Tables, docName: string): Promise<CompactionOutcome> {
   const name = nameBytes(docName);
-  const client = await pool.connect();
-  let released = false;
+  const client = await checkOut(pool);
   try {
     await client.query('BEGIN');
     const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [COMPACTION_LOCK_SPACE, hash32(name)]);
@@ -63,11 +62,10 @@ export async function compactDocument(pool: ClientPool, tables: Tables, docName:
     return 'compacted';
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
-    client.release(error instanceof Error ? error : true);
-    released = true;
+    client.done(error);
     throw error;
   } finally {
-    if (!released) client.release();
+    client.done();
   }
 }
 

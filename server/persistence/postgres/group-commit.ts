@@ -11,7 +11,7 @@
 import createDebug from 'debug';
 import { StoreClosedError, StoreWriteError } from '../leveldb/errors.js';
 import { type AppendInput, type BumpedDocument, appendRows, deleteDocumentRows } from './commit-statements.js';
-import type { ClientPool } from './queryable.js';
+import { type ClientPool, checkOut } from './queryable.js';
 import type { Tables } from './schema.js';
 
 const debug = createDebug('quire:store:postgres:commit');
@@ -120,7 +120,7 @@ export class GroupCommit {
       // One statement is its own transaction: no BEGIN/COMMIT round trips.
       return rowsOf(segments[0]!.ops, await appendRows(this.pool, this.tables, segments[0]!.ops, nowMs));
     }
-    const client = await this.pool.connect();
+    const client = await checkOut(this.pool);
     const committed: CommittedRows[] = [];
     try {
       await client.query('BEGIN');
@@ -129,10 +129,10 @@ export class GroupCommit {
         else committed.push(...rowsOf(segment.ops, await appendRows(client, this.tables, segment.ops, nowMs)));
       }
       await client.query('COMMIT');
-      client.release();
+      client.done();
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
-      client.release(error instanceof Error ? error : true);
+      client.done(error);
       throw error;
     }
     // A document deleted after appends in the same batch: report only what is still stored.

@@ -17,6 +17,7 @@ const sameState = (a: Y.Doc, b: Y.Doc) =>
 
 export async function quiesceAndVerify(harness: ClusterHarness, workload: Workload & { stop(): void }, timeoutMs = 60_000): Promise<{ updates: number; documents: number }> {
   workload.stop();
+  harness.assertNodesAlive();
   const unsettled = () =>
     workload.clients.flatMap((client) =>
       client.documents
@@ -24,6 +25,7 @@ export async function quiesceAndVerify(harness: ClusterHarness, workload: Worklo
         .map((d) => `${client.id}/${d.name}: ${d.provider.status}, synced ${d.provider.synced}, ${d.provider.pendingCount} pending`),
     );
   await waitFor(() => unsettled().length === 0, 'every client synced with nothing pending', timeoutMs, 50).catch((error: Error) => {
+    harness.assertNodesAlive();
     throw new Error(`${error.message}:\n${unsettled().join('\n')}`);
   });
   let updates = 0;
@@ -65,6 +67,7 @@ export function acknowledgedSoFar(workload: Workload): Map<string, Uint8Array[]>
 
 /** Checks the store still holds everything acknowledged at some earlier moment. */
 export async function expectStoredSince(harness: ClusterHarness, acknowledged: Map<string, Uint8Array[]>): Promise<void> {
+  harness.assertNodesAlive();
   for (const [name, updates] of acknowledged) {
     if (updates.length === 0) continue;
     const stored = await readStoredDocument(harness.storeUrl, name);

@@ -16,6 +16,8 @@ export interface ClusterOptions {
   routing?: Routing;
   /** Extra CLI flags for every node. */
   nodeArgs?: string[];
+  /** Connect the nodes straight to PostgreSQL and Redis, without fault proxies (benchmarks). */
+  direct?: boolean;
 }
 
 export class ClusterHarness {
@@ -28,6 +30,7 @@ export class ClusterHarness {
     readonly redisLinks: FaultProxy[],
     readonly proxy: StickyProxy,
     private readonly nodeArgs: string[],
+    private readonly direct: boolean,
   ) {
     this.nodes = postgresLinks.map(() => null);
   }
@@ -38,7 +41,7 @@ export class ClusterHarness {
     const postgresLinks = await Promise.all(Array.from({ length: count }, () => FaultProxy.start(postgres.port)));
     const redisLinks = await Promise.all(Array.from({ length: count }, () => FaultProxy.start(redis.port)));
     const proxy = await StickyProxy.start(Array.from({ length: count }, () => null), options.routing ?? 'sticky');
-    const harness = new ClusterHarness(postgres, redis, postgresLinks, redisLinks, proxy, options.nodeArgs ?? []);
+    const harness = new ClusterHarness(postgres, redis, postgresLinks, redisLinks, proxy, options.nodeArgs ?? [], options.direct ?? false);
     // One at a time: the first creates the schema, and two cores are shared.
     for (let i = 0; i < count; i++) await harness.startNode(i);
     return harness;
@@ -61,8 +64,8 @@ export class ClusterHarness {
 
   async startNode(i: number): Promise<CliProcess> {
     const node = await CliProcess.start([
-      '--store', `${this.postgresLinks[i]!.urlFor(this.postgres.url)}?schema=quire`,
-      '--bus', this.redisLinks[i]!.urlFor(this.redis.url),
+      '--store', `${this.direct ? this.postgres.url : this.postgresLinks[i]!.urlFor(this.postgres.url)}?schema=quire`,
+      '--bus', this.direct ? this.redis.url : this.redisLinks[i]!.urlFor(this.redis.url),
       '--node-id', `node-${i + 1}`,
       '--unload-grace-ms', '3000',
       // The typists type far faster than people.
@@ -80,6 +83,16 @@ export class ClusterHarness {
     this.proxy.targets[i] = null;
     await this.nodes[i]?.stop('SIGKILL');
     this.nodes[i] = null;
+  }
+
+  /** Fails when a node the test did not kill has exited (a crash), with the end of its log. */
+  assertNodesAlive(): void {
+    for (const [i, node] of this.nodes.entries()) {
+      if (node !== null && (node.child.exitCode !== null || node.child.signalCode !== null)) {
+        const fatal = node.stdout.split('\n').filter((line) => line.includes('"level":60')).join('\n');
+        throw new Error(`node ${i + 1} exited on its own (${node.child.exitCode ?? node.child.signalCode}):\n${fatal || node.stderr.slice(-3000)}`);
+      }
+    }
   }
 
   async readyz(i: number): Promise<{ status: number; body: Record<string, unknown> }> {
