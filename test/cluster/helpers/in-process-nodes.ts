@@ -11,6 +11,8 @@ import { REDIS_URL, dropSchema, postgresUrlFor, uniqueSchema } from './services.
 export interface InProcessCluster {
   nodes: TestService[];
   storeUrl: string;
+  /** Redis channel prefix of this cluster (`<prefix>:doc:<hash>`). */
+  busPrefix: string;
   start(nodeId: string, extraArgs?: string[]): Promise<TestService>;
   close(): Promise<void>;
 }
@@ -18,7 +20,8 @@ export interface InProcessCluster {
 export async function startInProcessCluster(count: number, extraArgs: string[] = []): Promise<InProcessCluster> {
   const schema = uniqueSchema('nodes');
   const storeUrl = postgresUrlFor(schema);
-  const busUrl = `${REDIS_URL}?prefix=quire-test-${randomBytes(4).toString('hex')}`;
+  const busPrefix = `quire-test-${randomBytes(4).toString('hex')}`;
+  const busUrl = `${REDIS_URL}?prefix=${busPrefix}`;
   const nodes: TestService[] = [];
   const start = async (nodeId: string, args: string[] = extraArgs) => {
     const node = await startTestService(['--store', storeUrl, '--bus', busUrl, '--node-id', nodeId, ...args], 'leveldb');
@@ -29,6 +32,7 @@ export async function startInProcessCluster(count: number, extraArgs: string[] =
   return {
     nodes,
     storeUrl,
+    busPrefix,
     start,
     async close() {
       await Promise.all(nodes.map((node) => node.shutdown('test over')));
