@@ -9,7 +9,7 @@ import { adminRoutes } from '../http/admin/admin-routes.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { metricsRoute } from '../http/metrics-route.js';
 import { Readiness } from '../http/readiness.js';
-import { DOC_NAMESPACE_PATTERN } from '../../shared/doc-name.js';
+import { DOC_NAMESPACE_PATTERN, docNamespace } from '../../shared/doc-name.js';
 import type { QuireConfig } from '../config/schema.js';
 import { logObserver } from '../observability/log-observer.js';
 import type { Logger } from '../observability/logger.js';
@@ -103,7 +103,14 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     ],
   });
   const { io, registry } = server;
-  cluster?.node.attach(registry);
+  cluster?.node.attach({
+    peek: (name) => registry.peek(name),
+    isLoaded: (name) => registry.isLoaded(name),
+    async drop(name) {
+      io._nsps.get(docNamespace(name))?.disconnectSockets(false);
+      await registry.evict(name);
+    },
+  });
   watchStickySessions(io.engine, logger, metrics?.registry ?? null);
   metrics?.bind({
     documentConnections: () => {

@@ -26,10 +26,12 @@ import { SequenceTracker } from './sequence-tracker.js';
 
 const debug = createDebug('quire:cluster:node');
 
-/** What the node needs of the server's document registry. */
+/** What the node needs of the server: its loaded documents. */
 export interface LoadedDocuments {
   peek(name: string): Promise<QuireDocument | null>;
   isLoaded(name: string): boolean;
+  /** Disconnects the document's clients here and drops its copy in memory (deleted elsewhere). */
+  drop(name: string): Promise<void>;
 }
 
 export interface ClusterNodeOptions {
@@ -72,7 +74,11 @@ export class ClusterNode {
   readonly store: DocumentStore = {
     load: (name) => this.load(name),
     append: (name, update) => this.options.store.append(name, update),
-    delete: (name) => this.options.store.delete(name),
+    delete: async (name) => {
+      await this.options.store.delete(name);
+      // The nodes that hold it drop their copies, as this node's server did before deleting.
+      this.publish(name, { kind: 'deleted', node: this.nodeId, docName: name, sentAt: Date.now() });
+    },
     list: (): Promise<StoredDocumentInfo[]> => this.options.store.list(),
     close: async () => {
       await this.options.store.close();
@@ -158,6 +164,12 @@ export class ClusterNode {
     this.options.observer?.busMessage?.({ kind: message.kind, lagMs: Math.max(0, Date.now() - message.sentAt) });
     const tracker = this.trackers.get(message.docName);
     if (tracker === undefined) return;
+    if (message.kind === 'deleted') {
+      debug('%s was deleted by %s: dropping it here', message.docName, message.node);
+      this.forget(message.docName);
+      void this.documents?.drop(message.docName).catch((error: unknown) => debug('dropping %s failed: %O', message.docName, error));
+      return;
+    }
     void this.whenLoaded(message.docName, tracker).then((doc) => {
       if (doc === null) return;
       if (message.kind === 'awareness') return this.awareness.apply(doc, message.awareness, message.node);

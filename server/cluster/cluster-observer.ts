@@ -1,7 +1,7 @@
 /** What the cluster layer reports (metrics, logs). Every method is optional and must not throw. */
 export interface ClusterObserver {
   /** A bus message from another node arrived, `lagMs` after it was sent. */
-  busMessage?(event: { kind: 'update' | 'awareness'; lagMs: number }): void;
+  busMessage?(event: { kind: 'update' | 'awareness' | 'deleted'; lagMs: number }): void;
   /** A catch-up read from the store ran; `repairedRows` of it had not arrived over the bus. */
   catchUp?(event: { docName: string; reason: CatchUpReason; repairedRows: number }): void;
   /** Reading from the store for a catch-up or a head check failed. */
