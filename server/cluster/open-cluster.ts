@@ -32,11 +32,17 @@ export interface OpenedCluster {
 
 export async function openCluster(config: ClusterConfig, logger: Logger, registry: Registry | null): Promise<OpenedCluster> {
   const threshold = (value: number) => (value === 0 ? Number.POSITIVE_INFINITY : value);
-  const postgres = await PostgresStore.open({
-    url: config.store,
-    compactAfterBytes: threshold(config.compactAfterBytes),
-    compactAfterUpdates: threshold(config.compactAfterUpdates),
-  });
+  let postgres: PostgresStore;
+  try {
+    postgres = await PostgresStore.open({
+      url: config.store,
+      compactAfterBytes: threshold(config.compactAfterBytes),
+      compactAfterUpdates: threshold(config.compactAfterUpdates),
+    });
+  } catch (error) {
+    // Name the store without its password: the message goes to logs and terminals.
+    throw new Error(`the PostgreSQL store (--store ${redactedUrl(config.store)}) could not be opened: ${(error as Error).message}`, { cause: error });
+  }
   let bus: RedisBus | null = null;
   try {
     bus = config.bus === undefined ? null : await RedisBus.connect({ url: config.bus });
@@ -66,4 +72,14 @@ export async function openCluster(config: ClusterConfig, logger: Logger, registr
     },
     canCommit: () => postgres.healthy,
   };
+}
+
+function redactedUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
 }
