@@ -21,7 +21,13 @@ export interface ConnectionVersions {
 
 type Guard = (name: ErrorOperation, work: (reply: (info: ErrorInfo | null, data?: object) => void) => Promise<void>, ack: unknown) => void;
 
-export function registerVersionHandlers(socket: QuireSocket, versions: ConnectionVersions, budget: ConnectionBudget, guard: Guard): void {
+/** The `versions:*` handlers of one socket, for the connection's handler table. */
+export function versionHandlers(
+  socket: QuireSocket,
+  versions: ConnectionVersions,
+  budget: ConnectionBudget,
+  guard: Guard,
+): Record<string, (...args: unknown[]) => void> {
   const { docName, access, principal } = socket.data;
   const { service } = versions;
   const author = service.options.authorName(principal);
@@ -45,41 +51,39 @@ export function registerVersionHandlers(socket: QuireSocket, versions: Connectio
     return request ?? {};
   };
 
-  socket.on('versions:list', (request: unknown, ack: unknown) =>
-    guard('versions', async (reply) => {
-      await admit(request, ack, 'list');
-      reply(null, { versions: await service.list(docName) });
-    }, ack),
-  );
-
-  socket.on('versions:create', (request: unknown, ack: unknown) =>
-    guard('versions', async (reply) => {
-      const { name } = await admit(request, ack, 'create');
-      if (!(name === undefined || name === null || isVersionName(name))) throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version name is 1 to 200 characters.');
-      reply(null, { version: await service.create(docName, { name: name ?? null, by: author }) });
-    }, ack),
-  );
-
-  socket.on('versions:get', (request: unknown, ack: unknown) =>
-    guard('versions', async (reply) => {
-      const { id } = await admit(request, ack, 'get');
-      if (!isVersionId(id)) throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version id is a positive integer.');
-      reply(null, { update: await service.get(docName, id) });
-    }, ack),
-  );
-
-  socket.on('versions:restore', (request: unknown, ack: unknown) =>
-    guard('versions', async (reply) => {
-      const { id } = await admit(request, ack, 'restore');
-      if (!isVersionId(id)) throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version id is a positive integer.');
-      const result = await service.restore(docName, id, { by: author });
-      reply(null, { restoredId: id, backup: result.backup, restore: result.restore });
-    }, ack),
-  );
-
   socket.on('disconnect', () => {
     if (socket.nsp.sockets.size === 0) versions.auto.lastClientLeft(docName);
   });
+
+  return {
+    'versions:list': (request: unknown, ack: unknown) =>
+      guard('versions', async (reply) => {
+        await admit(request, ack, 'list');
+        reply(null, { versions: await service.list(docName) });
+      }, ack),
+
+    'versions:create': (request: unknown, ack: unknown) =>
+      guard('versions', async (reply) => {
+        const { name } = await admit(request, ack, 'create');
+        if (!(name === undefined || name === null || isVersionName(name))) throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version name is 1 to 200 characters.');
+        reply(null, { version: await service.create(docName, { name: name ?? null, by: author }) });
+      }, ack),
+
+    'versions:get': (request: unknown, ack: unknown) =>
+      guard('versions', async (reply) => {
+        const { id } = await admit(request, ack, 'get');
+        if (!isVersionId(id)) throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version id is a positive integer.');
+        reply(null, { update: await service.get(docName, id) });
+      }, ack),
+
+    'versions:restore': (request: unknown, ack: unknown) =>
+      guard('versions', async (reply) => {
+        const { id } = await admit(request, ack, 'restore');
+        if (!isVersionId(id)) throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version id is a positive integer.');
+        const result = await service.restore(docName, id, { by: author });
+        reply(null, { restoredId: id, backup: result.backup, restore: result.restore });
+      }, ack),
+  };
 }
 
 /** A JSON-like object (binary attachments arrive as Buffers, which are objects too). */

@@ -129,7 +129,8 @@ export class VersionService implements ServerVersions {
     this.restoring.add(docName);
     try {
       const roots = options.roots ?? this.options.restoreRoots;
-      const document = await this.registry.acquire(docName);
+      const ref = await this.registry.acquire(docName);
+      const document = ref.doc;
       try {
         await document.whenDurable();
         return await chain.exclusive(docName, async () => {
@@ -154,7 +155,7 @@ export class VersionService implements ServerVersions {
           return result;
         });
       } finally {
-        this.registry.release(docName);
+        ref.release();
       }
     } finally {
       this.restoring.delete(docName);
@@ -229,7 +230,8 @@ export class VersionService implements ServerVersions {
     const chain = this.requireChain();
     // A document someone has open exists even while empty; one nobody has open exists if stored.
     const open = this.registry.isLoaded(docName);
-    const document = await this.registry.acquire(docName);
+    const ref = await this.registry.acquire(docName);
+    const document = ref.doc;
     try {
       if (document.ydoc.store.clients.size === 0 && (mustExist ? !open : true)) {
         if (mustExist) throw new QuireError(ErrorCodes.DOCUMENT_NOT_FOUND);
@@ -246,7 +248,7 @@ export class VersionService implements ServerVersions {
         return this.add(chain, document, fields, by);
       });
     } finally {
-      this.registry.release(docName);
+      ref.release();
     }
   }
 
