@@ -179,8 +179,9 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
         if (!exists) return false;
         // A client that still holds a copy and reconnects re-creates the document: CRDT replicas
         // are their own source of truth.
-        namespaceOf(docNamespace(name))?.disconnectSockets(false);
+        // No automatic version of what is being deleted (its last client leaves just below).
         autoVersions.cancel(name);
+        namespaceOf(docNamespace(name))?.disconnectSockets(false);
         await registry.evict(name);
         autoVersions.cancel(name);
         versionService.forget(name);
