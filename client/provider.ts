@@ -1,7 +1,7 @@
 /**
  * QuireProvider: syncs a Y.Doc with a quire server over one Socket.io namespace, in browsers and
- * in Node. Local updates enter the pending queue before they are sent and leave it only when the
- * server acknowledges them as durable; a (re)connect exchanges state vectors both ways.
+ * in Node. The sync protocol itself (pending queue, acknowledgements, refusals, parts) is the
+ * SyncSession's; this class connects it to Socket.io, awareness and the offline store.
  */
 import createDebug from 'debug';
 import { ObservableV2 } from 'lib0/observable';
@@ -9,19 +9,20 @@ import * as random from 'lib0/random';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Socket } from 'socket.io-client';
-import type { Ack } from '../shared/ack.js';
 import { docNamespace } from '../shared/doc-name.js';
 import { type ErrorInfo, ErrorCodes } from '../shared/errors.js';
-import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents, SyncStep1Reply } from '../shared/events.js';
-import { decodeSyncFrame, encodeSyncFrame } from '../shared/protocol/sync.js';
+import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../shared/events.js';
 import { PROTOCOL_VERSION } from '../shared/protocol/version.js';
 import { AwarenessSync } from './awareness-sync.js';
 import { toBytes } from './binary.js';
 import { type ManagerLease, leaseManager } from './connection-pool.js';
 import { OfflineBinding } from './offline/offline-binding.js';
-import type { AcknowledgedRange } from './offline/types.js';
-import { type PendingEntry, PendingQueue } from './pending-queue.js';
+import { acknowledgedRanges } from './acknowledged-ranges.js';
 import type { ConnectionStatus, QuireProviderEvents, QuireProviderOptions } from './provider-types.js';
+import { isPayloadTooLarge } from './transport-close.js';
+import type { PendingEntry } from './pending-queue.js';
+import type { SyncTransport, UpdateRefusal } from './session-types.js';
+import { SyncSession } from './sync-session.js';
 
 const debug = createDebug('quire:client:provider');
 
@@ -39,25 +40,23 @@ const terminalConnectErrors = new Set<string>([
 export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   readonly awareness: Awareness;
   status: ConnectionStatus = 'disconnected';
-  synced = false;
-  /** What the server granted on the current connection; null before the first handshake. */
-  access: 'write' | 'read' | null = null;
 
   private readonly socket: ClientSocket;
   private readonly lease: ManagerLease | null;
-  private readonly pending = new PendingQueue();
+  private readonly sync: SyncSession;
   /** Null without an offline store: the document and queue then live in memory only. */
   private readonly offline: OfflineBinding | null;
   private readonly restoring: Promise<void>;
   private restored = false;
   private readonly awarenessSync: AwarenessSync;
   private readonly session = random.uuidv4();
-  /** Increases with every connection, so answers meant for an old one are ignored. */
-  private epoch = 0;
-  private sendScheduled = false;
+  /** Sessions whose pending records were restored, and the highest sequence number of each. */
+  private readonly restoredThrough = new Map<string, number>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryDelay = 500;
   private wantConnected = false;
+  /** The server closed the connection for abuse: no reconnecting until `connect()` is called. */
+  private policyViolated = false;
   private destroyed = false;
 
   constructor(
@@ -79,6 +78,14 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
       : null;
     const manager = options.manager ?? this.lease!.manager;
     this.socket = manager.socket(namespace, { auth: (send) => void this.handshakeAuth().then(send, this.onTokenError) });
+    this.sync = new SyncSession(doc, this, {
+      synced: (synced) => this.emit('synced', [synced]),
+      pending: (status) => this.emit('pending', [status]),
+      saved: () => this.emit('saved', []),
+      notice: (info) => this.emit('notice', [info]),
+      updateRefused: (refusal) => this.emit('update-refused', [refusal]),
+      acknowledged: (entries) => this.onAcknowledged(entries),
+    }, { retryDelayMin: options.reconnectionDelay ?? 500, retryDelayMax: options.reconnectionDelayMax ?? 5_000 });
     this.awarenessSync = new AwarenessSync(this.awareness, (update) => this.socket.emit('awareness', update), this);
 
     this.socket.on('connect', this.onConnect);
@@ -105,8 +112,11 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     if (this.offline !== null) {
       try {
         const pending = await this.offline.restore();
-        for (const { session, seq, update } of pending) this.pending.push(update, { session, seq });
-        if (pending.length > 0) this.emitPending();
+        for (const { session, seq, update } of pending) {
+          this.sync.restore(update, { session, seq });
+          this.restoredThrough.set(session, Math.max(seq, this.restoredThrough.get(session) ?? 0));
+        }
+        if (pending.length > 0) this.sync.emitPending();
       } catch (error) {
         // Unreadable store: keep working online; new changes are still offered to the store.
         debug('%s: restoring from the offline store failed: %O', this.docName, error);
@@ -117,12 +127,26 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     if (this.wantConnected && !this.destroyed) this.connect();
   }
 
+  get synced(): boolean {
+    return this.sync.synced;
+  }
+
+  /** What the server granted on the current connection; null before the first handshake. */
+  get access(): 'write' | 'read' | null {
+    return this.sync.access;
+  }
+
   get pendingCount(): number {
-    return this.pending.count;
+    return this.sync.pending.count;
   }
 
   get pendingBytes(): number {
-    return this.pending.bytes;
+    return this.sync.pending.bytes;
+  }
+
+  /** The refusal keeping local edits from the server (see 'update-refused'), or null. */
+  get refused(): UpdateRefusal | null {
+    return this.sync.refused;
   }
 
   /** Resolves once the offline store's document and queue have been applied (at once without a store). */
@@ -152,6 +176,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   connect(): void {
     if (this.destroyed) return;
     this.wantConnected = true;
+    this.policyViolated = false;
     if (this.socket.connected || this.socket.active) return;
     this.setStatus('connecting');
     // Connects once the offline state is restored (restore() calls back here).
@@ -173,6 +198,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.socket.off();
     this.socket.io.off('reconnect_attempt', this.onReconnectAttempt);
     this.doc.off('update', this.onLocalUpdate);
+    this.sync.destroy();
     // Hands unsaved changes to the store now, so a provider reopened on it at once finds them.
     void this.offline?.close();
     this.lease?.release();
@@ -198,65 +224,30 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   };
 
   private readonly onConnect = (): void => {
-    this.epoch++;
+    this.retryDelay = this.options.reconnectionDelay ?? 500;
     this.setStatus('connected');
     this.awarenessSync.connectionOpened();
-    this.handshake(this.epoch);
+    this.sync.connectionOpened(this.transport);
   };
 
-  private handshake(epoch: number): void {
-    const step1 = encodeSyncFrame('step1', Y.encodeStateVector(this.doc));
-    this.socket.emit('sync-step-1', step1, (reply) => {
-      if (epoch !== this.epoch || !this.socket.connected) return;
-      try {
-        this.onSyncReply(reply, epoch);
-      } catch (error) {
-        // A reply we cannot read must not throw into Socket.io; ask again later.
-        debug('%s: unreadable handshake reply: %O', this.docName, error);
-        this.scheduleRetry(() => this.handshake(epoch));
-      }
-    });
-  }
+  /** The session's messages, as Socket.io events with acks on this provider's socket. */
+  private readonly transport: SyncTransport = {
+    syncStep1: (frame, answer) => void this.socket.emit('sync-step-1', frame, answer),
+    update: (frame, answer) => void this.socket.emit('update', frame, answer),
+    updatePart: (header, part, answer) => void this.socket.emit('update-part', header, part, answer),
+  };
 
-  private onSyncReply(reply: Ack<SyncStep1Reply>, epoch: number): void {
-    if (!reply.ok) {
-      this.emit('notice', [{ code: reply.code, message: reply.message }]);
-      // The server could not load the document: ask again later, on the same connection.
-      this.scheduleRetry(() => this.handshake(epoch));
-      return;
-    }
-    this.retryDelay = 500;
-    this.access = reply.access;
-    Y.applyUpdate(this.doc, decodeSyncFrame(toBytes(reply.step2)).payload, this);
-    if (reply.access === 'write') {
-      // Send what the server lacks. Its ack means everything the server holds of this document
-      // is durable, so every pending update queued so far is covered, including those the server
-      // got before but whose ack the connection lost.
-      const missing = Y.encodeStateAsUpdate(this.doc, decodeSyncFrame(toBytes(reply.step1)).payload);
-      const throughSeq = this.pending.markAllSent();
-      if (this.pending.count > 0 || missing.byteLength > 2) {
-        this.sendFrame(encodeSyncFrame('step2', missing), throughSeq, epoch);
-      }
-    }
-    this.synced = true;
-    this.emit('synced', [true]);
-    this.scheduleSend();
-  }
-
-  private readonly onDisconnect = (reason: Socket.DisconnectReason): void => {
+  private readonly onDisconnect = (reason: Socket.DisconnectReason, details?: unknown): void => {
     debug('%s disconnected: %s', this.docName, reason);
     // Socket.io would replay packets buffered while offline; the pending queue resends instead.
     this.socket.sendBuffer = [];
-    this.pending.resetSent();
-    this.epoch++;
     this.awarenessSync.connectionLost();
-    if (this.synced) {
-      this.synced = false;
-      this.emit('synced', [false]);
-    }
+    const tooLarge = this.sync.connectionLost(isPayloadTooLarge(details));
     this.setStatus('disconnected');
-    // A server-side disconnect is not retried by Socket.io itself.
-    if (reason === 'io server disconnect' && this.wantConnected) {
+    // The connection closed over a message of ours: the next attempt sends smaller parts.
+    if (tooLarge !== null) this.emit('connection-error', [tooLarge]);
+    // A server-side disconnect is not retried by Socket.io itself; one for abuse is not retried at all.
+    if (reason === 'io server disconnect' && this.wantConnected && !this.policyViolated) {
       this.scheduleRetry(() => this.socket.connect());
     }
   };
@@ -284,11 +275,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   };
 
   private readonly onRemoteUpdate = (frame: Uint8Array): void => {
-    try {
-      Y.applyUpdate(this.doc, decodeSyncFrame(toBytes(frame)).payload, this);
-    } catch (error) {
-      debug('%s: ignoring a malformed update from the server: %O', this.docName, error);
-    }
+    this.sync.remoteUpdate(frame);
   };
 
   private readonly onRemoteAwareness = (update: Uint8Array): void => {
@@ -301,65 +288,26 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 
   private readonly onNotice = (info: ErrorInfo): void => {
     this.emit('notice', [info]);
+    if (info.code !== ErrorCodes.POLICY_VIOLATION) return;
+    // The server closes this connection for what it sent; reconnecting would repeat that.
+    this.policyViolated = true;
+    this.wantConnected = false;
+    this.clearRetry();
+    this.emit('connection-error', [info]);
   };
 
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
     // Our own origin marks the server's updates; the binding's marks what it restored.
     if (origin === this || (origin !== null && origin === this.offline)) return;
-    const entry = this.pending.push(update);
+    const entry = this.sync.localUpdate(update);
     this.offline?.recordPending({ session: this.session, seq: entry.seq, update });
-    this.emitPending();
-    this.scheduleSend();
   };
 
-  /** Sends the queue's unsent updates as one message at the end of the current turn. */
-  private scheduleSend(): void {
-    if (this.sendScheduled) return;
-    this.sendScheduled = true;
-    queueMicrotask(() => {
-      this.sendScheduled = false;
-      if (this.synced && this.access === 'read' && this.pending.takeUnsent() !== null) {
-        // Local edits on a read-only connection stay local; say so once per batch.
-        this.emit('notice', [{ code: ErrorCodes.READ_ONLY, message: 'This connection is read-only; local edits are not sent.' }]);
-      }
-      if (!this.synced || this.access !== 'write' || !this.socket.connected) return;
-      const batch = this.pending.takeUnsent();
-      if (batch !== null) this.sendFrame(encodeSyncFrame('update', batch.update), batch.throughSeq, this.epoch);
-    });
-  }
-
-  private sendFrame(frame: Uint8Array, throughSeq: number, epoch: number): void {
-    this.socket.emit('update', frame, (reply) => {
-      if (epoch !== this.epoch) return;
-      if (reply.ok) {
-        const removed = this.pending.acknowledge(throughSeq);
-        if (removed.length === 0) return;
-        this.offline?.acknowledge(this.storedRanges(removed));
-        this.emitPending();
-        return;
-      }
-      this.emit('notice', [{ code: reply.code, message: reply.message }]);
-      if (reply.code === ErrorCodes.STORE_FAILED || reply.code === ErrorCodes.RATE_LIMITED) {
-        // Not durable yet (or refused for now): send the same updates again after a pause.
-        this.pending.resetSent();
-        this.scheduleRetry(() => this.scheduleSend());
-      }
-    });
-  }
-
-  /** The offline store's records of acknowledged entries, as one range per session. */
-  private storedRanges(removed: readonly PendingEntry[]): AcknowledgedRange[] {
-    const through = new Map<string, number>();
-    for (const entry of removed) {
-      const { session, seq } = entry.restoredFrom ?? { session: this.session, seq: entry.seq };
-      through.set(session, Math.max(seq, through.get(session) ?? 0));
-    }
-    return [...through].map(([session, throughSeq]) => ({ session, throughSeq }));
-  }
-
-  private emitPending(): void {
-    this.emit('pending', [{ count: this.pending.count, bytes: this.pending.bytes }]);
-    if (this.pending.count === 0 && this.synced) this.emit('saved', []);
+  /** The server stored these entries: the offline store may let their records go. */
+  private onAcknowledged(entries: readonly PendingEntry[]): void {
+    if (this.offline === null) return;
+    const own = { session: this.session, seq: this.sync.pending.lastSeq };
+    this.offline.acknowledge(acknowledgedRanges(own, this.restoredThrough, entries, this.sync.pending.remaining()));
   }
 
   private scheduleRetry(action: () => void): void {

@@ -23,7 +23,7 @@ import {
   senderOf,
 } from './origins.js';
 import { TurnBuffer } from './turn-buffer.js';
-import { updateProblem } from './update-validation.js';
+import { type UpdateInspection, fullyIntegrated, inspectUpdate } from './update-validation.js';
 
 const debug = createDebug('quire:server:document');
 
@@ -117,8 +117,10 @@ export class QuireDocument {
   }
 
   /**
-   * Applies a client's update and resolves once everything it contributed is durable.
-   * Throws a QuireError (MALFORMED_UPDATE, STORE_FAILED) instead of applying bad bytes.
+   * Applies a client's update and resolves once everything it contributed is durable and readable.
+   * Throws a QuireError: MALFORMED_UPDATE instead of applying bad bytes, STORE_FAILED when the
+   * write failed, MISSING_DEPENDENCIES when part of it builds on changes the server lacks (that
+   * part is stored, held back until they arrive, and not acknowledged).
    */
   async applyClientUpdate(connection: ConnectionRef, update: Uint8Array): Promise<void> {
     if (connection.access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
@@ -134,16 +136,16 @@ export class QuireDocument {
   }
 
   private async applyUpdate(update: Uint8Array, origin: UpdateOrigin, by: string): Promise<void> {
-    let problem: string | null;
+    let inspection: UpdateInspection;
     try {
       // Checking the whole update first means a malformed one is rejected before any of it is
       // integrated, so the document never holds half of a bad update.
-      problem = updateProblem(update);
+      inspection = inspectUpdate(update);
     } catch (error) {
-      problem = `does not decode (${error instanceof Error ? error.message : String(error)})`;
+      inspection = { problem: `does not decode (${error instanceof Error ? error.message : String(error)})`, reach: { structsEnd: new Map(), deletesEnd: new Map() } };
     }
-    if (problem !== null) {
-      debug('refused an update from %s to document %s: %s', by, this.name, problem);
+    if (inspection.problem !== null) {
+      debug('refused an update from %s to document %s: %s', by, this.name, inspection.problem);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
     const pendingBefore = this.pendingParts();
@@ -156,7 +158,7 @@ export class QuireDocument {
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE, PARTIALLY_APPLIED);
     }
     // Parts whose dependencies we lack are held back by Yjs and emit no 'update' yet; store the
-    // raw update too, so that acknowledging it still means it survives a restart. Yjs replaces
+    // raw update too, so that it survives a restart and integrates once they arrive. Yjs replaces
     // the held-back buffers even when a resend adds nothing to them, so compare their bytes: a
     // client resending the same update must not grow the stored log each time.
     const pendingAfter = this.pendingParts();
@@ -164,6 +166,12 @@ export class QuireDocument {
       this.writer.append(update);
     }
     await this.writer.whenDurable();
+    // Stored, but nobody can read the held-back part until what it builds on arrives: acknowledging
+    // it would let the client believe it saved. It sends the missing part, then this again.
+    if (!fullyIntegrated(this.ydoc, inspection.reach)) {
+      debug('update from %s to document %s builds on changes the server lacks', by, this.name);
+      throw new QuireError(ErrorCodes.MISSING_DEPENDENCIES);
+    }
   }
 
   /** Resolves once every change so far is durable. */

@@ -43,29 +43,61 @@ function structProblem(struct: Struct): string | null {
   return null;
 }
 
+/** What an update reaches, per client: its structs' end clock and its delete ranges' end clock. */
+export interface UpdateReach {
+  structsEnd: Map<number, number>;
+  deletesEnd: Map<number, number>;
+}
+
+export interface UpdateInspection {
+  /** Why the update would be unsafe to apply, or null when it is fine. */
+  problem: string | null;
+  reach: UpdateReach;
+}
+
+/** Checks an update and measures its reach. Throws when it does not even decode. */
+export function inspectUpdate(update: Uint8Array): UpdateInspection {
+  const { structs, ds } = Y.decodeUpdate(update);
+  const reach: UpdateReach = { structsEnd: new Map(), deletesEnd: new Map() };
+  const failed = (problem: string): UpdateInspection => ({ problem, reach });
+  const finishedClients = new Set<number>();
+  let previous: Struct | null = null;
+  for (const struct of structs) {
+    const problem = structProblem(struct);
+    if (problem !== null) return failed(problem);
+    if (previous !== null && previous.id.client !== struct.id.client) {
+      finishedClients.add(previous.id.client);
+      if (finishedClients.has(struct.id.client)) return failed(`client ${struct.id.client} appears twice`);
+    }
+    previous = struct;
+    // Skips are gaps, not content: what lies beyond them is what the update needs integrated.
+    if (!(struct instanceof Y.Skip)) reach.structsEnd.set(struct.id.client, struct.id.clock + struct.length);
+  }
+  for (const [client, ranges] of ds.clients) {
+    let end = 0;
+    for (const { clock, len } of ranges) {
+      if (!Number.isSafeInteger(len) || len < 1 || clock < end || clock + len > MAX_CLOCK) return failed(`delete range ${client}:${clock}+${len} is invalid`);
+      end = clock + len;
+    }
+    if (end > 0) reach.deletesEnd.set(client, end);
+  }
+  return { problem: null, reach };
+}
+
 /**
  * Why the update would be unsafe to apply, or null when it is fine. Throws when it does not even
  * decode.
  */
 export function updateProblem(update: Uint8Array): string | null {
-  const { structs, ds } = Y.decodeUpdate(update);
-  const finishedClients = new Set<number>();
-  let previous: Struct | null = null;
-  for (const struct of structs) {
-    const problem = structProblem(struct);
-    if (problem !== null) return problem;
-    if (previous !== null && previous.id.client !== struct.id.client) {
-      finishedClients.add(previous.id.client);
-      if (finishedClients.has(struct.id.client)) return `client ${struct.id.client} appears twice`;
-    }
-    previous = struct;
-  }
-  for (const [client, ranges] of ds.clients) {
-    let end = 0;
-    for (const { clock, len } of ranges) {
-      if (!Number.isSafeInteger(len) || len < 1 || clock < end || clock + len > MAX_CLOCK) return `delete range ${client}:${clock}+${len} is invalid`;
-      end = clock + len;
-    }
-  }
-  return null;
+  return inspectUpdate(update).problem;
+}
+
+/**
+ * Whether everything the update carries is integrated in `doc` (after applying it): Yjs holds back
+ * structs and deletions that build on what the document lacks, and a reader cannot see them.
+ */
+export function fullyIntegrated(doc: Y.Doc, reach: UpdateReach): boolean {
+  for (const [client, end] of reach.structsEnd) if (Y.getState(doc.store, client) < end) return false;
+  for (const [client, end] of reach.deletesEnd) if (Y.getState(doc.store, client) < end) return false;
+  return true;
 }

@@ -8,7 +8,8 @@
 import createDebug from 'debug';
 import { ackError, ackOk } from '../../shared/ack.js';
 import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/errors.js';
-import { decodeSyncFrame } from '../../shared/protocol/sync.js';
+import { isUpdatePartHeader } from '../../shared/protocol/parts.js';
+import { ClientSession } from '../core/client-session.js';
 import type { CoreObserver, ErrorOperation } from '../core/observer.js';
 import type { ConnectionRef } from '../core/origins.js';
 import type { DocumentRegistry } from '../core/registry.js';
@@ -20,7 +21,7 @@ import type { QuireSocket } from './types.js';
 
 const debug = createDebug('quire:server:connection');
 
-const knownEvents: ReadonlySet<string> = new Set(['sync-step-1', 'update', 'awareness']);
+const knownEvents: ReadonlySet<string> = new Set(['sync-step-1', 'update', 'update-part', 'awareness']);
 
 function toInfo(error: unknown): ErrorInfo {
   if (error instanceof QuireError) return error.toInfo();
@@ -34,6 +35,10 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
   const budget = budgets.of(socket);
   budgets.attach(socket);
   const lease = new DocumentLease(registry, docName);
+  const session = new ClientSession(connection, () => lease.get(), limits, {
+    reserve: (bytes) => budget.reserveAssembly(bytes),
+    release: (bytes) => budget.releaseAssembly(bytes),
+  });
   // Start loading now, so the handshake that follows finds the document ready sooner.
   lease.get().catch(() => {});
   const cancelExpiry = expireSession(socket);
@@ -67,14 +72,11 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
       if (!budget.allow('syncs')) throw new QuireError(ErrorCodes.RATE_LIMITED);
       if (!isBinary(frame) || !isCallback(ack)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
       observer.messageReceived({ docName, kind: 'sync', bytes: frame.byteLength });
-      const decoded = decodeFrameOrThrow(frame);
-      if (decoded.type !== 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected a sync step 1 frame.');
-      const doc = await lease.get();
-      const answer = doc.syncReply(decoded.payload);
-      reply(null, { ...answer, access });
+      const answer = await session.syncStep1(frame);
+      reply(null, answer);
       observer.messageSent({ docName, kind: 'sync', bytes: answer.step2.byteLength + answer.step1.byteLength, receivers: 1 });
       // The joiner sees who is here right after its document.
-      const presence = doc.encodeFullAwareness();
+      const presence = (await lease.get()).encodeFullAwareness();
       if (presence !== null) socket.emit('awareness', presence);
     }, ack),
   );
@@ -86,14 +88,23 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
       if (!isBinary(frame)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
       const received = performance.now();
       observer.messageReceived({ docName, kind: 'update', bytes: frame.byteLength });
-      if (frame.byteLength > limits.maxUpdateBytes) throw new QuireError(ErrorCodes.UPDATE_TOO_LARGE);
-      if (access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
-      const decoded = decodeFrameOrThrow(frame);
-      if (decoded.type === 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected an update frame.');
-      const doc = await lease.get();
-      await doc.applyClientUpdate(connection, decoded.payload);
+      await session.update(frame);
       reply(null);
       observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
+    }, ack),
+  );
+
+  // Parts count against the same limits as updates: one message and its bytes each.
+  socket.on('update-part', (header: unknown, part: unknown, ack: unknown) =>
+    guard('update', async (reply) => {
+      const bytes = isBinary(part) ? part.byteLength : 0;
+      if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes))) throw new QuireError(ErrorCodes.RATE_LIMITED);
+      if (!isUpdatePartHeader(header) || !isBinary(part)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+      const received = performance.now();
+      observer.messageReceived({ docName, kind: 'update', bytes: part.byteLength });
+      await session.updatePart(header, part);
+      reply(null);
+      if (header.final) observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
     }, ack),
   );
 
@@ -121,6 +132,7 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
   socket.on('disconnect', (reason) => {
     debug('%s left %s (%s)', socket.id, docName, reason);
     cancelExpiry();
+    session.close();
     budgets.detach(socket);
     observer.connectionClosed({ docName, reason });
     void lease.current().then((doc) => {
@@ -128,12 +140,4 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
       lease.release();
     });
   });
-}
-
-function decodeFrameOrThrow(frame: Uint8Array) {
-  try {
-    return decodeSyncFrame(frame);
-  } catch {
-    throw new QuireError(ErrorCodes.MALFORMED_UPDATE, 'The sync frame could not be decoded.');
-  }
 }
