@@ -367,7 +367,7 @@ export class SyncSession {
 
 function readLimits(limits: unknown): SyncLimits {
   const { partBytes, maxAssembledUpdateBytes } = (limits ?? {}) as Partial<SyncLimits>;
-  const valid = (value: unknown): value is number => typeof value === 'number' && value >= MIN_PART_BYTES;
+  const valid = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
   return {
     partBytes: valid(partBytes) ? partBytes : unknownLimits.partBytes,
     maxAssembledUpdateBytes: valid(maxAssembledUpdateBytes) ? maxAssembledUpdateBytes : unknownLimits.maxAssembledUpdateBytes,
