@@ -75,7 +75,9 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
       link.toClient.push({ kind: 'ack', reply: ackError(errorInfo(code)), answer: message.answer as (reply: Ack) => void });
       return;
     }
-    const reply = await server.handle(link, message);
+    let reply = await server.handle(link, message);
+    // Applied, but answered with a refusal all the same (a store that failed after the apply, say).
+    if (faults && prng.real53(rng) < 0.05) reply = ackError(errorInfo(prng.oneOf(rng, allCodes)));
     log.push(`${link.id}: ${message.kind}${message.kind === 'part' ? ` ${message.header.index}${message.header.final ? ' final' : ''}` : ''} → ${reply.ok ? 'ok' : reply.code}`);
     if (link.open) link.toClient.push({ kind: 'ack', reply, answer: message.answer as (reply: Ack) => void });
   };
