@@ -10,8 +10,8 @@ import { splitIntoParts } from '../shared/protocol/parts.js';
 import type { SyncTransport } from './session-types.js';
 
 export interface UploadControl {
-  /** Resolves with the answer, or null once the connection is lost. */
-  request<T>(start: (resolve: (value: T) => void) => void): Promise<T | null>;
+  /** Sends a message of `bytes`; resolves with the answer, or null once the connection is lost. */
+  request<T>(start: (resolve: (value: T) => void) => void, bytes: number): Promise<T | null>;
   /** Waits before resending a rate-limited part; false once the connection is lost. */
   pause(): Promise<boolean>;
   onRateLimited(answer: Ack): void;
@@ -29,7 +29,8 @@ export async function uploadInParts(
   const parts = splitIntoParts(frame, partBytes);
   for (let index = 0; index < parts.length; ) {
     const header = { id, index, total: frame.byteLength, final: index === parts.length - 1 };
-    const answer = await control.request<Ack>((resolve) => transport.updatePart(header, parts[index]!, resolve));
+    const part = parts[index]!;
+    const answer = await control.request<Ack>((resolve) => transport.updatePart(header, part, resolve), part.byteLength);
     if (answer === null) return null;
     if (!answer.ok && answer.code === ErrorCodes.RATE_LIMITED) {
       control.onRateLimited(answer);

@@ -274,7 +274,7 @@ export class SyncSession {
     // Later batches wait: they build on this one, and would arrive before it is assembled.
     this.uploading = true;
     void uploadInParts(transport, this.nextUploadId++, frame, this.partBytes, {
-      request: (start) => this.interruptible(start, frame.byteLength),
+      request: (start, bytes) => this.interruptible(start, bytes),
       pause: () => this.interruptible<boolean>((resolve) => void this.timers.set(() => resolve(true), this.nextDelay()), 0).then((v) => v === true),
       onRateLimited: (answer) => !answer.ok && this.listener.notice({ code: answer.code, message: answer.message }),
     }).then((answer) => {
