@@ -209,9 +209,12 @@ export class SyncSession {
   private sendStep2(serverStateVector: Uint8Array): void {
     const missing = integratedDiff(this.doc, serverStateVector);
     if (this.pending.count === 0 && missing.byteLength <= 2) return;
-    const frame = encodeSyncFrame('step2', missing);
-    // Too large for one update: the entries go in batches of at most the cap instead.
-    if (frame.byteLength > this.limits.maxAssembledUpdateBytes) return;
+    const cap = this.limits.maxAssembledUpdateBytes;
+    let frame = encodeSyncFrame('step2', missing);
+    // Deleted content can be left out (an undone paste that an undo manager still keeps).
+    if (frame.byteLength > cap) frame = encodeSyncFrame('step2', withoutDeletedContent(this.doc, serverStateVector));
+    // Still too large for one update: the entries go in batches of at most the cap instead.
+    if (frame.byteLength > cap) return;
     this.sendBatch(frame, this.pending.sendAll(), true);
   }
 
@@ -389,5 +392,19 @@ function integratedDiff(doc: Y.Doc, serverStateVector: Uint8Array): Uint8Array {
   } finally {
     store.pendingStructs = pendingStructs;
     store.pendingDs = pendingDs;
+  }
+}
+
+/**
+ * The same diff, with deleted items' content dropped, as a garbage-collecting replica would send
+ * it. Undo managers keep deleted content for redo, so an undone paste can still weigh megabytes.
+ */
+function withoutDeletedContent(doc: Y.Doc, serverStateVector: Uint8Array): Uint8Array {
+  const copy = new Y.Doc({ gc: true });
+  try {
+    Y.applyUpdate(copy, integratedDiff(doc, new Uint8Array([0])));
+    return Y.encodeStateAsUpdate(copy, serverStateVector);
+  } finally {
+    copy.destroy();
   }
 }

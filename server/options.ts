@@ -114,14 +114,16 @@ export const serverDefaults = {
 } as const;
 
 export function resolveLimits(options: QuireServerOptions, maxMessageBytes = options.maxMessageBytes ?? serverDefaults.maxMessageBytes): ConnectionLimits {
-  const maxUpdateBytes = options.maxUpdateBytes ?? serverDefaults.maxUpdateBytes;
+  const maxAssembledUpdateBytes = options.maxAssembledUpdateBytes ?? serverDefaults.maxAssembledUpdateBytes;
+  // No single message may carry more than the whole cap allows.
+  const maxUpdateBytes = Math.min(options.maxUpdateBytes ?? serverDefaults.maxUpdateBytes, maxAssembledUpdateBytes);
   const partBytes = partBytesFor(maxUpdateBytes, maxMessageBytes);
   const rates: RateLimits = { ...serverDefaults.rateLimits, ...options.rateLimits };
   // A bucket smaller than the largest allowed update would refuse that update forever.
   rates.updateBytes = { ...rates.updateBytes, burst: Math.max(rates.updateBytes.burst, maxUpdateBytes) };
   return {
     maxUpdateBytes,
-    maxAssembledUpdateBytes: Math.max(options.maxAssembledUpdateBytes ?? serverDefaults.maxAssembledUpdateBytes, maxUpdateBytes),
+    maxAssembledUpdateBytes,
     partBytes,
     maxAwarenessBytes: options.maxAwarenessBytes ?? serverDefaults.maxAwarenessBytes,
     maxDocumentsPerConnection: options.maxDocumentsPerConnection ?? serverDefaults.maxDocumentsPerConnection,
