@@ -15,6 +15,7 @@ import * as Y from 'yjs';
 import type { Ack } from '../shared/ack.js';
 import { type ErrorCode, ErrorCodes, type ErrorInfo, errorInfo } from '../shared/errors.js';
 import type { SyncLimits, SyncStep1Reply } from '../shared/events.js';
+import { encodeIntegratedDiff } from '../shared/integrated-diff.js';
 import { mergeMany } from '../shared/merge-updates.js';
 import { MIN_PART_BYTES } from '../shared/protocol/parts.js';
 import { decodeSyncFrame, encodeSyncFrame } from '../shared/protocol/sync.js';
@@ -207,7 +208,7 @@ export class SyncSession {
    * whose ack the connection lost.
    */
   private sendStep2(serverStateVector: Uint8Array): void {
-    const missing = integratedDiff(this.doc, serverStateVector);
+    const missing = encodeIntegratedDiff(this.doc, serverStateVector);
     if (this.pending.count === 0 && missing.byteLength <= 2) return;
     const cap = this.limits.maxAssembledUpdateBytes;
     let frame = encodeSyncFrame('step2', missing);
@@ -378,31 +379,13 @@ function readLimits(limits: unknown): SyncLimits {
 }
 
 /**
- * What the server lacks of what this document integrated. Yjs would add the structs it holds back
- * itself (they build on something this client never received); the server could not integrate
- * those either, and would rightly refuse to acknowledge them.
- */
-function integratedDiff(doc: Y.Doc, serverStateVector: Uint8Array): Uint8Array {
-  const store = doc.store;
-  const { pendingStructs, pendingDs } = store;
-  store.pendingStructs = null;
-  store.pendingDs = null;
-  try {
-    return Y.encodeStateAsUpdate(doc, serverStateVector);
-  } finally {
-    store.pendingStructs = pendingStructs;
-    store.pendingDs = pendingDs;
-  }
-}
-
-/**
  * The same diff, with deleted items' content dropped, as a garbage-collecting replica would send
  * it. Undo managers keep deleted content for redo, so an undone paste can still weigh megabytes.
  */
 function withoutDeletedContent(doc: Y.Doc, serverStateVector: Uint8Array): Uint8Array {
   const copy = new Y.Doc({ gc: true });
   try {
-    Y.applyUpdate(copy, integratedDiff(doc, new Uint8Array([0])));
+    Y.applyUpdate(copy, encodeIntegratedDiff(doc, new Uint8Array([0])));
     return Y.encodeStateAsUpdate(copy, serverStateVector);
   } finally {
     copy.destroy();
