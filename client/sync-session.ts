@@ -279,7 +279,7 @@ export class SyncSession {
     this.uploading = true;
     void uploadInParts(transport, this.nextUploadId++, frame, this.partBytes, {
       request: (start, bytes) => this.interruptible(start, bytes),
-      pause: () => this.interruptible<boolean>((resolve) => void this.timers.set(() => resolve(true), this.nextDelay()), 0).then((v) => v === true),
+      pause: () => this.pauseUpload(),
       onRateLimited: (answer) => !answer.ok && this.listener.notice({ code: answer.code, message: answer.message }),
     }).then((answer) => {
       if (epoch !== this.epoch) return;
@@ -287,6 +287,14 @@ export class SyncSession {
       if (answer !== null) answered(answer);
       this.scheduleSend();
     });
+  }
+
+  /** Waits before a rate-limited part is sent again; false when the connection is lost meanwhile. */
+  private async pauseUpload(): Promise<boolean> {
+    let timer: unknown = null;
+    const resumed = await this.interruptible<boolean>((resolve) => (timer = this.timers.set(() => resolve(true), this.nextDelay())), 0);
+    if (resumed === null) this.timers.clear(timer);
+    return resumed === true;
   }
 
   private onBatchAnswer(answer: Ack, batch: number, bytes: number, isStep2: boolean): void {
