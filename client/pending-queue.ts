@@ -100,6 +100,15 @@ export class PendingQueue {
     for (const entry of members) if (entry.batch === batch) entry.batch = null;
   }
 
+  /** Takes every entry out (they are replaced by one rewritten entry); in-flight answers mean nothing. */
+  removeAll(): PendingEntry[] {
+    const removed = this.entries;
+    this.entries = [];
+    this.batches.clear();
+    this.totalBytes = 0;
+    return removed;
+  }
+
   /** The connection dropped: whatever was in flight must be sent again, and old answers mean nothing. */
   resetSent(): void {
     this.batches.clear();

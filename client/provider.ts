@@ -15,6 +15,7 @@ import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '
 import { PROTOCOL_VERSION } from '../shared/protocol/version.js';
 import { AwarenessSync } from './awareness-sync.js';
 import { toBytes } from './binary.js';
+import { ClosedConnectionBackoff, closesTheConnection } from './closed-connection-backoff.js';
 import { type ManagerLease, leaseManager } from './connection-pool.js';
 import { OfflineBinding } from './offline/offline-binding.js';
 import { acknowledgedRanges } from './acknowledged-ranges.js';
@@ -52,11 +53,12 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   private readonly session = random.uuidv4();
   /** Sessions whose pending records were restored, and the highest sequence number of each. */
   private readonly restoredThrough = new Map<string, number>();
+  /** Sessions of this device whose restored edits this provider sends (see HandshakeAuth.sessions). */
+  private readonly earlierSessions = new Set<string>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryDelay = 500;
   private wantConnected = false;
-  /** The server closed the connection for abuse: no reconnecting until `connect()` is called. */
-  private policyViolated = false;
+  private readonly closedBackoff = new ClosedConnectionBackoff();
   private destroyed = false;
 
   constructor(
@@ -85,6 +87,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
       notice: (info) => this.emit('notice', [info]),
       updateRefused: (refusal) => this.emit('update-refused', [refusal]),
       acknowledged: (entries) => this.onAcknowledged(entries),
+      queued: (entry) => this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update }),
     }, { retryDelayMin: options.reconnectionDelay ?? 500, retryDelayMax: options.reconnectionDelayMax ?? 5_000 });
     this.awarenessSync = new AwarenessSync(this.awareness, (update) => this.socket.emit('awareness', update), this);
 
@@ -115,6 +118,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
         for (const { session, seq, update } of pending) {
           this.sync.restore(update, { session, seq });
           this.restoredThrough.set(session, Math.max(seq, this.restoredThrough.get(session) ?? 0));
+          // Those edits were written under that session's client ids: present it so the server lets us send them.
+          if (session !== this.session) this.earlierSessions.add(session);
         }
         if (pending.length > 0) this.sync.emitPending();
       } catch (error) {
@@ -176,7 +181,6 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   connect(): void {
     if (this.destroyed) return;
     this.wantConnected = true;
-    this.policyViolated = false;
     if (this.socket.connected || this.socket.active) return;
     this.setStatus('connecting');
     // Connects once the offline state is restored (restore() calls back here).
@@ -208,6 +212,9 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 
   private async handshakeAuth(): Promise<HandshakeAuth> {
     const auth: HandshakeAuth = { protocol: PROTOCOL_VERSION, session: this.session };
+    if (this.earlierSessions.size > 0) auth.sessions = [...this.earlierSessions].slice(-16);
+    // The id this provider writes under: the server binds it to our session (see docs/SECURITY.md).
+    auth.clientIds = [this.doc.clientID];
     const { token } = this.options;
     if (token !== undefined) auth.token = typeof token === 'function' ? await token() : token;
     return auth;
@@ -246,8 +253,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.setStatus('disconnected');
     // The connection closed over a message of ours: the next attempt sends smaller parts.
     if (tooLarge !== null) this.emit('connection-error', [tooLarge]);
-    // A server-side disconnect is not retried by Socket.io itself; one for abuse is not retried at all.
-    if (reason === 'io server disconnect' && this.wantConnected && !this.policyViolated) {
+    // A server-side disconnect is not retried by Socket.io itself.
+    if (reason === 'io server disconnect' && this.wantConnected) {
       this.scheduleRetry(() => this.socket.connect());
     }
   };
@@ -288,19 +295,23 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 
   private readonly onNotice = (info: ErrorInfo): void => {
     this.emit('notice', [info]);
-    if (info.code !== ErrorCodes.POLICY_VIOLATION) return;
-    // The server closes this connection for what it sent; reconnecting would repeat that.
-    this.policyViolated = true;
-    this.wantConnected = false;
-    this.clearRetry();
+    if (!closesTheConnection(info.code) || !this.wantConnected) return;
+    // The server is closing the connection for how this client behaved: come back later, not at once.
     this.emit('connection-error', [info]);
+    this.socket.disconnect();
+    this.wantConnected = true;
+    this.clearRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.destroyed && this.wantConnected) this.socket.connect();
+    }, this.closedBackoff.nextDelay());
   };
 
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
     // Our own origin marks the server's updates; the binding's marks what it restored.
     if (origin === this || (origin !== null && origin === this.offline)) return;
     const entry = this.sync.localUpdate(update);
-    this.offline?.recordPending({ session: this.session, seq: entry.seq, update });
+    this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update });
   };
 
   /** The server stored these entries: the offline store may let their records go. */

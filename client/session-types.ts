@@ -35,6 +35,8 @@ export interface SyncSessionListener {
   saved(): void;
   notice(info: ErrorInfo): void;
   updateRefused(refusal: UpdateRefusal): void;
-  /** The server made these entries durable. */
+  /** These entries left the queue: the server made them durable (or they were rewritten into one). */
   acknowledged(entries: readonly PendingEntry[]): void;
+  /** An entry the session queued itself (edits moved off a taken client id). */
+  queued(entry: PendingEntry): void;
 }

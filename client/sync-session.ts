@@ -20,6 +20,7 @@ import { mergeMany } from '../shared/merge-updates.js';
 import { MIN_PART_BYTES } from '../shared/protocol/parts.js';
 import { decodeSyncFrame, encodeSyncFrame } from '../shared/protocol/sync.js';
 import { toBytes } from './binary.js';
+import { ClientIdMoves } from './client-id-moves.js';
 import { uploadInParts } from './part-upload.js';
 import { type PendingEntry, PendingQueue } from './pending-queue.js';
 import { type SyncSessionListener, type SyncTransport, type Timers, type UpdateRefusal, realTimers } from './session-types.js';
@@ -34,6 +35,8 @@ const passingRefusals: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCodes.MISSING_DEPENDENCIES,
   ErrorCodes.LOAD_FAILED,
   ErrorCodes.INTERNAL,
+  ErrorCodes.SERVER_BUSY,
+  ErrorCodes.DOCUMENT_CLOSED,
 ]);
 
 export function isPassingRefusal(code: ErrorCode): boolean {
@@ -52,6 +55,8 @@ const unknownLimits: SyncLimits = { partBytes: Number.POSITIVE_INFINITY, maxAsse
 
 export class SyncSession {
   readonly pending = new PendingQueue();
+  /** Edits moved off client ids the server said are another session's. */
+  readonly moves = new ClientIdMoves();
   synced = false;
   access: 'write' | 'read' | null = null;
 
@@ -131,7 +136,7 @@ export class SyncSession {
 
   /** A local edit: queued before anything is sent. */
   localUpdate(update: Uint8Array): PendingEntry {
-    const entry = this.pending.push(update);
+    const entry = this.pending.push(this.moves.outgoing(this.doc, update));
     this.emitPending();
     // The edit may have made the refused content small enough (an undone paste): try again.
     if (this.refusal !== null && this.synced && this.retryTimer === null) this.scheduleRetry(() => this.handshake());
@@ -208,12 +213,13 @@ export class SyncSession {
    * whose ack the connection lost.
    */
   private sendStep2(serverStateVector: Uint8Array): void {
-    const missing = encodeIntegratedDiff(this.doc, serverStateVector);
+    const serverState = this.moves.serverState(serverStateVector);
+    const missing = this.moves.outgoing(this.doc, encodeIntegratedDiff(this.doc, serverState));
     if (this.pending.count === 0 && missing.byteLength <= 2) return;
     const cap = this.limits.maxAssembledUpdateBytes;
     let frame = encodeSyncFrame('step2', missing);
     // Deleted content can be left out (an undone paste that an undo manager still keeps).
-    if (frame.byteLength > cap) frame = encodeSyncFrame('step2', withoutDeletedContent(this.doc, serverStateVector));
+    if (frame.byteLength > cap) frame = encodeSyncFrame('step2', this.moves.outgoing(this.doc, withoutDeletedContent(this.doc, serverState)));
     // Still too large for one update: the entries go in batches of at most the cap instead.
     if (frame.byteLength > cap) return;
     this.sendBatch(frame, this.pending.sendAll(), true);
@@ -265,7 +271,7 @@ export class SyncSession {
     if (transport === null) return;
     const epoch = this.epoch;
     const answered = (answer: Ack) => {
-      if (epoch === this.epoch) this.onBatchAnswer(answer, batch, frame.byteLength, isStep2);
+      if (epoch === this.epoch) this.onBatchAnswer(answer, batch, frame, isStep2);
     };
     if (frame.byteLength <= this.partBytes) {
       const message = this.track(frame.byteLength);
@@ -297,7 +303,7 @@ export class SyncSession {
     return resumed === true;
   }
 
-  private onBatchAnswer(answer: Ack, batch: number, bytes: number, isStep2: boolean): void {
+  private onBatchAnswer(answer: Ack, batch: number, frame: Uint8Array, isStep2: boolean): void {
     if (answer.ok) {
       this.retryDelay = this.retryDelayMin;
       const removed = this.pending.acknowledge(batch);
@@ -308,8 +314,12 @@ export class SyncSession {
     }
     this.pending.refuse(batch);
     this.listener.notice({ code: answer.code, message: answer.message });
+    if (answer.code === ErrorCodes.CLIENT_ID_TAKEN) {
+      this.moveOffTakenIds(frame, answer.clientIds ?? []);
+      return;
+    }
     if (!isPassingRefusal(answer.code)) {
-      this.refuse({ code: answer.code, message: answer.message, bytes });
+      this.refuse({ code: answer.code, message: answer.message, bytes: frame.byteLength });
       return;
     }
     // Not stored (or not readable) yet: send the same entries again after a pause.
@@ -321,6 +331,24 @@ export class SyncSession {
       if (this.resyncNeeded) this.handshake();
       else this.scheduleSend();
     });
+  }
+
+  /**
+   * The server refused a frame because it writes under client ids another session owns: those
+   * edits move to a fresh id (client-id-moves.ts), the queue is replaced by one entry holding them
+   * and the rest re-anchored, and that is sent. Nothing is lost; the abandoned ranges are never
+   * offered again.
+   */
+  private moveOffTakenIds(frame: Uint8Array, taken: readonly number[]): void {
+    const copies = this.moves.moveOff(this.doc, frame, taken, this.origin);
+    const removed = this.pending.removeAll();
+    const rest = this.moves.rest(this.doc, mergeMany(removed.map((entry) => entry.update)));
+    const entry = this.pending.push(mergeMany([rest, ...copies]));
+    // The offline store swaps the old records for the new one.
+    this.listener.acknowledged(removed);
+    this.listener.queued(entry);
+    this.emitPending();
+    this.scheduleSend();
   }
 
   private refuse(refusal: UpdateRefusal): void {

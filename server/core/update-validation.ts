@@ -45,6 +45,9 @@ function structProblem(struct: Struct): string | null {
 
 /** What an update reaches, per client: its structs' end clock and its delete ranges' end clock. */
 export interface UpdateReach {
+  /** Where each client's content ends (clock + length of its last struct, skips included). */
+  ends: Map<number, number>;
+  /** Where each client's content ends, skips (gaps) left out: what must be integrated. */
   structsEnd: Map<number, number>;
   deletesEnd: Map<number, number>;
 }
@@ -58,7 +61,7 @@ export interface UpdateInspection {
 /** Checks an update and measures its reach. Throws when it does not even decode. */
 export function inspectUpdate(update: Uint8Array): UpdateInspection {
   const { structs, ds } = Y.decodeUpdate(update);
-  const reach: UpdateReach = { structsEnd: new Map(), deletesEnd: new Map() };
+  const reach: UpdateReach = { ends: new Map(), structsEnd: new Map(), deletesEnd: new Map() };
   const failed = (problem: string): UpdateInspection => ({ problem, reach });
   const finishedClients = new Set<number>();
   let previous: Struct | null = null;
@@ -70,6 +73,8 @@ export function inspectUpdate(update: Uint8Array): UpdateInspection {
       if (finishedClients.has(struct.id.client)) return failed(`client ${struct.id.client} appears twice`);
     }
     previous = struct;
+    const end = struct.id.clock + struct.length;
+    if (end > (reach.ends.get(struct.id.client) ?? 0)) reach.ends.set(struct.id.client, end);
     // Skips are gaps, not content: what lies beyond them is what the update needs integrated.
     if (!(struct instanceof Y.Skip)) reach.structsEnd.set(struct.id.client, struct.id.clock + struct.length);
   }
@@ -86,10 +91,12 @@ export function inspectUpdate(update: Uint8Array): UpdateInspection {
 
 /**
  * Why the update would be unsafe to apply, or null when it is fine. Throws when it does not even
- * decode.
+ * decode. `ends`, when given, receives each client's end clock (clock + length of its last struct).
  */
-export function updateProblem(update: Uint8Array): string | null {
-  return inspectUpdate(update).problem;
+export function updateProblem(update: Uint8Array, ends?: Map<number, number>): string | null {
+  const { problem, reach } = inspectUpdate(update);
+  if (ends !== undefined) for (const [client, end] of reach.ends) ends.set(client, end);
+  return problem;
 }
 
 /**

@@ -9,6 +9,7 @@ import createDebug from 'debug';
 import { ackError, ackOk } from '../../shared/ack.js';
 import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/errors.js';
 import { isUpdatePartHeader } from '../../shared/protocol/parts.js';
+import { decodeSyncFrameType } from '../../shared/protocol/sync.js';
 import { ClientSession } from '../core/client-session.js';
 import type { CoreObserver, ErrorOperation } from '../core/observer.js';
 import type { ConnectionRef } from '../core/origins.js';
@@ -21,16 +22,14 @@ import type { QuireSocket } from './types.js';
 
 const debug = createDebug('quire:server:connection');
 
-const knownEvents: ReadonlySet<string> = new Set(['sync-step-1', 'update', 'update-part', 'awareness']);
-
 function toInfo(error: unknown): ErrorInfo {
   if (error instanceof QuireError) return error.toInfo();
   return errorInfo(ErrorCodes.INTERNAL);
 }
 
 export function handleConnection(socket: QuireSocket, registry: DocumentRegistry, budgets: ConnectionBudgets, observer: CoreObserver): void {
-  const { docName, access, sessionKey } = socket.data;
-  const connection: ConnectionRef = { id: socket.id, access, sessionKey };
+  const { docName, access, sessionKey, writerKeys, ownClientIds } = socket.data;
+  const connection: ConnectionRef = { id: socket.id, access, sessionKey, writerKeys, ...(ownClientIds === undefined ? {} : { ownClientIds }) };
   const { limits } = budgets;
   const budget = budgets.of(socket);
   budgets.attach(socket);
@@ -67,63 +66,87 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
     });
   };
 
-  socket.on('sync-step-1', (frame: unknown, ack: unknown) =>
-    guard('sync-step-1', async (reply) => {
-      if (!budget.allow('syncs')) throw new QuireError(ErrorCodes.RATE_LIMITED);
-      if (!isBinary(frame) || !isCallback(ack)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
-      observer.messageReceived({ docName, kind: 'sync', bytes: frame.byteLength });
-      const answer = await session.syncStep1(frame);
-      reply(null, answer);
-      observer.messageSent({ docName, kind: 'sync', bytes: answer.step2.byteLength + answer.step1.byteLength, receivers: 1 });
-      // The joiner sees who is here right after its document.
-      const presence = (await lease.get()).encodeFullAwareness();
-      if (presence !== null) socket.emit('awareness', presence);
-    }, ack),
-  );
+  /** Set by each answered sync request: the next step 2 is the client's catch-up. */
+  let catchUpExpected = false;
+  /** The id of a catch-up arriving in parts: its parts spend from the catch-up bytes too. */
+  let catchUpPartsId: number | null = null;
 
-  socket.on('update', (frame: unknown, ack: unknown) =>
-    guard('update', async (reply) => {
-      const bytes = isBinary(frame) ? frame.byteLength : 0;
-      if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes))) throw new QuireError(ErrorCodes.RATE_LIMITED);
-      if (!isBinary(frame)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
-      const received = performance.now();
-      observer.messageReceived({ docName, kind: 'update', bytes: frame.byteLength });
-      await session.update(frame);
-      reply(null);
-      observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
-    }, ack),
-  );
+  const handlers: Record<string, (...args: unknown[]) => void> = {
+    'sync-step-1': (frame: unknown, ack: unknown) =>
+      guard('sync-step-1', async (reply) => {
+        if (!budget.allow('syncs')) throw new QuireError(ErrorCodes.RATE_LIMITED);
+        if (!isBinary(frame) || !isCallback(ack)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+        observer.messageReceived({ docName, kind: 'sync', bytes: frame.byteLength });
+        const answer = await session.syncStep1(frame);
+        reply(null, answer);
+        catchUpExpected = access === 'write';
+        catchUpPartsId = null;
+        observer.messageSent({ docName, kind: 'sync', bytes: answer.step2.byteLength + answer.step1.byteLength, receivers: 1 });
+        // The joiner sees who is here right after its document.
+        const presence = (await lease.get()).encodeFullAwareness();
+        if (presence !== null) socket.emit('awareness', presence);
+      }, ack),
 
-  // Parts count against the same limits as updates: one message and its bytes each.
-  socket.on('update-part', (header: unknown, part: unknown, ack: unknown) =>
-    guard('update', async (reply) => {
-      const bytes = isBinary(part) ? part.byteLength : 0;
-      if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes))) throw new QuireError(ErrorCodes.RATE_LIMITED);
-      if (!isUpdatePartHeader(header) || !isBinary(part)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
-      const received = performance.now();
-      observer.messageReceived({ docName, kind: 'update', bytes: part.byteLength });
-      await session.updatePart(header, part);
-      reply(null);
-      if (header.final) observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
-    }, ack),
-  );
+    update: (frame: unknown, ack: unknown) =>
+      guard('update', async (reply) => {
+        const bytes = isBinary(frame) ? frame.byteLength : 0;
+        // The step 2 answering our sync reply is the client's catch-up, counted apart.
+        const catchUp = catchUpExpected && isBinary(frame) && isStep2Frame(frame);
+        if (catchUp) catchUpExpected = false;
+        if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes), catchUp)) throw new QuireError(ErrorCodes.RATE_LIMITED);
+        if (!isBinary(frame)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+        const received = performance.now();
+        observer.messageReceived({ docName, kind: 'update', bytes: frame.byteLength });
+        await session.update(frame);
+        reply(null);
+        observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
+      }, ack),
 
-  socket.on('awareness', (update: unknown, ack?: unknown) =>
-    guard('awareness', async (reply) => {
-      if (!budget.allow('awareness')) throw new QuireError(ErrorCodes.RATE_LIMITED);
-      if (!isBinary(update)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
-      observer.messageReceived({ docName, kind: 'awareness', bytes: update.byteLength });
-      if (update.byteLength > limits.maxAwarenessBytes) throw new QuireError(ErrorCodes.AWARENESS_TOO_LARGE);
-      const doc = await lease.get();
-      const { refused } = doc.applyClientAwareness(connection, update);
-      if (refused > 0) throw new QuireError(ErrorCodes.AWARENESS_NOT_OWNED);
-      if (isCallback(ack)) reply(null);
-    }, ack),
-  );
+    // Parts count against the same limits as updates: one message and its bytes each.
+    'update-part': (header: unknown, part: unknown, ack: unknown) =>
+      guard('update', async (reply) => {
+        const bytes = isBinary(part) ? part.byteLength : 0;
+        const valid = isUpdatePartHeader(header) && isBinary(part);
+        // A catch-up too large for one message: its first part starts with the step 2 frame type.
+        if (valid && header.index === 0 && catchUpExpected && isStep2Frame(part)) {
+          catchUpExpected = false;
+          catchUpPartsId = header.id;
+        }
+        const catchUp = valid && catchUpPartsId === header.id;
+        if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes), catchUp)) throw new QuireError(ErrorCodes.RATE_LIMITED);
+        if (!valid) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+        const received = performance.now();
+        observer.messageReceived({ docName, kind: 'update', bytes: part.byteLength });
+        await session.updatePart(header, part);
+        reply(null);
+        if (header.final) observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
+      }, ack),
 
-  // Events nobody listens for would be dropped silently; a client sending them is broken or probing.
+    awareness: (update: unknown, ack?: unknown) =>
+      guard('awareness', async (reply) => {
+        if (!budget.allow('awareness')) throw new QuireError(ErrorCodes.RATE_LIMITED);
+        if (!isBinary(update)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+        observer.messageReceived({ docName, kind: 'awareness', bytes: update.byteLength });
+        if (update.byteLength > limits.maxAwarenessBytes) throw new QuireError(ErrorCodes.AWARENESS_TOO_LARGE);
+        const doc = await lease.get();
+        // The socket left while its document loaded: its presence would be a ghost nobody removes.
+        if (lease.isReleased) return;
+        const { refused } = doc.applyClientAwareness(connection, update);
+        if (refused > 0) throw new QuireError(ErrorCodes.AWARENESS_NOT_OWNED);
+        if (isCallback(ack)) reply(null);
+      }, ack),
+  };
+
+  // Every event is taken as it is read, through `onAny`: Socket.io emits ordinary listeners a tick
+  // later and drops them when the socket disconnected meanwhile, so an edit followed at once by a
+  // close (a tab closed right after typing) would be lost for everyone else. Events nobody handles
+  // would be dropped silently; a client sending them is broken or probing.
   socket.onAny((event: unknown, ...args: unknown[]) => {
-    if (typeof event === 'string' && knownEvents.has(event)) return;
+    const handler = typeof event === 'string' && Object.hasOwn(handlers, event) ? handlers[event] : undefined;
+    if (handler !== undefined) {
+      handler(...args);
+      return;
+    }
     guard('unknown-event', async () => {
       throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Unknown event.');
     }, args.at(-1));
@@ -135,9 +158,19 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
     session.close();
     budgets.detach(socket);
     observer.connectionClosed({ docName, reason });
-    void lease.current().then((doc) => {
-      doc?.removeConnection(connection);
-      lease.release();
-    });
+    // Awareness this socket sent while its document loaded is dropped (see the awareness handler);
+    // what it set before is removed for everyone now.
+    lease.current()?.removeConnection(connection);
+    lease.release();
   });
 }
+
+/** Whether a sync frame is a step 2, read from its first byte(s) without decoding the rest. */
+function isStep2Frame(frame: Uint8Array): boolean {
+  try {
+    return decodeSyncFrameType(frame) === 'step2';
+  } catch {
+    return false;
+  }
+}
+

@@ -41,6 +41,7 @@ export class SimClient {
         notice: () => {},
         updateRefused: (refusal) => this.refusals.push(refusal),
         acknowledged: () => {},
+        queued: () => {},
       },
       { timers: clock, retryDelayMin: 100, retryDelayMax: 2_000 },
     );

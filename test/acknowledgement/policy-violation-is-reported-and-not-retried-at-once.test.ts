@@ -11,7 +11,7 @@ afterEach(async () => {
   await running?.close();
 });
 
-it('a connection closed for policy violation is reported and not reopened until the app asks', async () => {
+it('a connection closed for policy violation is reported and not reopened at once', async () => {
   // One update per hundred seconds, and two refusals tolerated: the third closes the connection.
   running = await startServer({ rateLimits: { updates: { perSecond: 0.01, burst: 1 }, violations: { perSecond: 0.001, burst: 2 } } });
   const writer = openClient(running.url, 'abused');
@@ -27,9 +27,9 @@ it('a connection closed for policy violation is reported and not reopened until 
   }
   await waitFor(() => errors.some((error) => error.code === 'POLICY_VIOLATION'), 'the policy violation is reported');
   await waitFor(() => writer.provider.status === 'disconnected', 'disconnected');
-  // fastReconnect would have retried within 200 ms many times over.
-  await delay(1_000);
-  expect(writer.provider.status).toBe('disconnected');
+  // fastReconnect would have retried within 200 ms several times over; the provider waits at least
+  // 750 ms after such a closing, longer after each one in a row.
+  await delay(500);
   expect(statuses.filter((status) => status === 'connected')).toHaveLength(0);
   expect(writer.provider.pendingCount).toBeGreaterThan(0);
 });
