@@ -12,8 +12,8 @@ afterEach(async () => {
 });
 
 it('a connection closed for policy violation is reported and not reopened at once', async () => {
-  // One update per hundred seconds, and two refusals tolerated: the third closes the connection.
-  running = await startServer({ rateLimits: { updates: { perSecond: 0.01, burst: 1 }, violations: { perSecond: 0.001, burst: 2 } } });
+  // One update per hundred seconds, and two rate-limit refusals tolerated: the third closes the connection.
+  running = await startServer({ rateLimits: { updates: { perSecond: 0.01, burst: 1 }, rateRefusals: { perSecond: 0.001, burst: 2 } } });
   const writer = openClient(running.url, 'abused');
   await writer.provider.whenSynced();
   const errors: ErrorInfo[] = [];
