@@ -335,18 +335,18 @@ export class SyncSession {
 
   /**
    * The server refused a frame because it writes under client ids another session owns: those
-   * edits move to a fresh id (client-id-moves.ts), the queue is replaced by one entry holding them
-   * and the rest re-anchored, and that is sent. Nothing is lost; the abandoned ranges are never
+   * edits move to a fresh id (client-id-moves.ts), the queue's entries are rewritten to leave them
+   * out and refer to the copies, the copies are queued, and all of it is sent. Nothing is lost; the abandoned ranges are never
    * offered again.
    */
   private moveOffTakenIds(frame: Uint8Array, taken: readonly number[]): void {
     const copies = this.moves.moveOff(this.doc, frame, taken, this.origin);
     const removed = this.pending.removeAll();
-    const rest = this.moves.rest(this.doc, mergeMany(removed.map((entry) => entry.update)));
-    const entry = this.pending.push(mergeMany([rest, ...copies]));
-    // The offline store swaps the old records for the new one.
+    // Entry by entry, not merged: one merged entry could exceed the per-update cap for good.
+    const rewritten = [...removed.map((entry) => this.moves.rest(this.doc, entry.update)), ...copies].map((update) => this.pending.push(update));
+    // The offline store swaps the old records for the new ones.
     this.listener.acknowledged(removed);
-    this.listener.queued(entry);
+    for (const entry of rewritten) this.listener.queued(entry);
     this.emitPending();
     this.scheduleSend();
   }

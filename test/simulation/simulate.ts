@@ -27,3 +27,5 @@ try {
   process.stdout.write(`${error instanceof Error ? error.message : String(error)}\nreplay: npm run simulate -- --store ${store} --seed <seed above>\n`);
   process.exitCode = 1;
 }
+// A failed schedule leaves its documents loaded (their unload timers would keep the process up).
+process.exit();

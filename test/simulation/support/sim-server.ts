@@ -31,11 +31,11 @@ export class SimServer {
     this.registry = this.createRegistry();
   }
 
-  /** A new connection to `docName`. */
-  connect(docName: string): SimLink {
+  /** A new connection to `docName` from the provider session `session` (its client ids are its own). */
+  connect(docName: string, sessionKey: string): SimLink {
     const id = `c${this.nextConnection++}`;
     const link = new SimLink(id, docName);
-    const connection: ConnectionRef = { id, access: 'write', sessionKey: id };
+    const connection: ConnectionRef = { id, access: 'write', sessionKey };
     const lease = new DocumentLease(this.registry, docName);
     const session = new ClientSession(connection, () => lease.get(), this.limits, { reserve: () => true, release: () => {} });
     this.attached.set(id, { link, session, lease, connection });

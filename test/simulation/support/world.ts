@@ -44,7 +44,7 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
     throw new SimulationFailure(`seed ${options.seed}: ${why}\nlast steps:\n  ${log.slice(-25).join('\n  ')}`);
   };
 
-  const connect = (client: SimClient) => client.open(server.connect(options.docName));
+  const connect = (client: SimClient) => client.open(server.connect(options.docName, `session-${options.seed}-${client.name}`));
   const cut = async (client: SimClient) => {
     const link = client.link;
     if (link === null) return;
