@@ -17,6 +17,8 @@ export interface MetricSources {
   /** Underlying engine.io connections: one per client, however many documents it has open. */
   clientConnections(): number;
   openDocuments(): number;
+  /** Encoded bytes of the loaded documents, as the load ceiling counts them. */
+  loadedDocumentBytes?(): number;
   /**
    * Compaction counters since the store opened, for a store that counts them itself (the LevelDB
    * store) rather than reporting each compaction to the observer.
@@ -87,6 +89,7 @@ export function createMetrics(): QuireMetrics {
       for (const reason of reasonsSeen) this.set({ reason }, reason === current ? 1 : 0);
     },
   });
+  gauge('quire_documents_loaded_bytes', 'Encoded bytes of the loaded documents (the maxLoadedDocumentBytes measure).', (s) => s.loadedDocumentBytes?.() ?? 0);
 
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
