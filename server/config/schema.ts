@@ -26,6 +26,9 @@ export const configSchema = z
     port: integer(0, 65_535).default(3000),
     host: nonEmpty.default('127.0.0.1'),
     dataDir: nonEmpty.default('./data'),
+    store: z.string().regex(/^postgres(ql)?:\/\/\S+$/i).optional(),
+    bus: z.string().regex(/^rediss?:\/\/\S+$/i).optional(),
+    nodeId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/).optional(),
     staticDir: nonEmpty.optional(),
     path: z.string().regex(/^\/[^\s?#]*$/).default(serverDefaults.path),
     corsOrigins: list(origin).optional(),
@@ -72,6 +75,10 @@ export const configSchema = z
         message: `must not exceed --max-message-bytes (${config.maxMessageBytes}): an update travels in one message`,
       });
     }
+    // Without a shared store each node would keep its own copy: the bus alone cannot make a cluster.
+    if (config.bus !== undefined && config.store === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['bus'], message: 'needs --store postgres://…: nodes share documents through the store; the bus only carries them between nodes' });
+    }
     // Token checks without a key to verify tokens with would silently authenticate nobody.
     if (config.jwtSecret === undefined && config.jwtPublicKey === undefined) {
       for (const key of ['jwtIssuer', 'jwtAudience'] as const) {
@@ -104,6 +111,32 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
   port: { flag: 'port', env: 'PORT', arg: '<n>', description: 'TCP port to listen on (0 picks a free port)', allowed: 'an integer from 0 to 65535' },
   host: { flag: 'host', env: 'HOST', arg: '<addr>', description: 'Interface to bind (0.0.0.0 for all)', allowed: 'a host name or IP address' },
   dataDir: { flag: 'data', env: 'DATA_DIR', arg: '<dir>', description: 'LevelDB data directory (created if missing)', allowed: 'a directory path' },
+  store: {
+    flag: 'store',
+    env: 'QUIRE_STORE',
+    arg: '<url>',
+    description: 'Store documents in PostgreSQL, shared by several nodes (docs/SCALING.md); ?schema=<name> picks the schema',
+    allowed: 'a postgres:// or postgresql:// URL',
+    defaultText: 'LevelDB in --data',
+    secret: true,
+  },
+  bus: {
+    flag: 'bus',
+    env: 'QUIRE_BUS',
+    arg: '<url>',
+    description: 'Carry updates and presence between nodes over Redis pub/sub (needs --store); ?prefix=<p> names the channels',
+    allowed: 'a redis:// or rediss:// URL',
+    defaultText: 'none (nodes converge through the store alone, within about 2 s)',
+    secret: true,
+  },
+  nodeId: {
+    flag: 'node-id',
+    env: 'QUIRE_NODE_ID',
+    arg: '<id>',
+    description: 'This node\'s name in a cluster (logs, bus messages)',
+    allowed: 'letters, digits, ".", "_", ":" or "-", at most 64',
+    defaultText: '<hostname>-<pid>',
+  },
   staticDir: {
     flag: 'static',
     env: 'QUIRE_STATIC_DIR',

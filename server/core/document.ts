@@ -19,6 +19,7 @@ import {
   type ConnectionRef,
   type UpdateOrigin,
   connectionOrigin,
+  isFromPeer,
   isFromPersistence,
   localOrigin,
   persistenceOrigin,
@@ -279,7 +280,8 @@ export class QuireDocument {
     this.encodedState = null;
     if (isFromPersistence(origin)) return;
     this.encodedBytes += update.byteLength;
-    this.writer.append(update);
+    // Another node committed it already; storing it again would only grow the log.
+    if (!isFromPeer(origin)) this.writer.append(update);
     this.outgoingUpdates.push(senderOf(origin), update);
   };
 

@@ -33,10 +33,16 @@ export interface ConnectionRef {
 export type UpdateOrigin =
   | { readonly source: 'connection'; readonly connection: ConnectionRef }
   | { readonly source: 'persistence' }
-  | { readonly source: 'local' };
+  | { readonly source: 'local' }
+  /** Committed by another node of a cluster: relayed to local connections, never stored or published again. */
+  | { readonly source: 'peer'; readonly node: string };
 
 export const persistenceOrigin: UpdateOrigin = Object.freeze({ source: 'persistence' });
 export const localOrigin: UpdateOrigin = Object.freeze({ source: 'local' });
+
+export function peerOrigin(node: string): UpdateOrigin {
+  return { source: 'peer', node };
+}
 
 export function connectionOrigin(connection: ConnectionRef): UpdateOrigin {
   return { source: 'connection', connection };
@@ -53,4 +59,8 @@ export function senderOf(origin: unknown): string | null {
 
 export function isFromPersistence(origin: unknown): boolean {
   return isUpdateOrigin(origin) && origin.source === 'persistence';
+}
+
+export function isFromPeer(origin: unknown): boolean {
+  return isUpdateOrigin(origin) && origin.source === 'peer';
 }

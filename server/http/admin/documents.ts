@@ -40,7 +40,13 @@ export async function listDocuments(server: QuireServer): Promise<DocumentSummar
 export async function documentState(server: QuireServer, name: string): Promise<Uint8Array> {
   const live = server.registry.isLoaded(name) ? await server.registry.peek(name) : null;
   if (live !== null) return Y.encodeStateAsUpdate(live.ydoc);
-  const stored = await server.store.load(name);
+  let stored: Uint8Array[];
+  try {
+    stored = await server.store.load(name);
+  } catch (error) {
+    // A damaged document is refused with what is wrong, never answered as an empty one.
+    throw new AdminError(500, 'LOAD_FAILED', `The document could not be loaded: ${(error as Error).message}`);
+  }
   if (stored.length === 0) throw notFound(name);
   return stored.length === 1 ? stored[0]! : Y.mergeUpdates(stored);
 }
