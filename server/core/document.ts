@@ -6,7 +6,7 @@ import createDebug from 'debug';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { ErrorCodes, QuireError, clientIdTaken } from '../../shared/errors.js';
+import { ErrorCodes, QuireError } from '../../shared/errors.js';
 import { mergeMany } from '../../shared/merge-updates.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
@@ -156,19 +156,6 @@ export class QuireDocument {
     this.clientIds.applyStored(updates);
   }
 
-  /** Throws CLIENT_ID_TAKEN when the update writes new content under ids other sessions own. */
-  /** Otherwise returns the ids it writes under that nobody owns and this writer may claim. */
-  private unownedWrittenIds(ends: ReadonlyMap<number, number>, writerKeys: readonly string[], ownClientIds: readonly number[] | undefined): number[] {
-    const written: number[] = [];
-    for (const [client, end] of ends) if (end > Y.getState(this.ydoc.store, client)) written.push(client);
-    const { taken, unowned } = this.clientIds.check(written, writerKeys);
-    if (taken.length > 0) {
-      debug('refused an update to document %s: it writes under client ids %o of other sessions', this.name, taken);
-      throw clientIdTaken(taken);
-    }
-    return ownClientIds === undefined ? [] : unowned.filter((id) => ownClientIds.includes(id));
-  }
-
   /**
    * Applies an update made on the server's behalf (the admin API): reaches every connection and
    * the store like a client's, and resolves once it is durable. Throws MALFORMED_UPDATE on bad bytes.
@@ -197,7 +184,8 @@ export class QuireDocument {
       debug('refused an update from %s to document %s: %s', by, this.name, inspection.problem);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
-    const claims = writer === undefined ? [] : this.unownedWrittenIds(inspection.reach.ends, writer.keys, writer.ownClientIds);
+    // Throws CLIENT_ID_TAKEN before anything is applied; else the ids this writer may claim.
+    const claims = writer === undefined ? [] : this.clientIds.claimable(inspection.reach.ends, (client) => Y.getState(this.ydoc.store, client), writer);
     const pendingBefore = this.pendingParts();
     try {
       Y.applyUpdate(this.ydoc, update, origin);
