@@ -80,13 +80,8 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   }
   const stopReporting = opened.leveldb === undefined ? () => {} : reportStoreHealth(opened.leveldb, logger);
   const store = timeStoreWrites(opened.store, observer, { measureBatches: true });
-  const readiness = new Readiness((): StoreHealth => {
-    const health = store.health();
-    if (health.accepting && cluster !== null && !cluster.canCommit()) {
-      return { accepting: false, reason: 'cannot-commit', detail: 'This node cannot commit to PostgreSQL.' };
-    }
-    return health;
-  });
+  // A cluster node's store reports 'cannot-commit' while PostgreSQL does not take its commits.
+  const readiness = new Readiness(() => store.health());
 
   let server: QuireServer | null = null;
   const current = () => {
