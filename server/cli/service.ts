@@ -15,7 +15,7 @@ import { logObserver } from '../observability/log-observer.js';
 import type { Logger } from '../observability/logger.js';
 import { type QuireMetrics, createMetrics } from '../observability/metrics.js';
 import { timeStoreWrites } from '../observability/store-timing.js';
-import type { DocumentStore, StoreHealth } from '../persistence/types.js';
+import type { DocumentStore } from '../persistence/types.js';
 import { ErrorCodes } from '../../shared/errors.js';
 import { checkDataDirectory } from './data-dir-witness.js';
 import { jwtFromConfig } from './jwt-from-config.js';
