@@ -5,6 +5,7 @@ export type {
   QuireProviderEvents,
   QuireProviderOptions,
   TokenSource,
+  UpdateRefusal,
 } from './provider-types.js';
 export { ProviderVersions, VersionRequestError, type ProviderVersionsEvents } from './versions.js';
 export type { VersionCreatedEvent, VersionInfo, VersionKind, VersionRestoredEvent } from '../shared/versions.js';

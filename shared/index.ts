@@ -4,4 +4,5 @@ export * from './errors.js';
 export * from './events.js';
 export * from './protocol/sync.js';
 export * from './protocol/version.js';
+export * from './protocol/parts.js';
 export * from './versions.js';
