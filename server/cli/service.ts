@@ -95,6 +95,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     unloadGraceMs: config.unloadGraceMs,
     maxMessageBytes: config.maxMessageBytes,
     maxUpdateBytes: config.maxUpdateBytes,
+    maxAssembledUpdateBytes: config.maxAssembledUpdateBytes,
     maxAwarenessBytes: config.maxAwarenessBytes,
     maxDocumentsPerConnection: config.maxDocumentsPerConnection,
     maxConnections: config.maxConnections,
