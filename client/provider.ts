@@ -5,10 +5,9 @@
  */
 import createDebug from 'debug';
 import { ObservableV2 } from 'lib0/observable';
-import * as random from 'lib0/random';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { Socket } from 'socket.io-client';
+import type { Manager, Socket } from 'socket.io-client';
 import type { Ack } from '../shared/ack.js';
 import { docNamespace } from '../shared/doc-name.js';
 import { type ErrorInfo, ErrorCodes } from '../shared/errors.js';
@@ -22,6 +21,8 @@ import { OfflineBinding } from './offline/offline-binding.js';
 import type { AcknowledgedRange } from './offline/types.js';
 import { type PendingEntry, PendingQueue } from './pending-queue.js';
 import type { ConnectionStatus, QuireProviderEvents, QuireProviderOptions } from './provider-types.js';
+import { randomSessionId } from './session-id.js';
+import { TokenRetry } from './token-retry.js';
 
 const debug = createDebug('quire:client:provider');
 
@@ -43,15 +44,17 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   /** What the server granted on the current connection; null before the first handshake. */
   access: 'write' | 'read' | null = null;
 
-  private readonly socket: ClientSocket;
-  private readonly lease: ManagerLease | null;
+  private socket: ClientSocket;
+  /** Null with a `manager` option: the pool then neither shares nor moves the connection. */
+  private lease: ManagerLease | null;
+  private readonly tokens: TokenRetry;
   private readonly pending = new PendingQueue();
   /** Null without an offline store: the document and queue then live in memory only. */
   private readonly offline: OfflineBinding | null;
   private readonly restoring: Promise<void>;
   private restored = false;
   private readonly awarenessSync: AwarenessSync;
-  private readonly session = random.uuidv4();
+  private readonly session = randomSessionId();
   /** Increases with every connection, so answers meant for an old one are ignored. */
   private epoch = 0;
   private sendScheduled = false;
@@ -77,17 +80,13 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
           reconnectionDelayMax: options.reconnectionDelayMax ?? 5_000,
         })
       : null;
-    const manager = options.manager ?? this.lease!.manager;
-    this.socket = manager.socket(namespace, { auth: (send) => void this.handshakeAuth().then(send, this.onTokenError) });
+    this.tokens = new TokenRetry(options.token, {
+      minDelayMs: options.reconnectionDelay ?? 500,
+      maxDelayMs: Math.max(options.reconnectionDelayMax ?? 5_000, 30_000),
+      onError: (error, retryInMs) => this.emit('token-error', [{ error, retryInMs }]),
+    });
+    this.socket = this.openSocket(options.manager ?? this.lease!.manager);
     this.awarenessSync = new AwarenessSync(this.awareness, (update) => this.socket.emit('awareness', update), this);
-
-    this.socket.on('connect', this.onConnect);
-    this.socket.on('disconnect', this.onDisconnect);
-    this.socket.on('connect_error', this.onConnectError);
-    this.socket.on('update', this.onRemoteUpdate);
-    this.socket.on('awareness', this.onRemoteAwareness);
-    this.socket.on('notice', this.onNotice);
-    manager.on('reconnect_attempt', this.onReconnectAttempt);
     doc.on('update', this.onLocalUpdate);
     this.offline = options.offline === undefined
       ? null
@@ -162,6 +161,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   disconnect(): void {
     this.wantConnected = false;
     this.clearRetry();
+    this.tokens.cancel();
     this.socket.disconnect();
   }
 
@@ -170,8 +170,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.destroyed = true;
     this.awarenessSync.leave();
     this.disconnect();
-    this.socket.off();
-    this.socket.io.off('reconnect_attempt', this.onReconnectAttempt);
+    this.closeSocket();
     this.doc.off('update', this.onLocalUpdate);
     // Hands unsaved changes to the store now, so a provider reopened on it at once finds them.
     void this.offline?.close();
@@ -180,22 +179,46 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     super.destroy();
   }
 
-  private async handshakeAuth(): Promise<HandshakeAuth> {
-    const auth: HandshakeAuth = { protocol: PROTOCOL_VERSION, session: this.session };
-    const { token } = this.options;
-    if (token !== undefined) auth.token = typeof token === 'function' ? await token() : token;
-    return auth;
+  /** This document's socket on `manager`, with the provider listening to it. */
+  private openSocket(manager: Manager): ClientSocket {
+    const socket: ClientSocket = manager.socket(docNamespace(this.docName), {
+      // Asked at every (re)connect: a token function is called each time (see TokenRetry).
+      auth: (send) =>
+        this.tokens.request((token) => {
+          const auth: HandshakeAuth = { protocol: PROTOCOL_VERSION, session: this.session };
+          if (token !== undefined) auth.token = token;
+          send(auth);
+        }),
+    });
+    socket.on('connect', this.onConnect);
+    socket.on('disconnect', this.onDisconnect);
+    socket.on('connect_error', this.onConnectError);
+    socket.on('update', this.onRemoteUpdate);
+    socket.on('awareness', this.onRemoteAwareness);
+    socket.on('notice', this.onNotice);
+    manager.on('reconnect_attempt', this.onReconnectAttempt);
+    return socket;
   }
 
-  /** The token function failed: nothing can be sent, so stop like a refused token would. */
-  private readonly onTokenError = (error: unknown): void => {
-    debug('%s: the token function failed: %O', this.docName, error);
-    const info: ErrorInfo = { code: ErrorCodes.AUTH_FAILED, message: 'The token could not be obtained.' };
-    this.disconnect();
-    this.setStatus('disconnected');
-    this.emit('connection-error', [info]);
-    this.emit('auth-failed', [info]);
-  };
+  private closeSocket(): void {
+    this.socket.off();
+    this.socket.io.off('reconnect_attempt', this.onReconnectAttempt);
+  }
+
+  /**
+   * The server refused this document on a shared connection that carries as many as it allows:
+   * move to another connection of the pool and connect there at once.
+   */
+  private moveConnection(limit: number | undefined): boolean {
+    const moved = this.lease?.moveAfterRefusal(limit) ?? null;
+    if (moved === null) return false;
+    this.closeSocket();
+    this.socket.disconnect();
+    this.lease = moved;
+    this.socket = this.openSocket(moved.manager);
+    this.socket.connect();
+    return true;
+  }
 
   private readonly onConnect = (): void => {
     this.epoch++;
@@ -266,10 +289,14 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     debug('%s connect error: %s', this.docName, info?.code ?? error.message);
     // Without data it is a transport failure (server down): Socket.io keeps retrying by itself.
     if (info === null) return;
+    // A shared connection that is full: not an error for the application, the pool moves on.
+    if (info.code === ErrorCodes.TOO_MANY_DOCUMENTS && this.wantConnected && this.moveConnection(info.limit)) return;
     this.emit('connection-error', [info]);
-    if (info.code === ErrorCodes.AUTH_FAILED || info.code === ErrorCodes.TOKEN_EXPIRED) this.emit('auth-failed', [info]);
+    // An expired token from a token function: the retry below calls the function again.
+    const refreshable = info.code === ErrorCodes.TOKEN_EXPIRED && typeof this.options.token === 'function';
+    if (!refreshable && (info.code === ErrorCodes.AUTH_FAILED || info.code === ErrorCodes.TOKEN_EXPIRED)) this.emit('auth-failed', [info]);
     if (info.code === ErrorCodes.PERMISSION_DENIED) this.emit('permission-denied', [info]);
-    if (terminalConnectErrors.has(info.code)) {
+    if (terminalConnectErrors.has(info.code) && !refreshable) {
       this.wantConnected = false;
       this.setStatus('disconnected');
     } else if (this.wantConnected) {
@@ -388,7 +415,9 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 function connectErrorInfo(error: Error & { data?: unknown }): ErrorInfo | null {
   const data = error.data as Partial<ErrorInfo> | undefined;
   if (typeof data?.code === 'string' && typeof data.message === 'string') {
-    return { code: data.code, message: data.message } as ErrorInfo;
+    const info = { code: data.code, message: data.message } as ErrorInfo;
+    if (typeof data.limit === 'number') info.limit = data.limit;
+    return info;
   }
   return null;
 }

@@ -104,10 +104,16 @@ export function resolveLimits(options: QuireServerOptions): ConnectionLimits {
   const rates: RateLimits = { ...serverDefaults.rateLimits, ...options.rateLimits };
   // A bucket smaller than the largest allowed update would refuse that update forever.
   rates.updateBytes = { ...rates.updateBytes, burst: Math.max(rates.updateBytes.burst, maxUpdateBytes) };
+  const maxDocumentsPerConnection = options.maxDocumentsPerConnection ?? serverDefaults.maxDocumentsPerConnection;
+  // A connection that (re)opens every document it may hold, at once, is a service starting or any
+  // client reconnecting after a drop: join and sync buckets smaller than that would refuse it, and
+  // its refusals would then close the connection for its admitted documents too.
+  rates.joins = { ...rates.joins, burst: Math.max(rates.joins.burst, maxDocumentsPerConnection) };
+  rates.syncs = { ...rates.syncs, burst: Math.max(rates.syncs.burst, maxDocumentsPerConnection) };
   return {
     maxUpdateBytes,
     maxAwarenessBytes: options.maxAwarenessBytes ?? serverDefaults.maxAwarenessBytes,
-    maxDocumentsPerConnection: options.maxDocumentsPerConnection ?? serverDefaults.maxDocumentsPerConnection,
+    maxDocumentsPerConnection,
     rates,
   };
 }

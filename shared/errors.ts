@@ -49,6 +49,8 @@ const safeMessages: Record<ErrorCode, string> = {
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
+  /** With TOO_MANY_DOCUMENTS: the server's documents-per-connection limit, so a client can open another connection. */
+  limit?: number;
 }
 
 export function errorInfo(code: ErrorCode, message: string = safeMessages[code]): ErrorInfo {

@@ -12,7 +12,11 @@ export type MessageKind = Exclude<keyof RateLimits, 'violations'>;
 
 /**
  * Refusals caused by what the client sent. Server-side failures (LOAD_FAILED, STORE_FAILED,
- * INTERNAL, SHUTTING_DOWN) are not held against the client.
+ * INTERNAL, SHUTTING_DOWN) are not held against the client. Neither is TOO_MANY_DOCUMENTS: an
+ * honest client that does not know a lowered limit opens up to the default on one connection and
+ * moves the refused documents to another (the refusal carries the limit); counting those would
+ * close the connection under the documents it was admitted with. Each refused open has still
+ * spent a join, so opening in a loop runs into RATE_LIMITED, which does count.
  */
 const clientFaults: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCodes.PROTOCOL_MISMATCH,
@@ -27,7 +31,6 @@ const clientFaults: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCodes.PERMISSION_DENIED,
   ErrorCodes.READ_ONLY,
   ErrorCodes.RATE_LIMITED,
-  ErrorCodes.TOO_MANY_DOCUMENTS,
 ]);
 
 export function isClientFault(code: ErrorCode): boolean {

@@ -47,22 +47,28 @@ describe('one connection may open only so many documents, and only so fast', () 
     raw.push(await connectRaw(running.url, 'e'));
   });
 
-  it('a provider refused for too many documents retries with backoff and gets in once a slot frees', async () => {
+  it('a provider on its own full connection retries with backoff and gets in once a slot frees', async () => {
     running = await startServer({ maxDocumentsPerConnection: 1 });
-    const first = connectClient(running.url, 'first');
+    // The application's own Manager: the provider may not move to another connection.
+    const own = manager();
+    const first = connectClient(running.url, 'first', { manager: own });
     await first.provider.whenSynced();
-    const second = connectClient(running.url, 'second', { reconnectionDelayMax: 200 });
+    const second = connectClient(running.url, 'second', { manager: own, reconnectionDelayMax: 200 });
     clients.push(second);
     const errors: ErrorInfo[] = [];
     second.provider.on('connection-error', (info) => errors.push(info));
     await waitFor(() => errors.length >= 2, 'refused and retried');
-    expect(errors.every((info) => info.code === 'TOO_MANY_DOCUMENTS')).toBe(true);
+    expect(errors.every((info) => info.code === 'TOO_MANY_DOCUMENTS' && info.limit === 1)).toBe(true);
     destroyClients([first]);
     await second.provider.whenSynced();
   });
 
   it('refuses opens beyond the join rate with RATE_LIMITED, then closes a connection that keeps trying', async () => {
-    running = await startServer({ rateLimits: { joins: { perSecond: 0.001, burst: 4 }, violations: { perSecond: 0.001, burst: 3 } } });
+    // The join burst is never below the document cap (a reconnect reopens every document), so both are lowered.
+    running = await startServer({
+      maxDocumentsPerConnection: 4,
+      rateLimits: { joins: { perSecond: 0.001, burst: 4 }, violations: { perSecond: 0.001, burst: 3 } },
+    });
     const flooder = manager();
     const admitted = await Promise.all(['a', 'b', 'c', 'd'].map((name) => whenConnected(open(flooder, name))));
     expect(admitted).toHaveLength(4);
