@@ -22,6 +22,12 @@ export interface QuireProviderEvents {
   'connection-error': (error: ErrorInfo) => void;
   'auth-failed': (error: ErrorInfo) => void;
   'permission-denied': (error: ErrorInfo) => void;
+  /**
+   * The token function threw, rejected or returned no string. The provider stays 'connecting' and
+   * calls it again in `retryInMs` (doubling from `reconnectionDelay` up to `reconnectionDelayMax`)
+   * until it delivers, or until `disconnect()`/`destroy()`.
+   */
+  'token-error': (event: { error: Error; retryInMs: number }) => void;
   /** A message was refused (read-only, rate limited, …). */
   notice: (error: ErrorInfo) => void;
   /**
@@ -38,7 +44,12 @@ export interface QuireProviderOptions {
   connect?: boolean;
   /** Use this Awareness instead of a new one. */
   awareness?: Awareness;
-  /** Sent as `auth.token` at each (re)connect; a function is called each time (token refresh). */
+  /**
+   * Sent as `auth.token` at each (re)connect; a function is called each time (token refresh). A
+   * function that fails is retried with backoff ('token-error'); a token the server finds expired
+   * makes the provider call the function again and reconnect, while an expired static string
+   * stops the provider with 'auth-failed' (TOKEN_EXPIRED).
+   */
   token?: TokenSource;
   /** Socket.io endpoint path. Default '/socket.io'. */
   path?: string;

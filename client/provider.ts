@@ -82,7 +82,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
       : null;
     this.tokens = new TokenRetry(options.token, {
       minDelayMs: options.reconnectionDelay ?? 500,
-      maxDelayMs: Math.max(options.reconnectionDelayMax ?? 5_000, 30_000),
+      maxDelayMs: options.reconnectionDelayMax ?? 5_000,
       onError: (error, retryInMs) => this.emit('token-error', [{ error, retryInMs }]),
     });
     this.socket = this.openSocket(options.manager ?? this.lease!.manager);
@@ -279,9 +279,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     }
     this.setStatus('disconnected');
     // A server-side disconnect is not retried by Socket.io itself.
-    if (reason === 'io server disconnect' && this.wantConnected) {
-      this.scheduleRetry(() => this.socket.connect());
-    }
+    if (reason === 'io server disconnect' && this.wantConnected) this.scheduleRetry(this.reconnect);
   };
 
   private readonly onConnectError = (error: Error & { data?: unknown }): void => {
@@ -302,8 +300,15 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     } else if (this.wantConnected) {
       // Socket.io does not retry a namespace the server refused; a passing refusal (rate limit,
       // too many documents, shutdown) is retried here, with backoff.
-      this.scheduleRetry(() => this.socket.connect());
+      this.scheduleRetry(this.reconnect);
     }
+  };
+
+  /** Opens the namespace again after a refusal or a server-side disconnect, which Socket.io does not retry. */
+  private readonly reconnect = (): void => {
+    if (!this.wantConnected) return;
+    this.setStatus('connecting');
+    this.socket.connect();
   };
 
   private readonly onReconnectAttempt = (): void => {
