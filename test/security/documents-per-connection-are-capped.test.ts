@@ -84,4 +84,24 @@ describe('one connection may open only so many documents, and only so fast', () 
     expect(notices.map((n) => n.code)).toEqual(['POLICY_VIOLATION']);
     expect(running.server.io.of('/doc/a').sockets.size).toBe(0);
   });
+
+  it('a connection that keeps opening documents over the cap spends its joins and is closed', async () => {
+    // TOO_MANY_DOCUMENTS is not held against a connection (an honest pool moves on), but each
+    // refused open spends a join, and opens past the join budget are violations.
+    running = await startServer({ maxDocumentsPerConnection: 2, rateLimits: { joins: { perSecond: 0.001, burst: 10 }, violations: { perSecond: 0.001, burst: 5 } } });
+    const flooder = manager();
+    await Promise.all(['a', 'b'].map((name) => whenConnected(open(flooder, name))));
+    let closed = false;
+    flooder.on('close', () => (closed = true));
+    const refusals: string[] = [];
+    for (let i = 0; i < 40 && !closed; i++) {
+      const socket = open(flooder, `over-${i}`);
+      socket.on('connect_error', (error: Error & { data?: ErrorInfo }) => refusals.push(error.data?.code ?? 'none'));
+    }
+    await waitFor(() => closed, 'connection closed');
+    // 8 joins left after the two admitted ones, then 5 tolerated violations.
+    expect(refusals.slice(0, 8)).toEqual(Array(8).fill('TOO_MANY_DOCUMENTS'));
+    expect(refusals.slice(8, 13)).toEqual(Array(5).fill('RATE_LIMITED'));
+    expect(running.server.io.of('/doc/a').sockets.size).toBe(0);
+  });
 });
