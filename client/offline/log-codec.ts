@@ -129,6 +129,10 @@ function recordAt(bytes: Uint8Array, view: DataView, offset: number): { changes:
   // Three counts at least: a shorter body is never a record.
   if (length < 3 || start + length > bytes.byteLength) return null;
   const body = bytes.subarray(start, start + length);
+  // The structure first: it rejects almost every wrong offset after a few bytes, where the
+  // checksum would read the whole claimed length (resynchronising over a damaged megabyte would
+  // otherwise take seconds).
+  if (!hasChangesShape(body)) return null;
   if (crc32(body) !== view.getUint32(offset + 4, true)) return null;
   try {
     return { changes: decodeChanges(body), end: start + length };
@@ -141,4 +145,40 @@ function recordAt(bytes: Uint8Array, view: DataView, offset: number): { changes:
 function runsPastEnd(view: DataView, offset: number): boolean {
   if (offset + RECORD_PREFIX_BYTES > view.byteLength) return true;
   return offset + RECORD_PREFIX_BYTES + view.getUint32(offset, true) > view.byteLength;
+}
+
+/** Whether `body` is laid out as encodeChanges writes it (counts and lengths within bounds), without decoding it. */
+function hasChangesShape(body: Uint8Array): boolean {
+  let position = 0;
+  const varUint = (): number => {
+    let value = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (position >= body.byteLength) return -1;
+      const byte = body[position++]!;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+    return -1;
+  };
+  const skipBytes = (): boolean => {
+    const length = varUint();
+    if (length < 0 || position + length > body.byteLength) return false;
+    position += length;
+    return true;
+  };
+  // Each entry takes at least one byte per field, which bounds every count by what is left.
+  const count = (fields: number): number => {
+    const n = varUint();
+    return n < 0 || n * fields > body.byteLength - position ? -1 : n;
+  };
+  const updates = count(1);
+  if (updates < 0) return false;
+  for (let i = 0; i < updates; i++) if (!skipBytes()) return false;
+  const pending = count(3);
+  if (pending < 0) return false;
+  for (let i = 0; i < pending; i++) if (!skipBytes() || varUint() < 0 || !skipBytes()) return false;
+  const acknowledged = count(2);
+  if (acknowledged < 0) return false;
+  for (let i = 0; i < acknowledged; i++) if (!skipBytes() || varUint() < 0) return false;
+  return position === body.byteLength;
 }
