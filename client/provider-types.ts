@@ -51,6 +51,12 @@ export interface QuireProviderOptions {
    * stops the provider with 'auth-failed' (TOKEN_EXPIRED).
    */
   token?: TokenSource;
+  /**
+   * A token function call that has not settled after this many ms counts as failed ('token-error')
+   * and the function is called again: a request hung by a flaky network must not hold the provider
+   * for good. Default 15,000.
+   */
+  tokenTimeout?: number;
   /** Socket.io endpoint path. Default '/socket.io'. */
   path?: string;
   /** Socket.io transports, e.g. ['polling'] or ['websocket']. Default: polling, then upgrade. */

@@ -83,6 +83,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.tokens = new TokenRetry(options.token, {
       minDelayMs: options.reconnectionDelay ?? 500,
       maxDelayMs: options.reconnectionDelayMax ?? 5_000,
+      timeoutMs: options.tokenTimeout ?? 15_000,
       onError: (error, retryInMs) => this.emit('token-error', [{ error, retryInMs }]),
     });
     this.socket = this.openSocket(options.manager ?? this.lease!.manager);

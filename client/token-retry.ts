@@ -14,6 +14,8 @@ export interface TokenRetryOptions {
   /** First pause after a failure, in ms; doubles up to `maxDelayMs`. */
   minDelayMs: number;
   maxDelayMs: number;
+  /** A call that has not settled after this long counts as failed (a request hung by a flaky network). */
+  timeoutMs: number;
   /** Told about each failure and how long until the next call. */
   onError: (error: Error, retryInMs: number) => void;
 }
@@ -61,7 +63,7 @@ export class TokenRetry {
         let token: unknown;
         let failure: Error | null = null;
         try {
-          token = await source();
+          token = await this.settleWithin(source);
           if (typeof token !== 'string') failure = new TypeError(`the token function returned ${typeof token}, not a string`);
         } catch (error) {
           failure = error instanceof Error ? error : new Error(String(error));
@@ -82,6 +84,16 @@ export class TokenRetry {
     } finally {
       this.fetching = false;
     }
+  }
+
+  /** Calls the function; a call that neither resolves nor rejects in time is abandoned (its late answer ignored). */
+  private settleWithin(source: () => string | Promise<string>): Promise<unknown> {
+    const { timeoutMs } = this.options;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the token function did not settle within ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([Promise.resolve().then(source), timeout]).finally(() => clearTimeout(timer));
   }
 
   private pause(ms: number): Promise<void> {

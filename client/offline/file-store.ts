@@ -143,7 +143,8 @@ export class FileOfflineStore implements OfflineStore {
       }
     } else if (log.tornTail > 0) {
       debug('%s: cutting a torn record (%d of %d bytes are whole)', docName, log.validBytes, bytes.byteLength);
-      await truncate(path, log.validBytes);
+      // Should the cut fail, later appends follow the torn bytes, which reading then skips as damage.
+      await truncate(path, log.validBytes).catch((error: unknown) => debug('%s: cutting the torn record failed: %O', docName, error));
     }
     if (!this.opened.has(docName)) this.opened.set(docName, { appended: 0 });
     return { records: state, problems };

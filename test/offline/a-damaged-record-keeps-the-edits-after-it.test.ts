@@ -1,9 +1,11 @@
 import 'fake-indexeddb/auto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
 import { FileOfflineStore } from '../../client/offline/file-store.js';
 import { IndexedDbOfflineStore } from '../../client/offline/indexeddb-store.js';
+import { LOG_HEADER, encodeRecord, readLog } from '../../client/offline/log-codec.js';
 import { OfflineStoreProblem } from '../../client/offline/problems.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -131,6 +133,33 @@ describe('a damaged record in the file store costs that record, not the ones aft
     const check = openClient(running.url, 'notes');
     await check.provider.whenSynced();
     expect(text(check)).toBe('one two three four ');
+  });
+});
+
+describe('resynchronising after a long damaged stretch', () => {
+  it('skips 64 KiB of seeded garbage in the middle of a log and keeps every whole record after it', () => {
+    const doc = new Y.Doc();
+    const records: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => {
+      records.push(encodeRecord({ updates: [update], pending: [{ session: 's', seq: records.length + 1, update }], acknowledged: [] }));
+    });
+    const gen = prng.create(7);
+    for (let i = 0; i < 3_000; i++) doc.getText('text').insert(prng.uint32(gen, 0, i), prng.word(gen, 1, 20));
+    const log = Buffer.concat([LOG_HEADER, ...records]);
+    const start = Math.floor(log.length / 3);
+    for (let i = 0; i < 64 * 1024; i++) log[start + i] = prng.uint32(gen, 0, 255);
+    const { records: kept, damaged, tornTail } = readLog(log);
+    expect(damaged).toHaveLength(1);
+    expect(tornTail).toBe(0);
+    const seqs = kept.flatMap((changes) => changes.pending.map((entry) => entry.seq));
+    // Every record wholly before or after the stretch survives, in order.
+    let offset = LOG_HEADER.byteLength;
+    const whole = records.flatMap((record, i) => {
+      const intact = offset + record.byteLength <= start || offset >= start + 64 * 1024;
+      offset += record.byteLength;
+      return intact ? [i + 1] : [];
+    });
+    expect(seqs).toEqual(whole);
   });
 });
 

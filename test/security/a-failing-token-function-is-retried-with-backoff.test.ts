@@ -118,4 +118,21 @@ describe('a token function that fails is called again with backoff until it deli
     client.provider.connect();
     await client.provider.whenSynced();
   });
+
+  it('a call that never settles is abandoned after tokenTimeout and the function is called again', async () => {
+    running = await startServer(jwtAuth({ secret: testSecret }));
+    let calls = 0;
+    const client = connectClient(running.url, 'doc', {
+      ...quick,
+      tokenTimeout: 100,
+      // The first request hangs, as a fetch can on a network that is coming back.
+      token: () => (++calls === 1 ? new Promise<string>(() => {}) : tokenFor({ doc: 'write' })),
+    });
+    clients.push(client);
+    const tokenErrors: Error[] = [];
+    client.provider.on('token-error', ({ error }) => tokenErrors.push(error));
+    await client.provider.whenSynced();
+    expect(calls).toBe(2);
+    expect(tokenErrors.map((error) => error.message)).toEqual(['the token function did not settle within 100 ms']);
+  });
 });
