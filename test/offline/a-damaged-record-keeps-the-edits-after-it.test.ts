@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { FileOfflineStore } from '../../client/offline/file-store.js';
 import { IndexedDbOfflineStore } from '../../client/offline/indexeddb-store.js';
 import { LOG_HEADER, encodeRecord, readLog } from '../../client/offline/log-codec.js';
+import { MemoryOfflineStore } from '../../client/offline/memory-store.js';
 import { OfflineStoreProblem } from '../../client/offline/problems.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -133,6 +134,23 @@ describe('a damaged record in the file store costs that record, not the ones aft
     const check = openClient(running.url, 'notes');
     await check.provider.whenSynced();
     expect(text(check)).toBe('one two three four ');
+  });
+});
+
+describe('a stored update Yjs cannot apply costs itself, not the restore', () => {
+  it('restores the other updates and the pending queue and reports the unreadable one', async () => {
+    const store = new MemoryOfflineStore();
+    const source = new Y.Doc();
+    source.getText('text').insert(0, 'kept');
+    const good = Y.encodeStateAsUpdate(source);
+    await store.write('doc', { updates: [new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff]), good], pending: [{ session: 's', seq: 1, update: good }], acknowledged: [] });
+    const client = openClient('http://127.0.0.1:9', 'doc', { offline: store, connect: false });
+    const errors: Error[] = [];
+    client.provider.on('offline-error', (error) => errors.push(error));
+    await client.provider.whenRestored();
+    expect(text(client)).toBe('kept');
+    expect(client.provider.pendingCount).toBe(1);
+    expect(errors.map((error) => (error as OfflineStoreProblem).kind)).toEqual(['damaged-records']);
   });
 });
 
