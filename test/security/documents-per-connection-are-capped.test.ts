@@ -67,7 +67,7 @@ describe('one connection may open only so many documents, and only so fast', () 
     // The join burst is never below the document cap (a reconnect reopens every document), so both are lowered.
     running = await startServer({
       maxDocumentsPerConnection: 4,
-      rateLimits: { joins: { perSecond: 0.001, burst: 4 }, violations: { perSecond: 0.001, burst: 3 } },
+      rateLimits: { joins: { perSecond: 0.001, burst: 4 }, rateRefusals: { perSecond: 0.001, burst: 3 } },
     });
     const flooder = manager();
     const admitted = await Promise.all(['a', 'b', 'c', 'd'].map((name) => whenConnected(open(flooder, name))));
@@ -87,8 +87,8 @@ describe('one connection may open only so many documents, and only so fast', () 
 
   it('a connection that keeps opening documents over the cap spends its joins and is closed', async () => {
     // TOO_MANY_DOCUMENTS is not held against a connection (an honest pool moves on), but each
-    // refused open spends a join, and opens past the join budget are violations.
-    running = await startServer({ maxDocumentsPerConnection: 2, rateLimits: { joins: { perSecond: 0.001, burst: 10 }, violations: { perSecond: 0.001, burst: 5 } } });
+    // refused open spends a join, and opens past the join budget are counted as rate refusals.
+    running = await startServer({ maxDocumentsPerConnection: 2, rateLimits: { joins: { perSecond: 0.001, burst: 10 }, rateRefusals: { perSecond: 0.001, burst: 5 } } });
     const flooder = manager();
     await Promise.all(['a', 'b'].map((name) => whenConnected(open(flooder, name))));
     let closed = false;
@@ -108,7 +108,7 @@ describe('one connection may open only so many documents, and only so fast', () 
       if (outcome !== 'closed') refusals.push(outcome);
     }
     expect(closed).toBe(true);
-    // 8 joins left after the two admitted ones, then 5 tolerated violations.
+    // 8 joins left after the two admitted ones, then 5 tolerated rate refusals.
     expect(refusals.slice(0, 8)).toEqual(Array(8).fill('TOO_MANY_DOCUMENTS'));
     expect(refusals.slice(8, 13)).toEqual(Array(5).fill('RATE_LIMITED'));
     expect(running.server.io.of('/doc/a').sockets.size).toBe(0);
