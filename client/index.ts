@@ -5,6 +5,7 @@ export type {
   QuireProviderEvents,
   QuireProviderOptions,
   TokenSource,
+  UpdateRefusal,
 } from './provider-types.js';
 export { ErrorCodes, type ErrorCode, type ErrorInfo } from '../shared/errors.js';
 export * from './offline/index.js';

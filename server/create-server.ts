@@ -79,11 +79,12 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       })
     : (options.httpServer ?? null);
 
+  const maxMessageBytes = messageLimit(options);
   const io: QuireIo =
     (options.io as QuireIo | undefined) ??
     new SocketIoServer(httpServer ?? undefined, {
       path: options.path ?? serverDefaults.path,
-      maxHttpBufferSize: options.maxMessageBytes ?? serverDefaults.maxMessageBytes,
+      maxHttpBufferSize: maxMessageBytes,
       cleanupEmptyChildNamespaces: true,
       serveClient: false,
       adapter: SingleFrameAdapter,
@@ -123,7 +124,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
 
   const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
   cleanUpDocumentNamespaces(io, documents);
-  const budgets = new ConnectionBudgets(resolveLimits(options), (socket) =>
+  const budgets = new ConnectionBudgets(resolveLimits(options, maxMessageBytes), (socket) =>
     observer.error({ docName: socket.data.docName ?? null, code: ErrorCodes.SLOW_CONSUMER, operation: 'outgoing' }),
   );
   documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets, observer }));
@@ -191,4 +192,25 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       return closing;
     },
   };
+}
+
+/** Socket.io's own default maxHttpBufferSize. */
+const SOCKET_IO_DEFAULT_BUFFER = 1e6;
+
+/**
+ * The largest message the transport accepts. On an `io` of the app's, Socket.io's maxHttpBufferSize
+ * decides (a larger message closes the connection before quire sees it), so quire sizes its parts
+ * by it; asking for more than that server accepts is a configuration error, reported at start.
+ */
+function messageLimit(options: QuireServerOptions): number {
+  if (options.io === undefined) return options.maxMessageBytes ?? serverDefaults.maxMessageBytes;
+  const configured = (options.io as unknown as { opts?: { maxHttpBufferSize?: unknown } }).opts?.maxHttpBufferSize;
+  const accepted = typeof configured === 'number' && configured > 0 ? configured : SOCKET_IO_DEFAULT_BUFFER;
+  if (options.maxMessageBytes !== undefined && options.maxMessageBytes > accepted) {
+    throw new RangeError(
+      `maxMessageBytes (${options.maxMessageBytes}) exceeds the maxHttpBufferSize of the Socket.io server quire attaches to (${accepted}); ` +
+        'raise maxHttpBufferSize in that Server\'s options or lower maxMessageBytes.',
+    );
+  }
+  return options.maxMessageBytes ?? accepted;
 }

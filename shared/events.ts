@@ -19,6 +19,29 @@ export interface HandshakeAuth {
   clientIds?: number[];
 }
 
+/**
+ * What the server accepts, told in every handshake reply so the client sizes its messages to fit:
+ * a frame larger than `partBytes` travels as `update-part` messages of at most that many bytes.
+ */
+export interface SyncLimits {
+  /** Largest update frame (or part of one) sent as one message; safe over long-polling too. */
+  partBytes: number;
+  /** Largest update frame accepted at all, in parts. A larger edit stays on the client. */
+  maxAssembledUpdateBytes: number;
+}
+
+/** Identifies one part of an update frame too large for one message. See docs/PROTOCOL.md. */
+export interface UpdatePartHeader {
+  /** Chosen by the client; the same for every part of one frame. */
+  id: number;
+  /** 0, 1, 2, … in order; a part with index 0 starts a new frame and abandons an unfinished one. */
+  index: number;
+  /** Bytes of the whole frame. */
+  total: number;
+  /** The last part: its ack is the ack of the whole frame. */
+  final: boolean;
+}
+
 export interface SyncStep1Reply {
   /** Step 2 frame: everything the client lacks. */
   step2: Uint8Array;
@@ -26,6 +49,7 @@ export interface SyncStep1Reply {
   step1: Uint8Array;
   /** Whether this connection may write. */
   access: 'write' | 'read';
+  limits: SyncLimits;
 }
 
 export interface ClientToServerEvents {
@@ -33,6 +57,11 @@ export interface ClientToServerEvents {
   'sync-step-1': (frame: Uint8Array, ack: AckCallback<SyncStep1Reply>) => void;
   /** A step 2 or update frame. Acknowledged once everything it contributed is durable. */
   update: (frame: Uint8Array, ack: AckCallback) => void;
+  /**
+   * One part of a step 2 or update frame larger than `limits.partBytes`. A part is acknowledged
+   * when received; the final part's ack is the frame's: sent once everything it contributed is durable.
+   */
+  'update-part': (header: UpdatePartHeader, part: Uint8Array, ack: AckCallback) => void;
   /** A y-protocols awareness update (only states this connection introduced). */
   awareness: (update: Uint8Array) => void;
 }

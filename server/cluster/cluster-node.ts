@@ -15,6 +15,7 @@
 import createDebug from 'debug';
 import * as Y from 'yjs';
 import type { QuireDocument } from '../core/document.js';
+import { isOwnersDocumentName } from '../core/client-id-owners.js';
 import { peerOrigin } from '../core/origins.js';
 import type { CommittedRows, PostgresStore } from '../persistence/postgres-store.js';
 import type { DocumentStore, StoredDocumentInfo } from '../persistence/types.js';
@@ -80,6 +81,7 @@ export class ClusterNode {
       this.publish(name, { kind: 'deleted', node: this.nodeId, docName: name, sentAt: Date.now() });
     },
     list: (): Promise<StoredDocumentInfo[]> => this.options.store.list(),
+    health: () => this.options.store.health(),
     close: async () => {
       await this.options.store.close();
       await this.close();
@@ -117,6 +119,8 @@ export class ClusterNode {
   }
 
   private async load(name: string): Promise<Uint8Array[]> {
+    // A document's client-id owner records are read with it, not followed on the bus.
+    if (isOwnersDocumentName(name)) return (await this.options.store.loadState(name)).updates;
     this.loading.add(name);
     try {
       this.trackers.get(name)?.dispose();

@@ -38,6 +38,7 @@ export const configSchema = z
     unloadGraceMs: integer(0, 86_400_000).default(serverDefaults.unloadGraceMs),
     maxMessageBytes: integer(1024, 1024 * MiB).default(serverDefaults.maxMessageBytes),
     maxUpdateBytes: integer(1024, 1024 * MiB).default(serverDefaults.maxUpdateBytes),
+    maxAssembledUpdateBytes: integer(1024, 4096 * MiB).default(serverDefaults.maxAssembledUpdateBytes),
     maxAwarenessBytes: integer(256, 16 * MiB).default(serverDefaults.maxAwarenessBytes),
     maxDocumentsPerConnection: integer(1, 1_000_000).default(serverDefaults.maxDocumentsPerConnection),
     maxConnections: integer(1, 10_000_000).default(serverDefaults.maxConnections),
@@ -176,7 +177,14 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
   },
   unloadGraceMs: { flag: 'unload-grace-ms', env: 'QUIRE_UNLOAD_GRACE_MS', arg: '<ms>', description: 'How long an unused document stays loaded', allowed: 'an integer from 0 to 86400000' },
   maxMessageBytes: { flag: 'max-message-bytes', env: 'QUIRE_MAX_MESSAGE_BYTES', arg: '<bytes>', description: 'Largest Socket.io message accepted', allowed: 'an integer from 1024 to 1073741824' },
-  maxUpdateBytes: { flag: 'max-update-bytes', env: 'QUIRE_MAX_UPDATE_BYTES', arg: '<bytes>', description: 'Largest update accepted (also for the admin API)', allowed: 'an integer from 1024 to 1073741824, at most --max-message-bytes' },
+  maxUpdateBytes: { flag: 'max-update-bytes', env: 'QUIRE_MAX_UPDATE_BYTES', arg: '<bytes>', description: 'Largest update accepted in one message (also for the admin API); larger ones travel in parts', allowed: 'an integer from 1024 to 1073741824, at most --max-message-bytes' },
+  maxAssembledUpdateBytes: {
+    flag: 'max-assembled-update-bytes',
+    env: 'QUIRE_MAX_ASSEMBLED_UPDATE_BYTES',
+    arg: '<bytes>',
+    description: 'Largest update accepted in parts (and held half-assembled per connection)',
+    allowed: 'an integer from 1024 to 4294967296',
+  },
   maxAwarenessBytes: { flag: 'max-awareness-bytes', env: 'QUIRE_MAX_AWARENESS_BYTES', arg: '<bytes>', description: 'Largest awareness (presence) message accepted', allowed: 'an integer from 256 to 16777216' },
   maxDocumentsPerConnection: {
     flag: 'max-documents-per-connection',

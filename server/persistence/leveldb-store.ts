@@ -120,7 +120,7 @@ export class LevelDbStore implements DocumentStore {
       ledger = Ledger.read(db.directory);
       checked = await checkOpenedDatabase(db, ledger);
     } catch (err) {
-      ledger?.close();
+      await ledger?.close();
       await db.close().catch(() => {});
       throw err;
     }
@@ -237,7 +237,7 @@ export class LevelDbStore implements DocumentStore {
       this.compactor.stop();
       await this.recovery.stop();
       await this.whenIdle();
-      this.ledger.close();
+      await this.ledger.close();
       await this.db.close();
       this.healthState.markClosed();
       log('closed %s', this.db.directory);

@@ -149,9 +149,9 @@ export class GroupCommit {
       await this.writer.write({ kind: 'group', documents: names, operations: batch.length }, batch, {
         // The ledger never claims more than LevelDB holds: deletions before, growth after.
         before: () => this.ledger.recordDeleted(deleted),
-        after: () => {
-          this.ledger.recordStates(grown);
-          if (this.ledger.wantsRewrite()) this.ledger.rewrite();
+        after: async () => {
+          await this.ledger.recordStates(grown);
+          if (this.ledger.wantsRewrite()) await this.ledger.rewrite();
         },
       });
     } catch (err) {

@@ -24,9 +24,10 @@ export interface BrowserSuite {
   close(): Promise<void>;
 }
 
-export async function startBrowserSuite(): Promise<BrowserSuite> {
+/** `serverEnv`: environment for the server process (limits, see test/fixtures/server-process.ts). */
+export async function startBrowserSuite(serverEnv: Record<string, string> = {}): Promise<BrowserSuite> {
   const dataDir = mkdtempSync(join(tmpdir(), 'quire-browser-'));
-  const server = await ServerProcess.start({ dataDir, staticDir: EDITOR_BUILD_DIR });
+  const server = await ServerProcess.start({ dataDir, staticDir: EDITOR_BUILD_DIR, env: serverEnv });
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
