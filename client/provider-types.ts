@@ -25,6 +25,12 @@ export interface QuireProviderEvents {
   'connection-error': (error: ErrorInfo) => void;
   'auth-failed': (error: ErrorInfo) => void;
   'permission-denied': (error: ErrorInfo) => void;
+  /**
+   * The token function threw, rejected or returned no string. The provider stays 'connecting' and
+   * calls it again in `retryInMs` (doubling from `reconnectionDelay` up to `reconnectionDelayMax`)
+   * until it delivers, or until `disconnect()`/`destroy()`.
+   */
+  'token-error': (event: { error: Error; retryInMs: number }) => void;
   /** A message was refused (read-only, rate limited, …). */
   notice: (error: ErrorInfo) => void;
   /**
@@ -47,8 +53,19 @@ export interface QuireProviderOptions {
   connect?: boolean;
   /** Use this Awareness instead of a new one. */
   awareness?: Awareness;
-  /** Sent as `auth.token` at each (re)connect; a function is called each time (token refresh). */
+  /**
+   * Sent as `auth.token` at each (re)connect; a function is called each time (token refresh). A
+   * function that fails is retried with backoff ('token-error'); a token the server finds expired
+   * makes the provider call the function again and reconnect, while an expired static string
+   * stops the provider with 'auth-failed' (TOKEN_EXPIRED).
+   */
   token?: TokenSource;
+  /**
+   * A token function call that has not settled after this many ms counts as failed ('token-error')
+   * and the function is called again: a request hung by a flaky network must not hold the provider
+   * for good. Default 15,000.
+   */
+  tokenTimeout?: number;
   /** Socket.io endpoint path. Default '/socket.io'. */
   path?: string;
   /** Socket.io transports, e.g. ['polling'] or ['websocket']. Default: polling, then upgrade. */

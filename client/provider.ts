@@ -5,10 +5,9 @@
  */
 import createDebug from 'debug';
 import { ObservableV2 } from 'lib0/observable';
-import * as random from 'lib0/random';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { Socket } from 'socket.io-client';
+import type { Manager, Socket } from 'socket.io-client';
 import { docNamespace } from '../shared/doc-name.js';
 import { type ErrorInfo, ErrorCodes } from '../shared/errors.js';
 import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../shared/events.js';
@@ -25,6 +24,8 @@ import type { PendingEntry } from './pending-queue.js';
 import type { SyncTransport, UpdateRefusal } from './session-types.js';
 import { SyncSession } from './sync-session.js';
 import { ProviderVersions } from './versions.js';
+import { randomSessionId } from './session-id.js';
+import { TokenRetry } from './token-retry.js';
 
 const debug = createDebug('quire:client:provider');
 
@@ -43,17 +44,19 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   readonly awareness: Awareness;
   status: ConnectionStatus = 'disconnected';
   /** The document's version history (client/versions.ts). */
-  readonly versions: ProviderVersions;
+  readonly versions = new ProviderVersions();
 
-  private readonly socket: ClientSocket;
-  private readonly lease: ManagerLease | null;
+  private socket: ClientSocket;
+  /** Null with a `manager` option: the pool then neither shares nor moves the connection. */
+  private lease: ManagerLease | null;
+  private readonly tokens: TokenRetry;
   private readonly sync: SyncSession;
   /** Null without an offline store: the document and queue then live in memory only. */
   private readonly offline: OfflineBinding | null;
   private readonly restoring: Promise<void>;
   private restored = false;
   private readonly awarenessSync: AwarenessSync;
-  private readonly session = random.uuidv4();
+  private readonly session = randomSessionId();
   /** Sessions whose pending records were restored, and the highest sequence number of each. */
   private readonly restoredThrough = new Map<string, number>();
   /** Sessions of this device whose restored edits this provider sends (see HandshakeAuth.sessions). */
@@ -81,8 +84,13 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
           reconnectionDelayMax: options.reconnectionDelayMax ?? 5_000,
         })
       : null;
-    const manager = options.manager ?? this.lease!.manager;
-    this.socket = manager.socket(namespace, { auth: (send) => void this.handshakeAuth().then(send, this.onTokenError) });
+    this.tokens = new TokenRetry(options.token, {
+      minDelayMs: options.reconnectionDelay ?? 500,
+      maxDelayMs: options.reconnectionDelayMax ?? 5_000,
+      timeoutMs: options.tokenTimeout ?? 15_000,
+      onError: (error, retryInMs) => this.emit('token-error', [{ error, retryInMs }]),
+    });
+    this.socket = this.openSocket(options.manager ?? this.lease!.manager);
     this.sync = new SyncSession(doc, this, {
       synced: (synced) => this.emit('synced', [synced]),
       pending: (status) => this.emit('pending', [status]),
@@ -93,15 +101,6 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
       queued: (entry) => this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update }),
     }, { retryDelayMin: options.reconnectionDelay ?? 500, retryDelayMax: options.reconnectionDelayMax ?? 5_000 });
     this.awarenessSync = new AwarenessSync(this.awareness, (update) => this.socket.emit('awareness', update), this);
-    this.versions = new ProviderVersions(this.socket);
-
-    this.socket.on('connect', this.onConnect);
-    this.socket.on('disconnect', this.onDisconnect);
-    this.socket.on('connect_error', this.onConnectError);
-    this.socket.on('update', this.onRemoteUpdate);
-    this.socket.on('awareness', this.onRemoteAwareness);
-    this.socket.on('notice', this.onNotice);
-    manager.on('reconnect_attempt', this.onReconnectAttempt);
     doc.on('update', this.onLocalUpdate);
     this.offline = options.offline === undefined
       ? null
@@ -195,6 +194,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   disconnect(): void {
     this.wantConnected = false;
     this.clearRetry();
+    this.tokens.cancel();
     this.socket.disconnect();
   }
 
@@ -203,8 +203,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.destroyed = true;
     this.awarenessSync.leave();
     this.disconnect();
-    this.socket.off();
-    this.socket.io.off('reconnect_attempt', this.onReconnectAttempt);
+    this.closeSocket();
     this.doc.off('update', this.onLocalUpdate);
     this.sync.destroy();
     this.versions.destroy();
@@ -215,25 +214,52 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     super.destroy();
   }
 
-  private async handshakeAuth(): Promise<HandshakeAuth> {
+  /** This document's socket on `manager`, with the provider listening to it. */
+  private openSocket(manager: Manager): ClientSocket {
+    const socket: ClientSocket = manager.socket(docNamespace(this.docName), {
+      // Asked at every (re)connect: a token function is called each time (see TokenRetry).
+      auth: (send) => this.tokens.request((token) => send(this.handshakeAuth(token))),
+    });
+    socket.on('connect', this.onConnect);
+    socket.on('disconnect', this.onDisconnect);
+    socket.on('connect_error', this.onConnectError);
+    socket.on('update', this.onRemoteUpdate);
+    socket.on('awareness', this.onRemoteAwareness);
+    socket.on('notice', this.onNotice);
+    manager.on('reconnect_attempt', this.onReconnectAttempt);
+    this.versions.attach(socket);
+    return socket;
+  }
+
+  private handshakeAuth(token: string | undefined): HandshakeAuth {
     const auth: HandshakeAuth = { protocol: PROTOCOL_VERSION, session: this.session };
     if (this.earlierSessions.size > 0) auth.sessions = [...this.earlierSessions].slice(-16);
     // The id this provider writes under: the server binds it to our session (see docs/SECURITY.md).
     auth.clientIds = [this.doc.clientID];
-    const { token } = this.options;
-    if (token !== undefined) auth.token = typeof token === 'function' ? await token() : token;
+    if (token !== undefined) auth.token = token;
     return auth;
   }
 
-  /** The token function failed: nothing can be sent, so stop like a refused token would. */
-  private readonly onTokenError = (error: unknown): void => {
-    debug('%s: the token function failed: %O', this.docName, error);
-    const info: ErrorInfo = { code: ErrorCodes.AUTH_FAILED, message: 'The token could not be obtained.' };
-    this.disconnect();
-    this.setStatus('disconnected');
-    this.emit('connection-error', [info]);
-    this.emit('auth-failed', [info]);
-  };
+  private closeSocket(): void {
+    this.versions.detach();
+    this.socket.off();
+    this.socket.io.off('reconnect_attempt', this.onReconnectAttempt);
+  }
+
+  /**
+   * The server refused this document on a shared connection that carries as many as it allows:
+   * move to another connection of the pool and connect there at once.
+   */
+  private moveConnection(limit: number | undefined): boolean {
+    const moved = this.lease?.moveAfterRefusal(limit) ?? null;
+    if (moved === null) return false;
+    this.closeSocket();
+    this.socket.disconnect();
+    this.lease = moved;
+    this.socket = this.openSocket(moved.manager);
+    this.socket.connect();
+    return true;
+  }
 
   private readonly onConnect = (): void => {
     this.retryDelay = this.options.reconnectionDelay ?? 500;
@@ -259,9 +285,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     // The connection closed over a message of ours: the next attempt sends smaller parts.
     if (tooLarge !== null) this.emit('connection-error', [tooLarge]);
     // A server-side disconnect is not retried by Socket.io itself.
-    if (reason === 'io server disconnect' && this.wantConnected) {
-      this.scheduleRetry(() => this.socket.connect());
-    }
+    if (reason === 'io server disconnect' && this.wantConnected) this.scheduleRetry(this.reconnect);
   };
 
   private readonly onConnectError = (error: Error & { data?: unknown }): void => {
@@ -269,17 +293,28 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     debug('%s connect error: %s', this.docName, info?.code ?? error.message);
     // Without data it is a transport failure (server down): Socket.io keeps retrying by itself.
     if (info === null) return;
+    // A shared connection that is full: not an error for the application, the pool moves on.
+    if (info.code === ErrorCodes.TOO_MANY_DOCUMENTS && this.wantConnected && this.moveConnection(info.limit)) return;
     this.emit('connection-error', [info]);
-    if (info.code === ErrorCodes.AUTH_FAILED || info.code === ErrorCodes.TOKEN_EXPIRED) this.emit('auth-failed', [info]);
+    // An expired token from a token function: the retry below calls the function again.
+    const refreshable = info.code === ErrorCodes.TOKEN_EXPIRED && typeof this.options.token === 'function';
+    if (!refreshable && (info.code === ErrorCodes.AUTH_FAILED || info.code === ErrorCodes.TOKEN_EXPIRED)) this.emit('auth-failed', [info]);
     if (info.code === ErrorCodes.PERMISSION_DENIED) this.emit('permission-denied', [info]);
-    if (terminalConnectErrors.has(info.code)) {
+    if (terminalConnectErrors.has(info.code) && !refreshable) {
       this.wantConnected = false;
       this.setStatus('disconnected');
     } else if (this.wantConnected) {
       // Socket.io does not retry a namespace the server refused; a passing refusal (rate limit,
       // too many documents, shutdown) is retried here, with backoff.
-      this.scheduleRetry(() => this.socket.connect());
+      this.scheduleRetry(this.reconnect);
     }
+  };
+
+  /** Opens the namespace again after a refusal or a server-side disconnect, which Socket.io does not retry. */
+  private readonly reconnect = (): void => {
+    if (!this.wantConnected) return;
+    this.setStatus('connecting');
+    this.socket.connect();
   };
 
   private readonly onReconnectAttempt = (): void => {
@@ -352,7 +387,9 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 function connectErrorInfo(error: Error & { data?: unknown }): ErrorInfo | null {
   const data = error.data as Partial<ErrorInfo> | undefined;
   if (typeof data?.code === 'string' && typeof data.message === 'string') {
-    return { code: data.code, message: data.message } as ErrorInfo;
+    const info = { code: data.code, message: data.message } as ErrorInfo;
+    if (typeof data.limit === 'number') info.limit = data.limit;
+    return info;
   }
   return null;
 }

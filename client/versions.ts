@@ -35,14 +35,28 @@ export class VersionRequestError extends Error {
 }
 
 export class ProviderVersions extends ObservableV2<ProviderVersionsEvents> {
+  /** The provider's current socket: it changes when the provider moves to another connection. */
+  private socket: ClientSocket | null = null;
+
   constructor(
-    private readonly socket: ClientSocket,
     /** How long a request may wait for its answer (and for a connection), in ms. */
     readonly timeoutMs = 30_000,
   ) {
     super();
+  }
+
+  /** Listens on `socket` (and sends requests there) instead of the previous one. */
+  attach(socket: ClientSocket): void {
+    this.detach();
+    this.socket = socket;
     socket.on('version-created', this.onCreated);
     socket.on('version-restored', this.onRestored);
+  }
+
+  detach(): void {
+    this.socket?.off('version-created', this.onCreated);
+    this.socket?.off('version-restored', this.onRestored);
+    this.socket = null;
   }
 
   async list(): Promise<VersionInfo[]> {
@@ -69,8 +83,7 @@ export class ProviderVersions extends ObservableV2<ProviderVersionsEvents> {
   }
 
   override destroy(): void {
-    this.socket.off('version-created', this.onCreated);
-    this.socket.off('version-restored', this.onRestored);
+    this.detach();
     super.destroy();
   }
 
@@ -80,6 +93,10 @@ export class ProviderVersions extends ObservableV2<ProviderVersionsEvents> {
   ): Promise<Extract<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { ok: true }>> {
     type Reply = Extract<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { ok: true }>;
     return new Promise<Reply>((resolve, reject) => {
+      if (this.socket === null) {
+        reject(new VersionRequestError(ErrorCodes.INTERNAL, 'The provider is destroyed.'));
+        return;
+      }
       // Socket.io's typed emit cannot follow a generic event name; the payload type is checked above.
       const timed = this.socket.timeout(this.timeoutMs) as unknown as {
         emit(event: string, payload: unknown, ack: (err: Error | null, reply: unknown) => void): void;

@@ -163,12 +163,18 @@ export function resolveLimits(options: QuireServerOptions, maxMessageBytes = opt
   // A bucket smaller than the largest allowed update would refuse that update forever.
   rates.updateBytes = { ...rates.updateBytes, burst: Math.max(rates.updateBytes.burst, maxUpdateBytes) };
   rates.catchUpBytes = { ...rates.catchUpBytes, burst: Math.max(rates.catchUpBytes.burst, maxUpdateBytes) };
+  const maxDocumentsPerConnection = options.maxDocumentsPerConnection ?? serverDefaults.maxDocumentsPerConnection;
+  // A connection that (re)opens every document it may hold, at once, is a service starting or any
+  // client reconnecting after a drop: join and sync buckets smaller than that would refuse it, and
+  // its refusals would then close the connection for its admitted documents too.
+  rates.joins = { ...rates.joins, burst: Math.max(rates.joins.burst, maxDocumentsPerConnection) };
+  rates.syncs = { ...rates.syncs, burst: Math.max(rates.syncs.burst, maxDocumentsPerConnection) };
   return {
     maxUpdateBytes,
     maxAssembledUpdateBytes,
     partBytes,
     maxAwarenessBytes: options.maxAwarenessBytes ?? serverDefaults.maxAwarenessBytes,
-    maxDocumentsPerConnection: options.maxDocumentsPerConnection ?? serverDefaults.maxDocumentsPerConnection,
+    maxDocumentsPerConnection,
     maxOutgoingBytes: options.maxOutgoingBytes ?? serverDefaults.maxOutgoingBytes,
     rates,
   };

@@ -75,6 +75,8 @@ const safeMessages: Record<ErrorCode, string> = {
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
+  /** With TOO_MANY_DOCUMENTS: the server's documents-per-connection limit, so a client can open another connection. */
+  limit?: number;
   /** CLIENT_ID_TAKEN: the Yjs client ids the refused update wrote under that belong to another session. */
   clientIds?: number[];
 }

@@ -1,8 +1,10 @@
 /** Browser-safe offline stores. The Node file store has its own entry: `quire/client/file-store`. */
 export { IndexedDbOfflineStore, type IndexedDbOfflineStoreOptions } from './indexeddb-store.js';
 export { MemoryOfflineStore, type MemoryOfflineStoreOptions } from './memory-store.js';
+export { OfflineStoreProblem, type OfflineStoreProblemKind } from './problems.js';
 export type {
   AcknowledgedRange,
+  OfflineWriteResult,
   OfflineChanges,
   OfflineStore,
   PendingKey,

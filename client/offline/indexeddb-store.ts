@@ -11,9 +11,10 @@
  * what other tabs stored.
  */
 import createDebug from 'debug';
+import { OfflineStoreProblem, compactionFailed } from './problems.js';
 import { DocumentRecords, changesBytes } from './records.js';
 import { KeyedSerial } from './serial.js';
-import type { OfflineChanges, OfflineStore, StoredDocument, StoredPending } from './types.js';
+import type { OfflineChanges, OfflineStore, OfflineWriteResult, StoredDocument, StoredPending } from './types.js';
 
 const debug = createDebug('quire:client:offline:indexeddb');
 
@@ -63,17 +64,22 @@ export class IndexedDbOfflineStore implements OfflineStore {
     return this.serial.run(docName, async () => {
       const transaction = (await this.db()).transaction([UPDATES, PENDING], 'readonly');
       const [updates, pending] = await Promise.all([
-        request<UpdateRow[]>(transaction.objectStore(UPDATES).index('doc').getAll(docName)),
-        request<PendingRow[]>(transaction.objectStore(PENDING).getAll(docRange(docName))),
+        request<unknown[]>(transaction.objectStore(UPDATES).index('doc').getAll(docName)),
+        request<unknown[]>(transaction.objectStore(PENDING).getAll(docRange(docName))),
       ]);
-      return {
-        updates: updates.map((row) => row.update),
-        pending: pending.map(({ session, seq, update }) => ({ session, seq, update })),
+      const readable = readableRows(updates, pending);
+      const stored: StoredDocument = {
+        updates: readable.updates.map((row) => row.update),
+        pending: readable.pending.map(({ session, seq, update }) => ({ session, seq, update })),
       };
+      if (readable.skipped === 0) return stored;
+      const message = `${readable.skipped} stored record(s) of "${docName}" in IndexedDB "${this.name}" were unreadable and skipped; ${updates.length + pending.length - readable.skipped} were kept`;
+      debug('%s: %s', docName, message);
+      return { ...stored, problems: [new OfflineStoreProblem('damaged-records', docName, message)] };
     });
   }
 
-  async write(docName: string, changes: OfflineChanges): Promise<void> {
+  async write(docName: string, changes: OfflineChanges): Promise<OfflineWriteResult> {
     this.assertOpen();
     // Structured clone copies the buffers when the rows are added, which happens synchronously
     // inside the transaction below; but the transaction starts later, so copy now.
@@ -95,7 +101,16 @@ export class IndexedDbOfflineStore implements OfflineStore {
       await completion(transaction);
       const appended = (this.appended.get(docName) ?? 0) + changesBytes(changes);
       this.appended.set(docName, appended);
-      if (appended > this.compactAfterBytes) await this.compact(docName);
+      if (appended <= this.compactAfterBytes) return { problems: [] };
+      // The write has committed: a failed merge must not make the caller add its rows again.
+      try {
+        await this.compact(docName);
+        return { problems: [] };
+      } catch (error) {
+        debug('%s: compaction failed; the records stay as they are: %O', docName, error);
+        this.appended.set(docName, 0);
+        return { problems: [compactionFailed(docName, error)] };
+      }
     });
   }
 
@@ -120,10 +135,12 @@ export class IndexedDbOfflineStore implements OfflineStore {
   private async compact(docName: string): Promise<void> {
     const transaction = (await this.db()).transaction([UPDATES, PENDING], 'readwrite', { durability: this.durability });
     const [updates, pending] = await Promise.all([
-      request<UpdateRow[]>(transaction.objectStore(UPDATES).index('doc').getAll(docName)),
-      request<PendingRow[]>(transaction.objectStore(PENDING).getAll(docRange(docName))),
+      request<unknown[]>(transaction.objectStore(UPDATES).index('doc').getAll(docName)),
+      request<unknown[]>(transaction.objectStore(PENDING).getAll(docRange(docName))),
     ]);
-    const records = DocumentRecords.from({ updates: updates.map((row) => row.update), pending });
+    // Unreadable rows (reported by load) cannot be merged; the replacement leaves them out.
+    const readable = readableRows(updates, pending);
+    const records = DocumentRecords.from({ updates: readable.updates.map((row) => row.update), pending: readable.pending });
     records.compact();
     const merged = records.toStored();
     await this.deleteRecords(transaction, docName);
@@ -193,4 +210,24 @@ function completion(transaction: IDBTransaction): Promise<void> {
     transaction.onerror = () => reject(transaction.error ?? new Error('IndexedDB transaction failed'));
     transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'));
   });
+}
+
+/**
+ * The rows of one document that have the shape this store writes. Anything else (a damaged
+ * database, another program's rows) is counted and left out, so it cannot cost the other records.
+ */
+function readableRows(updates: unknown[], pending: unknown[]): { updates: UpdateRow[]; pending: PendingRow[]; skipped: number } {
+  const goodUpdates = updates.filter(isUpdateRow);
+  const goodPending = pending.filter(isPendingRow);
+  return { updates: goodUpdates, pending: goodPending, skipped: updates.length - goodUpdates.length + pending.length - goodPending.length };
+}
+
+function isUpdateRow(row: unknown): row is UpdateRow {
+  return typeof row === 'object' && row !== null && (row as UpdateRow).update instanceof Uint8Array;
+}
+
+function isPendingRow(row: unknown): row is PendingRow {
+  if (!isUpdateRow(row)) return false;
+  const { session, seq } = row as unknown as PendingRow;
+  return typeof session === 'string' && Number.isSafeInteger(seq) && seq >= 0;
 }

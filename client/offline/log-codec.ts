@@ -9,7 +9,8 @@
  *          · varUint(n) · (varString(session) · varUint(throughSeq))^n   acknowledged ranges
  *
  * One record is one write (one OfflineChanges), so a write is atomic: a record torn by a crash
- * fails its length or checksum test, and the log is read up to the last whole record.
+ * fails its length or checksum test and is cut off; a damaged record elsewhere is skipped and
+ * reported, and reading resumes at the next whole record.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -49,6 +50,7 @@ export function decodeChanges(body: Uint8Array): OfflineChanges {
     session: decoding.readVarString(decoder),
     throughSeq: decoding.readVarUint(decoder),
   }));
+  if (decoding.hasContent(decoder)) throw new Error('trailing bytes after the changes');
   return { updates, pending, acknowledged };
 }
 
@@ -63,33 +65,120 @@ export function encodeRecord(changes: OfflineChanges): Uint8Array {
   return record;
 }
 
-export interface ReadLog {
-  records: OfflineChanges[];
-  /** Bytes up to the end of the last whole record; anything after it is a torn write. */
-  validBytes: number;
+/** Bytes that held no whole, checksummed record. */
+export interface SkippedBytes {
+  offset: number;
+  length: number;
 }
 
-/** Reads a log file's bytes; throws when the header is not a quire offline log. */
+export interface ReadLog {
+  records: OfflineChanges[];
+  /** End of the last whole record. */
+  validBytes: number;
+  /** Unreadable bytes between whole records, or a damaged last record: reported, never silently dropped. */
+  damaged: SkippedBytes[];
+  /** Bytes after the last whole record that are an append torn by a crash: cut off silently. */
+  tornTail: number;
+}
+
+/**
+ * Reads a log file's bytes; throws when the header is not a quire offline log.
+ *
+ * A record that fails its checksum is not the end of the log: the reader resynchronises on the
+ * next offset where a whole record (length within the file, checksum, decodable body) starts, so a
+ * damaged record in the middle costs that record, not every later one. A false match needs a
+ * random 32-bit checksum to agree and the body to decode, so it is negligible. What follows the
+ * last whole record is a torn append when its record runs past the end of the file (the usual
+ * crash); a whole-length record with a bad checksum at the end is damage.
+ */
 export function readLog(bytes: Uint8Array): ReadLog {
   // A crash while the file was created can leave part of the header: an empty log.
   if (bytes.byteLength < LOG_HEADER.byteLength && bytes.every((byte, i) => byte === LOG_HEADER[i])) {
-    return { records: [], validBytes: 0 };
+    return { records: [], validBytes: 0, damaged: [], tornTail: bytes.byteLength };
   }
   if (LOG_HEADER.some((byte, i) => bytes[i] !== byte)) {
     throw new Error('not a quire offline log (bad header)');
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const records: OfflineChanges[] = [];
-  let offset = LOG_HEADER.byteLength;
-  while (offset + RECORD_PREFIX_BYTES <= bytes.byteLength) {
-    const length = view.getUint32(offset, true);
-    const checksum = view.getUint32(offset + 4, true);
-    const start = offset + RECORD_PREFIX_BYTES;
-    if (start + length > bytes.byteLength) break;
-    const body = bytes.subarray(start, start + length);
-    if (crc32(body) !== checksum) break;
-    records.push(decodeChanges(body));
-    offset = start + length;
+  const damaged: SkippedBytes[] = [];
+  let validBytes = LOG_HEADER.byteLength;
+  let tornTail = 0;
+  let offset = validBytes;
+  while (offset < bytes.byteLength) {
+    const record = recordAt(bytes, view, offset);
+    if (record !== null) {
+      records.push(record.changes);
+      offset = validBytes = record.end;
+      continue;
+    }
+    let next = offset + 1;
+    while (next < bytes.byteLength && recordAt(bytes, view, next) === null) next++;
+    if (next === bytes.byteLength && runsPastEnd(view, offset)) tornTail = next - offset;
+    else damaged.push({ offset, length: next - offset });
+    offset = next;
   }
-  return { records, validBytes: offset };
+  return { records, validBytes, damaged, tornTail };
+}
+
+/** The whole record starting at `offset`, or null when there is none. */
+function recordAt(bytes: Uint8Array, view: DataView, offset: number): { changes: OfflineChanges; end: number } | null {
+  if (offset + RECORD_PREFIX_BYTES > bytes.byteLength) return null;
+  const length = view.getUint32(offset, true);
+  const start = offset + RECORD_PREFIX_BYTES;
+  // Three counts at least: a shorter body is never a record.
+  if (length < 3 || start + length > bytes.byteLength) return null;
+  const body = bytes.subarray(start, start + length);
+  // The structure first: it rejects almost every wrong offset after a few bytes, where the
+  // checksum would read the whole claimed length (resynchronising over a damaged megabyte would
+  // otherwise take seconds).
+  if (!hasChangesShape(body)) return null;
+  if (crc32(body) !== view.getUint32(offset + 4, true)) return null;
+  try {
+    return { changes: decodeChanges(body), end: start + length };
+  } catch {
+    return null;
+  }
+}
+
+/** The record starting at `offset` was cut short: its prefix or its body does not fit in the file. */
+function runsPastEnd(view: DataView, offset: number): boolean {
+  if (offset + RECORD_PREFIX_BYTES > view.byteLength) return true;
+  return offset + RECORD_PREFIX_BYTES + view.getUint32(offset, true) > view.byteLength;
+}
+
+/** Whether `body` is laid out as encodeChanges writes it (counts and lengths within bounds), without decoding it. */
+function hasChangesShape(body: Uint8Array): boolean {
+  let position = 0;
+  const varUint = (): number => {
+    let value = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (position >= body.byteLength) return -1;
+      const byte = body[position++]!;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+    return -1;
+  };
+  const skipBytes = (): boolean => {
+    const length = varUint();
+    if (length < 0 || position + length > body.byteLength) return false;
+    position += length;
+    return true;
+  };
+  // Each entry takes at least one byte per field, which bounds every count by what is left.
+  const count = (fields: number): number => {
+    const n = varUint();
+    return n < 0 || n * fields > body.byteLength - position ? -1 : n;
+  };
+  const updates = count(1);
+  if (updates < 0) return false;
+  for (let i = 0; i < updates; i++) if (!skipBytes()) return false;
+  const pending = count(3);
+  if (pending < 0) return false;
+  for (let i = 0; i < pending; i++) if (!skipBytes() || varUint() < 0 || !skipBytes()) return false;
+  const acknowledged = count(2);
+  if (acknowledged < 0) return false;
+  for (let i = 0; i < acknowledged; i++) if (!skipBytes() || varUint() < 0) return false;
+  return position === body.byteLength;
 }

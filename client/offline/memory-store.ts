@@ -3,8 +3,9 @@
  * document and queue in memory for its own lifetime; share one MemoryOfflineStore between providers
  * to carry both across re-creating a provider in the same process (a route change, a test).
  */
+import { compactionFailed } from './problems.js';
 import { DocumentRecords, changesBytes, copyChanges } from './records.js';
-import type { OfflineChanges, OfflineStore, StoredDocument } from './types.js';
+import type { OfflineChanges, OfflineStore, OfflineWriteResult, StoredDocument } from './types.js';
 
 export interface MemoryOfflineStoreOptions {
   /** Merge a document's records once this many bytes were appended since the last merge. Default 1 MiB. */
@@ -25,15 +26,20 @@ export class MemoryOfflineStore implements OfflineStore {
     return this.documents.get(docName)?.records.toStored() ?? { updates: [], pending: [] };
   }
 
-  async write(docName: string, changes: OfflineChanges): Promise<void> {
+  async write(docName: string, changes: OfflineChanges): Promise<OfflineWriteResult> {
     this.assertOpen();
     let entry = this.documents.get(docName);
     if (entry === undefined) this.documents.set(docName, (entry = { records: new DocumentRecords(), appended: 0 }));
     entry.records.apply(copyChanges(changes));
     entry.appended += changesBytes(changes);
-    if (entry.appended > this.compactAfterBytes) {
+    if (entry.appended <= this.compactAfterBytes) return { problems: [] };
+    entry.appended = 0;
+    // The changes are applied: a failed merge (updates Yjs cannot read) is reported, not a failed write.
+    try {
       entry.records.compact();
-      entry.appended = 0;
+      return { problems: [] };
+    } catch (error) {
+      return { problems: [compactionFailed(docName, error)] };
     }
   }
 

@@ -8,7 +8,8 @@
 import createDebug from 'debug';
 import * as Y from 'yjs';
 import { mergeMany } from '../../shared/merge-updates.js';
-import type { AcknowledgedRange, OfflineChanges, OfflineStore, StoredPending } from './types.js';
+import { OfflineStoreProblem } from './problems.js';
+import type { AcknowledgedRange, OfflineChanges, OfflineStore, OfflineWriteResult, StoredPending } from './types.js';
 import { isEmptyChanges } from './types.js';
 
 const debug = createDebug('quire:client:offline');
@@ -46,15 +47,28 @@ export class OfflineBinding {
   async restore(): Promise<StoredPending[]> {
     const hadContent = Y.encodeStateVector(this.doc).byteLength > 1;
     const stored = await this.store.load(this.docName);
+    for (const problem of stored.problems ?? []) this.onError(problem);
     // Pending records are in `updates` too (stores write both in one atomic write), so the
-    // document needs only these.
+    // document needs only these. One that Yjs cannot read costs itself, not the others.
+    let unreadable = 0;
     Y.transact(
       this.doc,
       () => {
-        for (const update of stored.updates) Y.applyUpdate(this.doc, update, this);
+        for (const update of stored.updates) {
+          try {
+            Y.applyUpdate(this.doc, update, this);
+          } catch (error) {
+            unreadable++;
+            debug('%s: skipping a stored update Yjs cannot read: %O', this.docName, error);
+          }
+        }
       },
       this,
     );
+    if (unreadable > 0) {
+      const message = `${unreadable} stored update(s) of "${this.docName}" could not be applied and were skipped`;
+      this.onError(new OfflineStoreProblem('damaged-records', this.docName, message));
+    }
     // Content the document held before it was bound is not in the store yet; without it, later
     // stored edits could depend on content a reload would not find.
     if (hadContent) this.enqueue({ updates: [Y.encodeStateAsUpdate(this.doc)], pending: [], acknowledged: [] });
@@ -94,7 +108,12 @@ export class OfflineBinding {
     this.retryTimer = null;
     const last = isEmptyChanges(this.batch)
       ? null
-      : this.store.write(this.docName, this.takeBatch()).catch((error: unknown) => this.fail(error));
+      : this.store.write(this.docName, this.takeBatch()).then(
+          (result: OfflineWriteResult | void) => {
+            for (const problem of result?.problems ?? []) this.onError(problem);
+          },
+          (error: unknown) => this.fail(error),
+        );
     this.closing = Promise.all([this.inFlight, last]).then(() => undefined);
     return this.closing;
   }
@@ -120,8 +139,10 @@ export class OfflineBinding {
     if (this.inFlight !== null || this.retryTimer !== null || this.closed || isEmptyChanges(this.batch)) return;
     const changes = this.takeBatch();
     this.inFlight = this.store.write(this.docName, changes).then(
-      () => {
+      (result: OfflineWriteResult | void) => {
         this.retryDelay = RETRY_MIN_MS;
+        // Stored; what the store worked around afterwards is reported, never written again.
+        for (const problem of result?.problems ?? []) this.onError(problem);
       },
       (error: unknown) => {
         // Keep the changes: they go first in the next attempt.

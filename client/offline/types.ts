@@ -12,6 +12,7 @@
  * before the old one's last write finished), so a store never replaces records it was not asked
  * to remove: compaction merges what is stored, it never overwrites it with one writer's view.
  */
+import type { OfflineStoreProblem } from './problems.js';
 
 /** Identifies a pending record: the provider session that queued it and its number there. */
 export interface PendingKey {
@@ -28,6 +29,13 @@ export interface StoredDocument {
   readonly updates: Uint8Array[];
   /** Unacknowledged local updates, ordered by session, then seq. */
   readonly pending: StoredPending[];
+  /** Damage found while loading: unreadable records were skipped, everything readable is above. */
+  readonly problems?: OfflineStoreProblem[];
+}
+
+/** What a write worked around without failing (a compaction that failed after the write was stored). */
+export interface OfflineWriteResult {
+  readonly problems: OfflineStoreProblem[];
 }
 
 /** Pending records of `session` with `seq <= throughSeq` were acknowledged by the server. */
@@ -48,9 +56,11 @@ export interface OfflineStore {
   load(docName: string): Promise<StoredDocument>;
   /**
    * Applies the changes atomically (all or nothing) and resolves once they are stored. Calls for
-   * one document take effect in call order, and a `load` called after a `write` sees it.
+   * one document take effect in call order, and a `load` called after a `write` sees it. Rejects
+   * only when the changes are not stored: whatever fails after that (compaction) is reported in
+   * the result, so the caller does not write the same changes again.
    */
-  write(docName: string, changes: OfflineChanges): Promise<void>;
+  write(docName: string, changes: OfflineChanges): Promise<OfflineWriteResult | void>;
   /** Removes everything stored for the document. */
   delete(docName: string): Promise<void>;
   /** Waits for writes in flight, then releases the store. Idempotent. */

@@ -14,7 +14,11 @@ export type MessageKind = Exclude<keyof RateLimits, 'violations' | 'rateRefusals
  * Refusals caused by what the client sent. Server-side failures (LOAD_FAILED, STORE_FAILED,
  * INTERNAL, SHUTTING_DOWN, SERVER_BUSY) are not held against the client, nor are refusals an
  * honest client cannot avoid: RATE_LIMITED (it cannot see its budget; counted apart, see
- * `rateRefusals`) and CLIENT_ID_TAKEN (its random id may collide; it picks another).
+ * `rateRefusals`), CLIENT_ID_TAKEN (its random id may collide; it picks another) and
+ * TOO_MANY_DOCUMENTS (a client that does not know a lowered limit opens up to the default on one
+ * connection and moves the refused documents to another, the refusal carrying the limit; counting
+ * those would close the connection under the documents it was admitted with). Each refused open
+ * has still spent a join, so opening in a loop runs into RATE_LIMITED, which is counted.
  */
 const clientFaults: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCodes.PROTOCOL_MISMATCH,
@@ -28,7 +32,6 @@ const clientFaults: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCodes.TOKEN_EXPIRED,
   ErrorCodes.PERMISSION_DENIED,
   ErrorCodes.READ_ONLY,
-  ErrorCodes.TOO_MANY_DOCUMENTS,
   ErrorCodes.STATE_VECTOR_TOO_LARGE,
 ]);
 

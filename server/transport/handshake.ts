@@ -47,7 +47,8 @@ export function handshakeMiddleware(options: HandshakeOptions) {
     if (budget.closed) return next(refusal(errorInfo(ErrorCodes.POLICY_VIOLATION)));
     // Checked before authentication, so a flood of opens costs no token verification and no loads.
     if (!budget.allow('joins')) return refuse(errorInfo(ErrorCodes.RATE_LIMITED));
-    if (!budget.reserveDocument()) return refuse(errorInfo(ErrorCodes.TOO_MANY_DOCUMENTS));
+    // The limit travels with the refusal, so the client opens its next documents on another connection.
+    if (!budget.reserveDocument()) return refuse({ ...errorInfo(ErrorCodes.TOO_MANY_DOCUMENTS), limit: budgets.limits.maxDocumentsPerConnection });
     admit(socket, options).then(
       () => next(),
       (error: unknown) => {
