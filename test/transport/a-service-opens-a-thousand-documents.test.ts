@@ -27,11 +27,14 @@ describe('a headless service opens a thousand documents from one process with de
     }
     await Promise.all(clients.map(({ provider }) => provider.whenSynced()));
     clients.forEach(({ doc }, i) => doc.getText('text').insert(0, `text ${i}`));
-    await waitFor(() => clients.every(({ provider }) => provider.pendingCount === 0), 'all saved', 30_000);
+    await waitFor(() => clients.every(({ provider }) => provider.pendingCount === 0), 'all saved', 60_000);
     expect(refusals).toEqual([]);
-    const perConnection = documentsPerConnection(running.server);
-    expect(perConnection.reduce((sum, count) => sum + count, 0)).toBe(1_000);
-    expect(Math.max(...perConnection)).toBeLessThanOrEqual(100);
+    // Every document is open, and no connection holds more than the server allows. (Not an exact
+    // socket count: on a starved machine a connection can time out and come back while the server
+    // still holds the old one's sockets.)
+    const open = [...running.server.io._nsps].filter(([name, nsp]) => name.startsWith('/doc/') && nsp.sockets.size > 0);
+    expect(open).toHaveLength(1_000);
+    expect(Math.max(...documentsPerConnection(running.server))).toBeLessThanOrEqual(100);
     const gen = prng.create(11);
     for (let i = 0; i < 10; i++) {
       const index = prng.uint32(gen, 0, 999);
@@ -39,5 +42,5 @@ describe('a headless service opens a thousand documents from one process with de
       expect(handle.doc.getText('text').toString()).toBe(`text ${index}`);
       await handle.release();
     }
-  }, 60_000);
+  }, 120_000);
 });
