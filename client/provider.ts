@@ -32,6 +32,7 @@ const terminalConnectErrors = new Set<string>([
   ErrorCodes.AUTH_FAILED,
   ErrorCodes.TOKEN_EXPIRED,
   ErrorCodes.PERMISSION_DENIED,
+  ErrorCodes.ORIGIN_NOT_ALLOWED,
   ErrorCodes.PROTOCOL_MISMATCH,
   ErrorCodes.BAD_DOC_NAME,
 ]);

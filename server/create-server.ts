@@ -11,7 +11,7 @@ import { ErrorCodes, errorInfo } from '../shared/errors.js';
 import { safeObserver } from './core/observer.js';
 import { DocumentRegistry } from './core/registry.js';
 import { type DocumentHandle, openDocumentHandle } from './document-handle.js';
-import { applyCors, enforcesOrigins, normalizeCorsOrigins, originGate } from './http/cors.js';
+import { applyCors, normalizeCorsOrigins, originGate, requestOriginAllowed } from './http/cors.js';
 import { staticFiles } from './http/static-files.js';
 import { type QuireServerOptions, resolveLimits, serverDefaults } from './options.js';
 import { MemoryStore } from './persistence/memory-store.js';
@@ -86,7 +86,8 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       serveClient: false,
       adapter: SingleFrameAdapter,
       ...(corsOrigins === undefined ? {} : { cors: { origin: corsOrigins } }),
-      ...(enforcesOrigins(corsOrigins) ? { allowRequest: originGate(corsOrigins) } : {}),
+      // Same origin by default, for every transport: see http/cors.ts.
+      ...(corsOrigins === true ? {} : { allowRequest: originGate(corsOrigins) }),
     });
   // Document namespaces come and go with their clients; keep Socket.io from holding empty ones.
   io._opts.cleanupEmptyChildNamespaces = true;
@@ -109,7 +110,8 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
   cleanUpDocumentNamespaces(io, documents);
   const budgets = new ConnectionBudgets(resolveLimits(options));
-  documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets, observer }));
+  const originAllowed = corsOrigins === true ? undefined : (headers: Parameters<typeof requestOriginAllowed>[0]) => requestOriginAllowed(headers, corsOrigins);
+  documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets, observer, originAllowed }));
   documents.on('connection', (socket) => handleConnection(socket, registry, budgets, observer));
   // Socket.io admits anyone to its main namespace. On a server of our own nothing lives there, so
   // refuse it rather than hold a socket per connection for nothing; an app's own io keeps its '/'.

@@ -27,11 +27,12 @@ export interface QuireServerOptions {
   /** Serve this directory (a built front-end) at `/` on the server's own HTTP server. */
   staticDir?: string;
   /**
-   * Browser origins allowed to use the Socket.io endpoint and the server's own HTTP routes.
-   * Default: none configured — Socket.io sends no CORS headers (cross-origin polling fails in
-   * browsers) and WebSocket origins are not checked. With a list, requests that carry an Origin
-   * header not on it are refused for every transport, WebSocket included. When you attach to your
-   * own `io`, configure CORS on it instead.
+   * Browser origins allowed to use the Socket.io endpoint and the server's own HTTP routes, besides
+   * the server's own origin. Default: same origin only — a request whose Origin header names
+   * another host than the one it was sent to is refused, for every transport, WebSocket included
+   * (also when attached to your own `io`: document connections are refused with
+   * ORIGIN_NOT_ALLOWED). `true` or '*' admits any origin. Requests without an Origin header
+   * (non-browser clients) are not affected.
    */
   corsOrigins?: CorsOrigins;
   /** How long a document nobody uses stays loaded, in ms. Default 10,000. */
