@@ -62,8 +62,16 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
     return false;
   };
 
+  const requestTimeout = options.requestTimeoutMs ?? serverDefaults.requestTimeoutMs;
   const httpServer: HttpServer | null = ownsHttp
-    ? createHttpServer((req, res) => {
+    ? createHttpServer({
+        // 0 turns the request timeout off (as in Node); headers keep theirs.
+        requestTimeout,
+        headersTimeout: requestTimeout === 0 ? serverDefaults.headersTimeoutMs : Math.min(serverDefaults.headersTimeoutMs, requestTimeout),
+        // How often Node checks those timeouts (default 30 s, which would nearly double them).
+        connectionsCheckingInterval: 1_000,
+      }, (req, res) => {
+        res.setHeader('x-content-type-options', 'nosniff');
         if (applyCors(req, res, corsOrigins)) return;
         handle(req, res)
           .then((done) => {

@@ -55,6 +55,13 @@ export interface QuireServerOptions {
   /** Told about connections, loads, messages, acks and errors (metrics, logs). Must not throw. */
   observer?: ServerObserver;
   /**
+   * On the server's own HTTP server: how long a client may take to send a whole request (headers
+   * and body) before it is answered 408 and closed. Headers must arrive within the smaller of this
+   * and 10 s. Node's default is 300 s, which lets slow clients hold connections and memory.
+   * Default 30,000. WebSocket connections and long-polling waits are not affected.
+   */
+  requestTimeoutMs?: number;
+  /**
    * Extra HTTP routes on the server's own HTTP server (health, metrics, admin), tried in order
    * before `staticDir`; each resolves true when it answered the request.
    */
@@ -71,6 +78,10 @@ const MiB = 1024 * 1024;
 export const serverDefaults = {
   path: '/socket.io',
   unloadGraceMs: 10_000,
+  // A request (headers and body: an admin upload, a polling POST) that takes longer is a slow client
+  // holding a connection and its buffers; 30 s admits an 8 MiB upload at ~300 KB/s.
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
   // Socket.io buffers a whole message before parsing it, so this bounds the memory one message can
   // take. It must exceed maxUpdateBytes (plus framing) so the update limit gives a clear code.
   maxMessageBytes: 16 * MiB,

@@ -59,6 +59,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     observer,
     path: config.path,
     unloadGraceMs: config.unloadGraceMs,
+    requestTimeoutMs: config.requestTimeoutMs,
     maxMessageBytes: config.maxMessageBytes,
     maxUpdateBytes: config.maxUpdateBytes,
     maxAwarenessBytes: config.maxAwarenessBytes,
