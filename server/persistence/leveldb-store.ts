@@ -12,6 +12,7 @@ import { type WriteStats, Writer, emptyWriteStats } from './leveldb/writer.js';
 import type { DocumentStore, StoredDocumentInfo } from './types.js';
 
 export { CorruptDocumentError, StoreClosedError, StoreLockedError, StoreWriteError } from './leveldb/errors.js';
+export { DataDirectoryError } from './leveldb/ensure-directory.js';
 export { InvalidDocumentNameError } from './leveldb/keys.js';
 export {
   DEFAULT_COMPACT_AFTER_BYTES,

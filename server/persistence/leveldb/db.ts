@@ -1,7 +1,8 @@
-import { mkdir, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import createDebug from 'debug';
 import type { LevelDown, LevelDownIterator } from 'leveldown';
+import { ensureDirectory } from './ensure-directory.js';
 import { StoreLockedError } from './errors.js';
 
 // leveldown is CommonJS whose types say `export default`, which NodeNext reads as a `.default`
@@ -52,7 +53,7 @@ export class Db {
 
   /** Opens (creating when missing) the database in `path`; fails fast when it is locked. */
   static async open(path: string): Promise<Db> {
-    await mkdir(path, { recursive: true });
+    await ensureDirectory(path);
     const directory = await realpath(path);
     if (heldDirectories.has(directory)) throw new StoreLockedError(path, 'this process');
     heldDirectories.add(directory);
