@@ -10,7 +10,7 @@ import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Socket } from 'socket.io-client';
 import type { Ack } from '../shared/ack.js';
-import { docNamespace } from '../shared/doc-name.js';
+import { canonicalDocName, docNamespace } from '../shared/doc-name.js';
 import { type ErrorInfo, ErrorCodes } from '../shared/errors.js';
 import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents, SyncStep1Reply } from '../shared/events.js';
 import { decodeSyncFrame, encodeSyncFrame } from '../shared/protocol/sync.js';
@@ -38,6 +38,8 @@ const terminalConnectErrors = new Set<string>([
 ]);
 
 export class QuireProvider extends ObservableV2<QuireProviderEvents> {
+  /** The document's name in its one spelling (Unicode NFC). */
+  readonly docName: string;
   readonly awareness: Awareness;
   status: ConnectionStatus = 'disconnected';
   synced = false;
@@ -63,11 +65,14 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 
   constructor(
     readonly url: string,
-    readonly docName: string,
+    docName: string,
     readonly doc: Y.Doc,
     private readonly options: QuireProviderOptions = {},
   ) {
     super();
+    // One spelling per document (NFC): names that look the same open the same document.
+    this.docName = canonicalDocName(docName);
+    docName = this.docName;
     const namespace = docNamespace(docName);
     this.awareness = options.awareness ?? new Awareness(doc);
     this.lease = options.manager === undefined

@@ -6,7 +6,7 @@ import createDebug from 'debug';
 import { type Server as HttpServer, type IncomingMessage, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
-import { DOC_NAMESPACE_PATTERN, assertValidDocName, docNamespace } from '../shared/doc-name.js';
+import { DOC_NAMESPACE_PATTERN, canonicalDocName, docNamespace } from '../shared/doc-name.js';
 import { ErrorCodes, errorInfo } from '../shared/errors.js';
 import { safeObserver } from './core/observer.js';
 import { DocumentRegistry } from './core/registry.js';
@@ -148,12 +148,11 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
     },
 
     async openDocument(name) {
-      assertValidDocName(name);
-      return openDocumentHandle(registry, name);
+      return openDocumentHandle(registry, canonicalDocName(name));
     },
 
     async deleteDocument(name) {
-      assertValidDocName(name);
+      name = canonicalDocName(name);
       const exists = registry.isLoaded(name) || (await store.load(name)).length > 0;
       if (!exists) return false;
       // A client that still holds a copy and reconnects re-creates the document: CRDT replicas

@@ -28,7 +28,7 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 const safeMessages: Record<ErrorCode, string> = {
   PROTOCOL_MISMATCH: 'Client and server speak different quire protocol versions.',
-  BAD_DOC_NAME: 'Document names must be 1 to 255 bytes of UTF-8 without control characters.',
+  BAD_DOC_NAME: 'Document names must be 1 to 255 bytes of UTF-8 in Unicode NFC, without control or invisible characters.',
   BAD_PAYLOAD: 'The message payload has the wrong type or shape.',
   MALFORMED_UPDATE: 'The update could not be decoded.',
   UPDATE_TOO_LARGE: 'The update exceeds the maximum update size.',

@@ -11,7 +11,7 @@
  * `<name>` is encodeURIComponent(document name). Errors are `{ ok: false, code, message }`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { docNameProblem } from '../../../shared/doc-name.js';
+import { docNameProblem, normalizeDocName } from '../../../shared/doc-name.js';
 import type { QuireServer } from '../../create-server.js';
 import type { CoreObserver } from '../../core/observer.js';
 import type { Readiness } from '../readiness.js';
@@ -92,6 +92,8 @@ function parseRoute(rest: string): Route {
   } catch {
     throw new AdminError(400, 'BAD_DOC_NAME', 'The document name is not valid percent-encoding.');
   }
+  // Names that look the same are one document: the admin API takes any spelling, like the provider.
+  if (name.isWellFormed()) name = normalizeDocName(name);
   const problem = docNameProblem(name);
   if (problem !== null) throw new AdminError(400, 'BAD_DOC_NAME', problem);
   return { docName: name, resource: match[2] === undefined ? 'document' : 'update' };
