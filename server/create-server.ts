@@ -22,6 +22,7 @@ import { handleConnection } from './transport/connection.js';
 import { handshakeMiddleware, refusal } from './transport/handshake.js';
 import { cleanUpDocumentNamespaces } from './transport/namespace-cleanup.js';
 import { SingleFrameAdapter } from './transport/single-frame-adapter.js';
+import { assertSocketIoInternals } from './transport/socket-io-internals.js';
 import type { QuireIo, QuireNamespace } from './transport/types.js';
 
 const debug = createDebug('quire:server');
@@ -90,6 +91,8 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
     new SocketIoServer(httpServer ?? undefined, {
       path: options.path ?? serverDefaults.path,
       maxHttpBufferSize: options.maxMessageBytes ?? serverDefaults.maxMessageBytes,
+      // Socket.io's own cleanup is wrong for document namespaces (transport/namespace-cleanup.ts
+      // replaces it there); on our own server nothing else has child namespaces.
       cleanupEmptyChildNamespaces: true,
       serveClient: false,
       adapter: SingleFrameAdapter,
@@ -97,8 +100,6 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       // Same origin by default, for every transport: see http/cors.ts.
       ...(corsOrigins === true ? {} : { allowRequest: originGate(corsOrigins) }),
     });
-  // Document namespaces come and go with their clients; keep Socket.io from holding empty ones.
-  io._opts.cleanupEmptyChildNamespaces = true;
 
   const namespaceOf = (namespaceName: string) => io._nsps.get(namespaceName) as QuireNamespace | undefined;
   const registry = new DocumentRegistry({
@@ -116,6 +117,10 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   });
 
   const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
+  // Before anything relies on them: an upgraded or foreign Socket.io fails here, loudly.
+  assertSocketIoInternals(io, documents, ownsIo);
+  // Document namespaces come and go with their clients; drop empty ones (only ours: an app's own
+  // namespaces on an attached Socket.io server keep the app's settings).
   cleanUpDocumentNamespaces(io, documents);
   const budgets = new ConnectionBudgets(resolveLimits(options));
   const originAllowed = corsOrigins === true ? undefined : (headers: Parameters<typeof requestOriginAllowed>[0]) => requestOriginAllowed(headers, corsOrigins);
