@@ -6,6 +6,7 @@ import createDebug from 'debug';
 import { type Server as HttpServer, type IncomingMessage, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
+import * as Y from 'yjs';
 import { DOC_NAMESPACE_PATTERN, canonicalDocName, docNamespace } from '../shared/doc-name.js';
 import { ErrorCodes, errorInfo } from '../shared/errors.js';
 import { safeObserver } from './core/observer.js';
@@ -39,6 +40,10 @@ export interface QuireServer {
   readonly store: DocumentStore;
   readonly registry: DocumentRegistry;
   listen(port?: number, host?: string): Promise<ListenAddress>;
+  /** Whether the document is in memory now (clients connected, or within the unload grace). */
+  isLoaded(name: string): boolean;
+  /** A loaded document's whole state as one update; null when it is not loaded. Never loads it. */
+  loadedState(name: string): Promise<Uint8Array | null>;
   /** Server-side access to a document; its edits reach connected clients and the store. */
   openDocument(name: string): Promise<DocumentHandle>;
   /**
@@ -152,13 +157,23 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       });
     },
 
+    isLoaded(name) {
+      return registry.isLoaded(name);
+    },
+
+    async loadedState(name) {
+      const doc = registry.isLoaded(name) ? await registry.peek(name) : null;
+      return doc === null ? null : Y.encodeStateAsUpdate(doc.ydoc);
+    },
+
     async openDocument(name) {
       return openDocumentHandle(registry, canonicalDocName(name));
     },
 
     async deleteDocument(name) {
       name = canonicalDocName(name);
-      const exists = registry.isLoaded(name) || (await store.load(name)).length > 0;
+      // Asks the store without reading the document: it may be large.
+      const exists = registry.isLoaded(name) || (await store.has(name));
       if (!exists) return false;
       // A client that still holds a copy and reconnects re-creates the document: CRDT replicas
       // are their own source of truth.

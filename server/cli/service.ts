@@ -5,6 +5,7 @@
  */
 import { type QuireServer, createServer } from '../create-server.js';
 import { safeObserver } from '../core/observer.js';
+import { adminBackendOf } from '../admin-backend.js';
 import { adminRoutes } from '../http/admin/admin-routes.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { metricsRoute } from '../http/metrics-route.js';
@@ -80,7 +81,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
       metricsRoute(metrics, config.metricsToken),
       adminRoutes({
         token: config.adminToken ?? null,
-        server: current,
+        backend: adminBackendOf(current),
         readiness,
         maxUpdateBytes: config.maxUpdateBytes,
         observer,

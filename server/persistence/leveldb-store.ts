@@ -87,6 +87,17 @@ export class LevelDbStore implements DocumentStore {
     return updates;
   }
 
+  /** One seek into the document's key range: never reads its updates, never decodes its meta. */
+  async has(name: string): Promise<boolean> {
+    const keys = new DocKeys(name);
+    let found = false;
+    await this.read(() => this.db.scan(keys.all, { values: false, limit: 1, highWaterMark: 1 }, () => {
+      found = true;
+      return undefined;
+    }));
+    return found;
+  }
+
   async append(name: string, update: Uint8Array): Promise<void> {
     this.assertOpen();
     if (!(update instanceof Uint8Array)) throw new TypeError('update must be a Uint8Array');

@@ -12,12 +12,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { docNameProblem, normalizeDocName } from '../../../shared/doc-name.js';
-import type { QuireServer } from '../../create-server.js';
 import type { CoreObserver } from '../../core/observer.js';
 import type { Readiness } from '../readiness.js';
 import { hasBearerToken, pathnameOf, sendError, sendJson, sendUnauthorized } from '../respond.js';
 import type { RequestHandler } from '../static-files.js';
+import type { AdminBackend } from './backend.js';
 import { AdminError, applyUpdate, deleteDocument, documentJson, documentState, listDocuments } from './documents.js';
+import { StateWorker } from './off-thread.js';
 import { readBody } from './request-body.js';
 
 const PREFIX = '/admin';
@@ -25,8 +26,8 @@ const PREFIX = '/admin';
 export interface AdminOptions {
   /** Null turns the API off. */
   token: string | null;
-  /** Resolved lazily: routes are registered before the server exists. */
-  server: () => QuireServer;
+  /** The documents, through the narrow interface the API needs. */
+  backend: AdminBackend;
   readiness: Readiness;
   maxUpdateBytes: number;
   observer: CoreObserver;
@@ -37,6 +38,7 @@ export interface AdminOptions {
 export type AdminAuditEvent = { action: 'apply-update'; docName: string; bytes: number } | { action: 'delete'; docName: string };
 
 export function adminRoutes(options: AdminOptions): RequestHandler {
+  const worker = new StateWorker();
   return async (req, res) => {
     const path = pathnameOf(req);
     if (path !== PREFIX && !path.startsWith(`${PREFIX}/`)) return false;
@@ -57,7 +59,7 @@ export function adminRoutes(options: AdminOptions): RequestHandler {
       }
       const route = parseRoute(path.slice(PREFIX.length));
       docName = route.docName;
-      await dispatch(req, res, route, options);
+      await dispatch(req, res, route, options, worker);
     } catch (error) {
       const known = error instanceof AdminError ? error : null;
       options.observer.error({
@@ -99,21 +101,21 @@ function parseRoute(rest: string): Route {
   return { docName: name, resource: match[2] === undefined ? 'document' : 'update' };
 }
 
-async function dispatch(req: IncomingMessage, res: ServerResponse, route: Route, options: AdminOptions): Promise<void> {
-  const server = options.server();
+async function dispatch(req: IncomingMessage, res: ServerResponse, route: Route, options: AdminOptions, worker: StateWorker): Promise<void> {
+  const { backend } = options;
   const method = req.method ?? 'GET';
   const name = route.docName;
   if (route.resource === 'collection' || name === null) {
     allow(method, ['GET']);
-    sendJson(res, 200, { documents: await listDocuments(server) });
+    sendJson(res, 200, { documents: await listDocuments(backend) });
     return;
   }
   if (route.resource === 'document') {
     allow(method, ['GET', 'DELETE']);
     if (method === 'GET') {
-      sendJson(res, 200, { name, sharedTypes: await documentJson(server, name) });
+      sendJson(res, 200, { name, sharedTypes: await documentJson(backend, worker, name) });
     } else {
-      await deleteDocument(server, name);
+      await deleteDocument(backend, name);
       options.audit?.({ action: 'delete', docName: name });
       sendJson(res, 200, { ok: true, deleted: name });
     }
@@ -121,7 +123,7 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, route: Route,
   }
   allow(method, ['GET', 'POST']);
   if (method === 'GET') {
-    const state = await documentState(server, name);
+    const state = await documentState(backend, worker, name);
     res.writeHead(200, {
       'content-type': 'application/octet-stream',
       'content-length': state.byteLength,
@@ -131,7 +133,7 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, route: Route,
     return;
   }
   const body = await readBody(req, options.maxUpdateBytes);
-  await applyUpdate(server, name, body);
+  await applyUpdate(backend, name, body);
   options.audit?.({ action: 'apply-update', docName: name, bytes: body.byteLength });
   sendJson(res, 200, { ok: true });
 }
