@@ -24,7 +24,8 @@ import { handshakeMiddleware, refusal } from './transport/handshake.js';
 import { cleanUpDocumentNamespaces } from './transport/namespace-cleanup.js';
 import { SingleFrameAdapter } from './transport/single-frame-adapter.js';
 import { assertSocketIoInternals } from './transport/socket-io-internals.js';
-import type { QuireIo, QuireNamespace } from './transport/types.js';
+import { type RecheckResult, recheckAccess } from './transport/access-recheck.js';
+import type { QuireIo, QuireNamespace, QuireSocket } from './transport/types.js';
 
 const debug = createDebug('quire:server');
 
@@ -44,6 +45,11 @@ export interface QuireServer {
   isLoaded(name: string): boolean;
   /** A loaded document's whole state as one update; null when it is not loaded. Never loads it. */
   loadedState(name: string): Promise<Uint8Array | null>;
+  /**
+   * Re-runs `authorize` for the open sessions (of one document, or all) now: sessions whose access
+   * was refused or changed get PERMISSION_DENIED or ACCESS_CHANGED and are ended.
+   */
+  recheckAccess(filter?: { docName?: string }): Promise<RecheckResult>;
   /** Server-side access to a document; its edits reach connected clients and the store. */
   openDocument(name: string): Promise<DocumentHandle>;
   /**
@@ -135,6 +141,31 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   // refuse it rather than hold a socket per connection for nothing; an app's own io keeps its '/'.
   if (ownsIo) io.of('/').use((_socket, next) => next(refusal(errorInfo(ErrorCodes.BAD_DOC_NAME, 'Only document namespaces are served.'))));
 
+  const documentSockets = (docName?: string): QuireSocket[] => {
+    const sockets: QuireSocket[] = [];
+    for (const nsp of io._nsps.values()) {
+      if (!DOC_NAMESPACE_PATTERN.test(nsp.name)) continue;
+      for (const socket of nsp.sockets.values()) {
+        if (docName === undefined || socket.data.docName === docName) sockets.push(socket as QuireSocket);
+      }
+    }
+    return sockets;
+  };
+  const authorize = options.authorize;
+  const recheck = async (filter: { docName?: string } = {}): Promise<RecheckResult> => {
+    if (authorize === undefined) return { checked: 0, revoked: 0, changed: 0 };
+    const docName = filter.docName === undefined ? undefined : canonicalDocName(filter.docName);
+    return recheckAccess(documentSockets(docName), authorize, observer);
+  };
+  let periodic: Promise<unknown> | null = null;
+  const recheckTimer = (options.recheckAccessIntervalMs ?? 0) > 0 && authorize !== undefined
+    ? setInterval(() => {
+        // A slow authorize must not pile runs up: skip a tick while one is running.
+        periodic ??= recheck().finally(() => (periodic = null));
+      }, options.recheckAccessIntervalMs)
+    : null;
+  recheckTimer?.unref();
+
   let closing: Promise<void> | null = null;
 
   return {
@@ -166,6 +197,8 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       return doc === null ? null : Y.encodeStateAsUpdate(doc.ydoc);
     },
 
+    recheckAccess: recheck,
+
     async openDocument(name) {
       return openDocumentHandle(registry, canonicalDocName(name));
     },
@@ -186,6 +219,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
     close() {
       closing ??= (async () => {
         debug('closing');
+        if (recheckTimer !== null) clearInterval(recheckTimer);
         // Stop accepting first, so nothing new arrives while documents flush.
         if (ownsHttp && httpServer?.listening) httpServer.close();
         // Closing the underlying connections makes clients reconnect on their own; on a Socket.io

@@ -52,6 +52,13 @@ export interface QuireServerOptions {
   rateLimits?: Partial<RateLimits>;
   authenticate?: Authenticate;
   authorize?: Authorize;
+  /**
+   * Re-run `authorize` for every open session this often (ms), ending sessions whose access was
+   * taken away or changed (see transport/access-recheck.ts). Default 0: only when
+   * `recheckAccess()` is called (e.g. by the admin API's revoke), at connect, and at the
+   * principal's `expiresAt`.
+   */
+  recheckAccessIntervalMs?: number;
   /** Told about connections, loads, messages, acks and errors (metrics, logs). Must not throw. */
   observer?: ServerObserver;
   /**

@@ -73,7 +73,8 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
       syncs: config.rateSyncs,
       violations: config.rateViolations,
     },
-    ...(auth ?? {}),
+    ...(auth === null ? {} : { authenticate: auth.authenticate, authorize: auth.authorize }),
+    recheckAccessIntervalMs: config.recheckAccessIntervalMs,
     ...(config.corsOrigins === undefined ? {} : { corsOrigins: config.corsOrigins }),
     ...(staticChoice.dir === null ? {} : { staticDir: staticChoice.dir }),
     requestHandlers: [
@@ -81,7 +82,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
       metricsRoute(metrics, config.metricsToken),
       adminRoutes({
         token: config.adminToken ?? null,
-        backend: adminBackendOf(current),
+        backend: adminBackendOf(current, auth === null ? null : auth.revokeSubject),
         readiness,
         maxUpdateBytes: config.maxUpdateBytes,
         observer,

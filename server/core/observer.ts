@@ -20,7 +20,8 @@ export type ErrorOperation =
   | 'load'
   | 'unload'
   | 'store-write'
-  | 'admin';
+  | 'admin'
+  | 'recheck';
 
 export interface ErrorEvent {
   /** The document concerned, when one is known (a refused handshake may have no valid name). */

@@ -7,6 +7,8 @@
  *   GET    /admin/documents/<name>/update   the document as one Yjs update (binary)
  *   POST   /admin/documents/<name>/update   apply a Yjs update (binary body); reaches clients
  *   DELETE /admin/documents/<name>          disconnect its clients and delete every record
+ *   POST   /admin/access/recheck            re-run authorization for open sessions ({"document"?})
+ *   POST   /admin/access/revoke             revoke a subject's tokens and end its sessions ({"subject"})
  *
  * `<name>` is encodeURIComponent(document name). Errors are `{ ok: false, code, message }`.
  */
@@ -35,7 +37,11 @@ export interface AdminOptions {
   audit?: (event: AdminAuditEvent) => void;
 }
 
-export type AdminAuditEvent = { action: 'apply-update'; docName: string; bytes: number } | { action: 'delete'; docName: string };
+export type AdminAuditEvent =
+  | { action: 'apply-update'; docName: string; bytes: number }
+  | { action: 'delete'; docName: string }
+  | { action: 'recheck-access'; docName: string | null; revoked: number; changed: number }
+  | { action: 'revoke'; docName: null; subject: string; revoked: number; changed: number };
 
 export function adminRoutes(options: AdminOptions): RequestHandler {
   const worker = new StateWorker();
@@ -80,12 +86,13 @@ export function adminRoutes(options: AdminOptions): RequestHandler {
 
 interface Route {
   docName: string | null;
-  /** null: the collection; '': the document; 'update': its update resource. */
-  resource: 'collection' | 'document' | 'update';
+  resource: 'collection' | 'document' | 'update' | 'recheck' | 'revoke';
 }
 
 function parseRoute(rest: string): Route {
   if (rest === '/documents' || rest === '/documents/') return { docName: null, resource: 'collection' };
+  if (rest === '/access/recheck') return { docName: null, resource: 'recheck' };
+  if (rest === '/access/revoke') return { docName: null, resource: 'revoke' };
   const match = /^\/documents\/([^/]+)(\/update)?$/.exec(rest);
   if (match === null) throw new AdminError(404, 'NOT_FOUND', 'No such admin route; see docs/OPERATING.md.');
   let name: string;
@@ -105,6 +112,11 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, route: Route,
   const { backend } = options;
   const method = req.method ?? 'GET';
   const name = route.docName;
+  if (route.resource === 'recheck' || route.resource === 'revoke') {
+    allow(method, ['POST']);
+    await changeAccess(req, res, route.resource, options);
+    return;
+  }
   if (route.resource === 'collection' || name === null) {
     allow(method, ['GET']);
     sendJson(res, 200, { documents: await listDocuments(backend) });
@@ -136,6 +148,47 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, route: Route,
   await applyUpdate(backend, name, body);
   options.audit?.({ action: 'apply-update', docName: name, bytes: body.byteLength });
   sendJson(res, 200, { ok: true });
+}
+
+const MAX_JSON_BODY = 4096;
+
+async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const body = await readBody(req, MAX_JSON_BODY);
+  if (body.byteLength === 0) return {};
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(body));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new AdminError(400, 'BAD_REQUEST', 'The body must be a JSON object.');
+}
+
+async function changeAccess(req: IncomingMessage, res: ServerResponse, action: 'recheck' | 'revoke', options: AdminOptions): Promise<void> {
+  const { backend } = options;
+  const body = await jsonBody(req);
+  if (action === 'revoke') {
+    const { subject } = body;
+    if (typeof subject !== 'string' || subject.length === 0) throw new AdminError(400, 'BAD_REQUEST', 'Give the "subject" (the tokens\' "sub") to revoke.');
+    if (backend.revokeSubject === null) {
+      throw new AdminError(409, 'REVOKE_UNAVAILABLE', 'Revoking needs JWT authentication (--jwt-secret or --jwt-public-key).');
+    }
+    backend.revokeSubject(subject);
+    const result = await backend.recheckAccess();
+    options.audit?.({ action: 'revoke', docName: null, subject, revoked: result.revoked, changed: result.changed });
+    sendJson(res, 200, { ok: true, subject, ...result });
+    return;
+  }
+  let docName: string | undefined;
+  if (body.document !== undefined) {
+    if (typeof body.document !== 'string') throw new AdminError(400, 'BAD_DOC_NAME', 'The "document" must be a document name.');
+    docName = body.document.isWellFormed() ? normalizeDocName(body.document) : body.document;
+    const problem = docNameProblem(docName);
+    if (problem !== null) throw new AdminError(400, 'BAD_DOC_NAME', problem);
+  }
+  const result = await backend.recheckAccess(docName);
+  options.audit?.({ action: 'recheck-access', docName: docName ?? null, revoked: result.revoked, changed: result.changed });
+  sendJson(res, 200, { ok: true, ...result });
 }
 
 function allow(method: string, allowed: readonly string[]): void {

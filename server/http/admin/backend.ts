@@ -17,4 +17,8 @@ export interface AdminBackend {
   applyUpdate(name: string, update: Uint8Array): Promise<void>;
   /** Disconnects the document's clients and deletes it; false when it was neither stored nor loaded. */
   deleteDocument(name: string): Promise<boolean>;
+  /** Re-runs authorization for open sessions (of one document, or all); ends those that lost or changed access. */
+  recheckAccess(docName?: string): Promise<{ checked: number; revoked: number; changed: number }>;
+  /** Revokes a subject's tokens issued until now; null when the server's authentication cannot (no JWT). */
+  revokeSubject: ((subject: string) => void) | null;
 }
