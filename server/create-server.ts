@@ -9,6 +9,7 @@ import { Server as SocketIoServer } from 'socket.io';
 import * as Y from 'yjs';
 import { DOC_NAMESPACE_PATTERN, canonicalDocName, docNamespace } from '../shared/doc-name.js';
 import { ErrorCodes, errorInfo } from '../shared/errors.js';
+import { ownersDocumentName } from './core/client-id-owners.js';
 import { safeObserver } from './core/observer.js';
 import { DocumentRegistry } from './core/registry.js';
 import { type DocumentHandle, openDocumentHandle } from './document-handle.js';
@@ -21,6 +22,7 @@ import { ConnectionBudgets } from './transport/budgets.js';
 import { namespaceChannel } from './transport/channel.js';
 import { handleConnection } from './transport/connection.js';
 import { handshakeMiddleware, refusal } from './transport/handshake.js';
+import { limitConnections } from './transport/connection-ceilings.js';
 import { cleanUpDocumentNamespaces } from './transport/namespace-cleanup.js';
 import { SingleFrameAdapter } from './transport/single-frame-adapter.js';
 import { assertSocketIoInternals } from './transport/socket-io-internals.js';
@@ -124,8 +126,21 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       );
     },
     unloadGraceMs: options.unloadGraceMs ?? serverDefaults.unloadGraceMs,
+    ceilings: {
+      maxLoadedDocuments: options.maxLoadedDocuments ?? serverDefaults.maxLoadedDocuments,
+      maxLoadedBytes: options.maxLoadedDocumentBytes ?? serverDefaults.maxLoadedDocumentBytes,
+    },
     observer,
   });
+  limitConnections(
+    io,
+    {
+      maxConnections: options.maxConnections ?? serverDefaults.maxConnections,
+      maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? serverDefaults.maxConnectionsPerAddress,
+      trustProxy: options.trustProxy ?? false,
+    },
+    observer,
+  );
 
   const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
   // Before anything relies on them: an upgraded or foreign Socket.io fails here, loudly.
@@ -133,7 +148,9 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   // Document namespaces come and go with their clients; drop empty ones (only ours: an app's own
   // namespaces on an attached Socket.io server keep the app's settings).
   cleanUpDocumentNamespaces(io, documents);
-  const budgets = new ConnectionBudgets(resolveLimits(options));
+  const budgets = new ConnectionBudgets(resolveLimits(options), (socket) =>
+    observer.error({ docName: socket.data.docName ?? null, code: ErrorCodes.SLOW_CONSUMER, operation: 'outgoing' }),
+  );
   const originAllowed = corsOrigins === true ? undefined : (headers: Parameters<typeof requestOriginAllowed>[0]) => requestOriginAllowed(headers, corsOrigins);
   documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets, observer, originAllowed }));
   documents.on('connection', (socket) => handleConnection(socket, registry, budgets, observer));
@@ -213,6 +230,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       namespaceOf(docNamespace(name))?.disconnectSockets(false);
       await registry.evict(name);
       await store.delete(name);
+      await store.delete(ownersDocumentName(name));
       return true;
     },
 

@@ -13,6 +13,7 @@ export function helpText(): string {
     ].join('\n');
   });
   return `Usage: quire [options]
+       quire repair --data <dir> [--dry-run] [--json]   (see quire repair --help)
 
 Serves the example editor and the quire sync endpoint, with documents stored in LevelDB.
 Operations endpoints: GET /healthz, GET /readyz, GET /metrics; the admin API under /admin

@@ -5,6 +5,7 @@
  * A document that is not loaded is read from the store and merged on a worker thread: its tail
  * may hold thousands of updates, and merging them on the event loop would stall every client.
  */
+import { isOwnersDocumentName } from '../../core/client-id-owners.js';
 import * as Y from 'yjs';
 import { QuireError } from '../../../shared/errors.js';
 import type { StoredDocumentInfo } from '../../persistence/types.js';
@@ -30,6 +31,8 @@ export interface DocumentSummary extends StoredDocumentInfo {
 export async function listDocuments(backend: AdminBackend): Promise<DocumentSummary[]> {
   const stored = await backend.listStored();
   return stored
+    // Each document's client-id owners are kept in a shadow document of the store, not a document.
+    .filter((info) => !isOwnersDocumentName(info.name))
     .map((info) => ({ ...info, loaded: backend.isLoaded(info.name) }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -38,7 +41,13 @@ export async function listDocuments(backend: AdminBackend): Promise<DocumentSumm
 async function documentUpdates(backend: AdminBackend, name: string): Promise<Uint8Array[]> {
   const live = await backend.loadedState(name);
   if (live !== null) return [live];
-  const stored = await backend.storedUpdates(name);
+  let stored: Uint8Array[];
+  try {
+    stored = await backend.storedUpdates(name);
+  } catch (error) {
+    // A damaged document is refused with what is wrong, never answered as an empty one.
+    throw new AdminError(500, 'LOAD_FAILED', `The document could not be loaded: ${(error as Error).message}`);
+  }
   if (stored.length === 0) throw notFound(name);
   return stored;
 }
