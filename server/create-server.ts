@@ -114,6 +114,10 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       ...(corsOrigins === true ? {} : { allowRequest: originGate(corsOrigins) }),
     });
 
+  const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
+  // Before anything relies on them: an upgraded or foreign Socket.io fails here, loudly.
+  assertSocketIoInternals(io, documents, ownsIo);
+
   const namespaceOf = (namespaceName: string) => io._nsps.get(namespaceName) as QuireNamespace | undefined;
   const registry = new DocumentRegistry({
     store,
@@ -142,9 +146,6 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
     observer,
   );
 
-  const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
-  // Before anything relies on them: an upgraded or foreign Socket.io fails here, loudly.
-  assertSocketIoInternals(io, documents, ownsIo);
   // Document namespaces come and go with their clients; drop empty ones (only ours: an app's own
   // namespaces on an attached Socket.io server keep the app's settings).
   cleanUpDocumentNamespaces(io, documents);

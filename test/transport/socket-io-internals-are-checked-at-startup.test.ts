@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createServer as createHttpServer } from 'node:http';
 import { Server as SocketIoServer } from 'socket.io';
 import { describe, expect, it } from 'vitest';
 import { createServer } from '../../server/index.js';
@@ -37,13 +38,13 @@ describe('quire checks the Socket.io internals it relies on', () => {
   it('starts on the installed versions, its own Socket.io server or an application’s', async () => {
     const own = createServer();
     await own.close();
-    const io = new SocketIoServer();
+    const io = new SocketIoServer(createHttpServer());
     const attached = createServer({ io });
     await attached.close();
   });
 
   it('refuses to start, naming what is missing and the tested versions, when an internal moved', () => {
-    const io = new SocketIoServer();
+    const io = new SocketIoServer(createHttpServer());
     // What a Socket.io release that renamed its namespace registry would look like.
     Object.defineProperty(io, '_nsps', { value: {}, configurable: true });
     const attempt = () => createServer({ io });

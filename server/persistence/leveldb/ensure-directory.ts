@@ -1,3 +1,4 @@
+import { mkdirSync, statSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
@@ -39,6 +40,38 @@ export async function ensureDirectory(path: string): Promise<void> {
 async function kindOf(path: string): Promise<'directory' | 'other' | 'missing'> {
   try {
     return (await stat(path)).isDirectory() ? 'directory' : 'other';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'missing';
+    if (code === 'ENOTDIR') return 'other';
+    throw new DataDirectoryError(path, (error as Error).message);
+  }
+}
+
+/** The same, synchronously (for start-up code that runs before anything is asynchronous). */
+export function ensureDirectorySync(path: string): void {
+  const target = resolve(path);
+  const existing = kindOfSync(target);
+  if (existing === 'directory') return;
+  if (existing === 'other') throw new DataDirectoryError(path, 'it exists and is not a directory');
+  const parent = dirname(target);
+  if (parent !== target) {
+    const parentKind = kindOfSync(parent);
+    if (parentKind === 'missing') ensureDirectorySync(parent);
+    else if (parentKind === 'other') throw new DataDirectoryError(path, `${parent} is not a directory`);
+  }
+  try {
+    mkdirSync(target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && kindOfSync(target) === 'directory') return;
+    throw new DataDirectoryError(path, `${parent} does not let a directory be created in it (${code ?? (error as Error).message})`);
+  }
+}
+
+function kindOfSync(path: string): 'directory' | 'other' | 'missing' {
+  try {
+    return statSync(path).isDirectory() ? 'directory' : 'other';
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return 'missing';
