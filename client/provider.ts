@@ -8,7 +8,7 @@ import { ObservableV2 } from 'lib0/observable';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Manager, Socket } from 'socket.io-client';
-import { docNamespace } from '../shared/doc-name.js';
+import { canonicalDocName, docNamespace } from '../shared/doc-name.js';
 import { type ErrorInfo, ErrorCodes } from '../shared/errors.js';
 import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../shared/events.js';
 import { PROTOCOL_VERSION } from '../shared/protocol/version.js';
@@ -36,11 +36,14 @@ const terminalConnectErrors = new Set<string>([
   ErrorCodes.AUTH_FAILED,
   ErrorCodes.TOKEN_EXPIRED,
   ErrorCodes.PERMISSION_DENIED,
+  ErrorCodes.ORIGIN_NOT_ALLOWED,
   ErrorCodes.PROTOCOL_MISMATCH,
   ErrorCodes.BAD_DOC_NAME,
 ]);
 
 export class QuireProvider extends ObservableV2<QuireProviderEvents> {
+  /** The document's name in its one spelling (Unicode NFC). */
+  readonly docName: string;
   readonly awareness: Awareness;
   status: ConnectionStatus = 'disconnected';
   /** The document's version history (client/versions.ts). */
@@ -69,11 +72,14 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 
   constructor(
     readonly url: string,
-    readonly docName: string,
+    docName: string,
     readonly doc: Y.Doc,
     private readonly options: QuireProviderOptions = {},
   ) {
     super();
+    // One spelling per document (NFC): names that look the same open the same document.
+    this.docName = canonicalDocName(docName);
+    docName = this.docName;
     const namespace = docNamespace(docName);
     this.awareness = options.awareness ?? new Awareness(doc);
     this.lease = options.manager === undefined

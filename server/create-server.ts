@@ -6,13 +6,14 @@ import createDebug from 'debug';
 import { type Server as HttpServer, type IncomingMessage, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
-import { DOC_NAMESPACE_PATTERN, assertValidDocName, docNamespace } from '../shared/doc-name.js';
+import * as Y from 'yjs';
+import { DOC_NAMESPACE_PATTERN, canonicalDocName, docNamespace } from '../shared/doc-name.js';
 import { ErrorCodes, errorInfo } from '../shared/errors.js';
 import { ownersDocumentName } from './core/client-id-owners.js';
 import { safeObserver } from './core/observer.js';
 import { DocumentRegistry } from './core/registry.js';
 import { type DocumentHandle, openDocumentHandle } from './document-handle.js';
-import { applyCors, enforcesOrigins, normalizeCorsOrigins, originGate } from './http/cors.js';
+import { applyCors, normalizeCorsOrigins, originGate, requestOriginAllowed } from './http/cors.js';
 import { staticFiles } from './http/static-files.js';
 import { type QuireServerOptions, resolveLimits, serverDefaults } from './options.js';
 import { MemoryStore } from './persistence/memory-store.js';
@@ -24,10 +25,12 @@ import { handshakeMiddleware, refusal } from './transport/handshake.js';
 import { limitConnections } from './transport/connection-ceilings.js';
 import { cleanUpDocumentNamespaces } from './transport/namespace-cleanup.js';
 import { SingleFrameAdapter } from './transport/single-frame-adapter.js';
-import type { QuireIo, QuireNamespace } from './transport/types.js';
 import { AutoVersions } from './versions/auto.js';
 import { resolveVersionOptions } from './versions/options.js';
 import { type ServerVersions, VersionService } from './versions/service.js';
+import { assertSocketIoInternals } from './transport/socket-io-internals.js';
+import { type RecheckResult, recheckAccess } from './transport/access-recheck.js';
+import type { QuireIo, QuireNamespace, QuireSocket } from './transport/types.js';
 
 const debug = createDebug('quire:server');
 
@@ -45,6 +48,15 @@ export interface QuireServer {
   /** Version history of the documents (docs/VERSIONS.md); VERSIONS_UNAVAILABLE when the store keeps none. */
   readonly versions: ServerVersions;
   listen(port?: number, host?: string): Promise<ListenAddress>;
+  /** Whether the document is in memory now (clients connected, or within the unload grace). */
+  isLoaded(name: string): boolean;
+  /** A loaded document's whole state as one update; null when it is not loaded. Never loads it. */
+  loadedState(name: string): Promise<Uint8Array | null>;
+  /**
+   * Re-runs `authorize` for the open sessions (of one document, or all) now: sessions whose access
+   * was refused or changed get PERMISSION_DENIED or ACCESS_CHANGED and are ended.
+   */
+  recheckAccess(filter?: { docName?: string }): Promise<RecheckResult>;
   /** Server-side access to a document; its edits reach connected clients and the store. */
   openDocument(name: string): Promise<DocumentHandle>;
   /**
@@ -69,8 +81,16 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
     return false;
   };
 
+  const requestTimeout = options.requestTimeoutMs ?? serverDefaults.requestTimeoutMs;
   const httpServer: HttpServer | null = ownsHttp
-    ? createHttpServer((req, res) => {
+    ? createHttpServer({
+        // 0 turns the request timeout off (as in Node); headers keep theirs.
+        requestTimeout,
+        headersTimeout: requestTimeout === 0 ? serverDefaults.headersTimeoutMs : Math.min(serverDefaults.headersTimeoutMs, requestTimeout),
+        // How often Node checks those timeouts (default 30 s, which would nearly double them).
+        connectionsCheckingInterval: 1_000,
+      }, (req, res) => {
+        res.setHeader('x-content-type-options', 'nosniff');
         if (applyCors(req, res, corsOrigins)) return;
         handle(req, res)
           .then((done) => {
@@ -90,14 +110,19 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
     new SocketIoServer(httpServer ?? undefined, {
       path: options.path ?? serverDefaults.path,
       maxHttpBufferSize: maxMessageBytes,
+      // Socket.io's own cleanup is wrong for document namespaces (transport/namespace-cleanup.ts
+      // replaces it there); on our own server nothing else has child namespaces.
       cleanupEmptyChildNamespaces: true,
       serveClient: false,
       adapter: SingleFrameAdapter,
       ...(corsOrigins === undefined ? {} : { cors: { origin: corsOrigins } }),
-      ...(enforcesOrigins(corsOrigins) ? { allowRequest: originGate(corsOrigins) } : {}),
+      // Same origin by default, for every transport: see http/cors.ts.
+      ...(corsOrigins === true ? {} : { allowRequest: originGate(corsOrigins) }),
     });
-  // Document namespaces come and go with their clients; keep Socket.io from holding empty ones.
-  io._opts.cleanupEmptyChildNamespaces = true;
+
+  const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
+  // Before anything relies on them: an upgraded or foreign Socket.io fails here, loudly.
+  assertSocketIoInternals(io, documents, ownsIo);
 
   const namespaceOf = (namespaceName: string) => io._nsps.get(namespaceName) as QuireNamespace | undefined;
   const registry = new DocumentRegistry({
@@ -133,16 +158,43 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   const autoVersions = new AutoVersions(versionService);
   const connectionVersions = versionService.available ? { service: versionService, auto: autoVersions } : undefined;
 
-  const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
+  // Document namespaces come and go with their clients; drop empty ones (only ours: an app's own
+  // namespaces on an attached Socket.io server keep the app's settings).
   cleanUpDocumentNamespaces(io, documents);
   const budgets = new ConnectionBudgets(resolveLimits(options, maxMessageBytes), (socket) =>
     observer.error({ docName: socket.data.docName ?? null, code: ErrorCodes.SLOW_CONSUMER, operation: 'outgoing' }),
   );
-  documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets, observer }));
+  const originAllowed = corsOrigins === true ? undefined : (headers: Parameters<typeof requestOriginAllowed>[0]) => requestOriginAllowed(headers, corsOrigins);
+  documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets, observer, originAllowed }));
   documents.on('connection', (socket) => handleConnection(socket, registry, budgets, observer, connectionVersions));
   // Socket.io admits anyone to its main namespace. On a server of our own nothing lives there, so
   // refuse it rather than hold a socket per connection for nothing; an app's own io keeps its '/'.
   if (ownsIo) io.of('/').use((_socket, next) => next(refusal(errorInfo(ErrorCodes.BAD_DOC_NAME, 'Only document namespaces are served.'))));
+
+  const documentSockets = (docName?: string): QuireSocket[] => {
+    const sockets: QuireSocket[] = [];
+    for (const nsp of io._nsps.values()) {
+      if (!DOC_NAMESPACE_PATTERN.test(nsp.name)) continue;
+      for (const socket of nsp.sockets.values()) {
+        if (docName === undefined || socket.data.docName === docName) sockets.push(socket as QuireSocket);
+      }
+    }
+    return sockets;
+  };
+  const authorize = options.authorize;
+  const recheck = async (filter: { docName?: string } = {}): Promise<RecheckResult> => {
+    if (authorize === undefined) return { checked: 0, revoked: 0, changed: 0 };
+    const docName = filter.docName === undefined ? undefined : canonicalDocName(filter.docName);
+    return recheckAccess(documentSockets(docName), authorize, observer);
+  };
+  let periodic: Promise<unknown> | null = null;
+  const recheckTimer = (options.recheckAccessIntervalMs ?? 0) > 0 && authorize !== undefined
+    ? setInterval(() => {
+        // A slow authorize must not pile runs up: skip a tick while one is running.
+        periodic ??= recheck().finally(() => (periodic = null));
+      }, options.recheckAccessIntervalMs)
+    : null;
+  recheckTimer?.unref();
 
   let closing: Promise<void> | null = null;
 
@@ -167,16 +219,27 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       });
     },
 
+    isLoaded(name) {
+      return registry.isLoaded(name);
+    },
+
+    async loadedState(name) {
+      const doc = registry.isLoaded(name) ? await registry.peek(name) : null;
+      return doc === null ? null : Y.encodeStateAsUpdate(doc.ydoc);
+    },
+
+    recheckAccess: recheck,
+
     async openDocument(name) {
-      assertValidDocName(name);
-      return openDocumentHandle(registry, name);
+      return openDocumentHandle(registry, canonicalDocName(name));
     },
 
     async deleteDocument(name) {
-      assertValidDocName(name);
+      name = canonicalDocName(name);
       // Inside the versions' lock: no version of the document is being written while it goes.
       return versionService.exclusive(name, async () => {
-        const exists = registry.isLoaded(name) || (await store.load(name)).length > 0;
+        // Asks the store without reading the document: it may be large.
+        const exists = registry.isLoaded(name) || (await store.has(name));
         if (!exists) return false;
         // A client that still holds a copy and reconnects re-creates the document: CRDT replicas
         // are their own source of truth.
@@ -195,6 +258,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
     close() {
       closing ??= (async () => {
         debug('closing');
+        if (recheckTimer !== null) clearInterval(recheckTimer);
         // Stop accepting first, so nothing new arrives while documents flush.
         if (ownsHttp && httpServer?.listening) httpServer.close();
         // Closing the underlying connections makes clients reconnect on their own; on a Socket.io

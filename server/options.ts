@@ -29,11 +29,12 @@ export interface QuireServerOptions {
   /** Serve this directory (a built front-end) at `/` on the server's own HTTP server. */
   staticDir?: string;
   /**
-   * Browser origins allowed to use the Socket.io endpoint and the server's own HTTP routes.
-   * Default: none configured — Socket.io sends no CORS headers (cross-origin polling fails in
-   * browsers) and WebSocket origins are not checked. With a list, requests that carry an Origin
-   * header not on it are refused for every transport, WebSocket included. When you attach to your
-   * own `io`, configure CORS on it instead.
+   * Browser origins allowed to use the Socket.io endpoint and the server's own HTTP routes, besides
+   * the server's own origin. Default: same origin only — a request whose Origin header names
+   * another host than the one it was sent to is refused, for every transport, WebSocket included
+   * (also when attached to your own `io`: document connections are refused with
+   * ORIGIN_NOT_ALLOWED). `true` or '*' admits any origin. Requests without an Origin header
+   * (non-browser clients) are not affected.
    */
   corsOrigins?: CorsOrigins;
   /** How long a document nobody uses stays loaded, in ms. Default 10,000. */
@@ -81,8 +82,22 @@ export interface QuireServerOptions {
   rateLimits?: Partial<RateLimits>;
   authenticate?: Authenticate;
   authorize?: Authorize;
+  /**
+   * Re-run `authorize` for every open session this often (ms), ending sessions whose access was
+   * taken away or changed (see transport/access-recheck.ts). Default 0: only when
+   * `recheckAccess()` is called (e.g. by the admin API's revoke), at connect, and at the
+   * principal's `expiresAt`.
+   */
+  recheckAccessIntervalMs?: number;
   /** Told about connections, loads, messages, acks and errors (metrics, logs). Must not throw. */
   observer?: ServerObserver;
+  /**
+   * On the server's own HTTP server: how long a client may take to send a whole request (headers
+   * and body) before it is answered 408 and closed. Headers must arrive within the smaller of this
+   * and 10 s. Node's default is 300 s, which lets slow clients hold connections and memory.
+   * Default 30,000. WebSocket connections and long-polling waits are not affected.
+   */
+  requestTimeoutMs?: number;
   /**
    * Extra HTTP routes on the server's own HTTP server (health, metrics, admin), tried in order
    * before `staticDir`; each resolves true when it answered the request.
@@ -102,6 +117,10 @@ const MiB = 1024 * 1024;
 export const serverDefaults = {
   path: '/socket.io',
   unloadGraceMs: 10_000,
+  // A request (headers and body: an admin upload, a polling POST) that takes longer is a slow client
+  // holding a connection and its buffers; 30 s admits an 8 MiB upload at ~300 KB/s.
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
   // Socket.io buffers a whole message before parsing it, so this bounds the memory one message can
   // take. It must exceed maxUpdateBytes (plus framing) so the update limit gives a clear code.
   maxMessageBytes: 16 * MiB,

@@ -17,6 +17,8 @@ export const ErrorCodes = {
   AUTH_FAILED: 'AUTH_FAILED',
   TOKEN_EXPIRED: 'TOKEN_EXPIRED',
   PERMISSION_DENIED: 'PERMISSION_DENIED',
+  ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
+  ACCESS_CHANGED: 'ACCESS_CHANGED',
   READ_ONLY: 'READ_ONLY',
   RATE_LIMITED: 'RATE_LIMITED',
   TOO_MANY_DOCUMENTS: 'TOO_MANY_DOCUMENTS',
@@ -40,7 +42,7 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 const safeMessages: Record<ErrorCode, string> = {
   PROTOCOL_MISMATCH: 'Client and server speak different quire protocol versions.',
-  BAD_DOC_NAME: 'Document names must be 1 to 255 bytes of UTF-8 without control characters.',
+  BAD_DOC_NAME: 'Document names must be 1 to 255 bytes of UTF-8 in Unicode NFC, without control or invisible characters.',
   BAD_PAYLOAD: 'The message payload has the wrong type or shape.',
   MALFORMED_UPDATE: 'The update could not be decoded.',
   UPDATE_TOO_LARGE: 'The update exceeds the maximum update size.',
@@ -53,6 +55,8 @@ const safeMessages: Record<ErrorCode, string> = {
   AUTH_FAILED: 'Authentication failed.',
   TOKEN_EXPIRED: 'The token has expired.',
   PERMISSION_DENIED: 'You do not have access to this document.',
+  ORIGIN_NOT_ALLOWED: 'Pages from this origin may not use this server.',
+  ACCESS_CHANGED: 'Your access to this document changed; reconnecting with the new access.',
   READ_ONLY: 'This connection is read-only; updates are refused.',
   RATE_LIMITED: 'Too many messages; slow down.',
   TOO_MANY_DOCUMENTS: 'Too many documents open on this connection.',

@@ -10,6 +10,10 @@ import { peerFileStem, type PeerName } from './peers.js';
 export interface ServerProcessOptions {
   /** Persistence directory; the server runs without persistence when absent. */
   dataDir?: string;
+  /** Run this server file instead of `bench/servers/<peer>.ts` (e.g. the soak test's server). */
+  serverFile?: string;
+  /** Extra environment for the child. */
+  env?: Record<string, string>;
 }
 
 export interface ServerProcess {
@@ -45,11 +49,11 @@ function waitForExit(child: ChildProcess): Promise<void> {
 
 export async function startServer(peer: PeerName, options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const execArgv = ['--import', 'tsx', '--expose-gc'];
-  const env: NodeJS.ProcessEnv = { ...process.env, [ENV_DATA_DIR]: options.dataDir ?? '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, [ENV_DATA_DIR]: options.dataDir ?? '' };
   // A debug namespace inherited from the shell would turn on logging inside the measured server.
   delete env.DEBUG;
   const started = performance.now();
-  const child = fork(serverFile(peer), [], { execArgv, env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(options.serverFile ?? serverFile(peer), [], { execArgv, env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     // Keep the tail only: some peers log per connection.

@@ -16,7 +16,9 @@ function base64url(value: string | Uint8Array): string {
   return Buffer.from(value).toString('base64url');
 }
 
+/** Signs `claims`, adding `iat` (now) when they have none: revocation compares it (docs/SECURITY.md). */
 export function signJwt(claims: Record<string, unknown>, keys: SignKeys): string {
+  if (claims.iat === undefined) claims = { iat: Math.floor(Date.now() / 1000), ...claims };
   let alg: JwtAlgorithm;
   let signPart: (data: Buffer) => Buffer;
   if (keys.secret !== undefined) {

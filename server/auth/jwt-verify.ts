@@ -30,6 +30,11 @@ export interface VerifyOptions {
   issuer?: string;
   /** When set, `aud` must equal it or, when it is an array, contain it. */
   audience?: string;
+  /**
+   * Refuse tokens without `exp`: such a token never expires, nor does a session opened with it.
+   * Default false here; the CLI turns it on (`--jwt-require-exp`).
+   */
+  requireExpiry?: boolean;
   /** Current time in ms (tests). Default Date.now. */
   now?: () => number;
 }
@@ -95,6 +100,7 @@ export function createVerifier(keys: JwtKeys, options: VerifyOptions = {}): Veri
       const signature = decodeBase64Url(signaturePart, 'signature');
       if (!check(Buffer.from(`${headerPart}.${claimsPart}`), signature)) throw new JwtError('bad signature');
       const claims = parseJsonPart(claimsPart, 'claims');
+      if (options.requireExpiry === true && claims.exp === undefined) throw new JwtError('token has no exp');
       checkTimes(claims, now(), tolerance);
       if (options.issuer !== undefined && claims.iss !== options.issuer) throw new JwtError('wrong issuer');
       if (options.audience !== undefined && !audienceMatches(claims.aud, options.audience)) {
@@ -106,7 +112,7 @@ export function createVerifier(keys: JwtKeys, options: VerifyOptions = {}): Veri
 }
 
 function checkTimes(claims: Record<string, unknown>, nowMs: number, toleranceMs: number): void {
-  for (const name of ['exp', 'nbf'] as const) {
+  for (const name of ['exp', 'nbf', 'iat'] as const) {
     const value = claims[name];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
       throw new JwtError(`${name} must be a number`);

@@ -26,18 +26,37 @@ export interface JwtPrincipal {
   grants: DocGrant[];
   /** When the token expires (ms since the epoch); the server closes the connection then. */
   expiresAt: number | null;
+  /** When the token was issued (its `iat`, in ms since the epoch), when it says. */
+  issuedAt: number | null;
   claims: Record<string, unknown>;
 }
 
 export interface JwtAuth {
   authenticate: Authenticate;
   authorize: Authorize;
+  /**
+   * Revokes every token of `subject` (`sub`) issued before this second: from now on they are
+   * refused at connect (AUTH_FAILED) and by `authorize`, so `server.recheckAccess()` ends the
+   * sessions opened with them. Tokens without `iat` of that subject are refused too. Kept in
+   * memory: a restart forgets revocations (short `exp` bounds what that costs).
+   */
+  revokeSubject(subject: string, at?: number): void;
 }
 
 export function jwtAuth(options: JwtAuthOptions): JwtAuth {
   const verifier = createVerifier(options, options);
   const claimName = options.claim ?? 'docs';
   debug('accepting %s tokens, grants in claim "%s"', verifier.algorithms.join('/'), claimName);
+
+  // subject → the second (since the epoch) before which its tokens are revoked.
+  const revokedBefore = new Map<string, number>();
+  const isRevoked = (subject: string | null, issuedAt: number | null): boolean => {
+    if (subject === null) return false;
+    const cutoff = revokedBefore.get(subject);
+    // Whole seconds, as `iat` counts: a replacement token issued in the second of the revocation
+    // is accepted (so a client that reconnects at once with a fresh token gets in).
+    return cutoff !== undefined && (issuedAt === null || Math.floor(issuedAt / 1000) < cutoff);
+  };
 
   const authenticate: Authenticate = ({ token }) => {
     if (token === undefined || token.length === 0) {
@@ -51,23 +70,35 @@ export function jwtAuth(options: JwtAuthOptions): JwtAuth {
     } catch (error) {
       debug('refused a token: %s', error instanceof Error ? error.message : String(error));
       if (error instanceof JwtError && error.expired) throw new QuireError(ErrorCodes.TOKEN_EXPIRED);
+      if (error instanceof JwtError && error.message === 'token has no exp') {
+        throw new QuireError(ErrorCodes.AUTH_FAILED, 'The token has no expiry (exp); this server requires one.');
+      }
       throw new QuireError(ErrorCodes.AUTH_FAILED, 'The token is invalid.');
     }
     const principal: JwtPrincipal = {
       subject: typeof claims.sub === 'string' ? claims.sub : null,
       grants,
       expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : null,
+      issuedAt: typeof claims.iat === 'number' ? claims.iat * 1000 : null,
       claims,
     };
+    if (isRevoked(principal.subject, principal.issuedAt)) {
+      throw new QuireError(ErrorCodes.AUTH_FAILED, 'The token was revoked; sign in again.');
+    }
     return principal;
   };
 
   const authorize: Authorize = (principal, docName) => {
-    if (!isJwtPrincipal(principal)) return null;
+    if (!isJwtPrincipal(principal) || isRevoked(principal.subject, principal.issuedAt)) return null;
     return accessFor(principal.grants, docName);
   };
 
-  return { authenticate, authorize };
+  const revokeSubject = (subject: string, at: number = Date.now()): void => {
+    debug('revoking tokens of %s issued before %d', subject, at);
+    revokedBefore.set(subject, Math.max(revokedBefore.get(subject) ?? 0, Math.floor(at / 1000)));
+  };
+
+  return { authenticate, authorize, revokeSubject };
 }
 
 function isJwtPrincipal(value: unknown): value is JwtPrincipal {

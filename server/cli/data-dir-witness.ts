@@ -15,9 +15,10 @@
  *   afresh on purpose.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
+import { ensureDirectorySync } from '../persistence/leveldb/ensure-directory.js';
 import { DATA_ID_FILE } from '../persistence/leveldb/rebuild.js';
 
 export { DATA_ID_FILE };
@@ -65,7 +66,8 @@ export function checkDataDirectory(dataDir: string): DataDirectoryCheck {
     }
     return { id: present.id, created: false, witness };
   }
-  mkdirSync(dir, { recursive: true });
+  // Not mkdirSync(recursive): it spins for ever on paths like /proc/quire-data (Node 20).
+  ensureDirectorySync(dir);
   let identity = present;
   if (identity === null) {
     identity = { id: randomUUID(), created: new Date().toISOString() };

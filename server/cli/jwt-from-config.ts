@@ -7,7 +7,7 @@ import { type JwtAuth, jwtAuth } from '../auth/jwt.js';
 import { ConfigError } from '../config/load.js';
 import type { QuireConfig } from '../config/schema.js';
 
-type JwtConfig = Pick<QuireConfig, 'jwtSecret' | 'jwtPublicKey' | 'jwtIssuer' | 'jwtAudience' | 'jwtClaim' | 'jwtClockToleranceSeconds'>;
+type JwtConfig = Pick<QuireConfig, 'jwtSecret' | 'jwtPublicKey' | 'jwtIssuer' | 'jwtAudience' | 'jwtClaim' | 'jwtClockToleranceSeconds' | 'jwtRequireExp'>;
 
 export function jwtFromConfig(config: JwtConfig): JwtAuth | null {
   const { jwtSecret, jwtPublicKey, jwtIssuer, jwtAudience } = config;
@@ -28,6 +28,7 @@ export function jwtFromConfig(config: JwtConfig): JwtAuth | null {
       ...(jwtAudience === undefined ? {} : { audience: jwtAudience }),
       claim: config.jwtClaim,
       clockToleranceSeconds: config.jwtClockToleranceSeconds,
+      requireExpiry: config.jwtRequireExp,
     });
   } catch (error) {
     throw new ConfigError(`--jwt-public-key: ${JSON.stringify(jwtPublicKey)} is not a usable key: ${(error as Error).message}`);

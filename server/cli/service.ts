@@ -5,6 +5,7 @@
  */
 import { type QuireServer, createServer } from '../create-server.js';
 import { safeObserver } from '../core/observer.js';
+import { adminBackendOf } from '../admin-backend.js';
 import { adminRoutes } from '../http/admin/admin-routes.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { metricsRoute } from '../http/metrics-route.js';
@@ -93,6 +94,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     observer,
     path: config.path,
     unloadGraceMs: config.unloadGraceMs,
+    requestTimeoutMs: config.requestTimeoutMs,
     maxMessageBytes: config.maxMessageBytes,
     maxUpdateBytes: config.maxUpdateBytes,
     maxAssembledUpdateBytes: config.maxAssembledUpdateBytes,
@@ -113,7 +115,8 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
       syncs: config.rateSyncs,
       violations: config.rateViolations,
     },
-    ...(auth ?? {}),
+    ...(auth === null ? {} : { authenticate: auth.authenticate, authorize: auth.authorize }),
+    recheckAccessIntervalMs: config.recheckAccessIntervalMs,
     ...(config.corsOrigins === undefined ? {} : { corsOrigins: config.corsOrigins }),
     ...(staticChoice.dir === null ? {} : { staticDir: staticChoice.dir }),
     requestHandlers: [
@@ -121,7 +124,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
       metricsRoute(metrics, config.metricsToken),
       adminRoutes({
         token: config.adminToken ?? null,
-        server: current,
+        backend: adminBackendOf(current, auth === null ? null : auth.revokeSubject),
         readiness,
         maxUpdateBytes: config.maxUpdateBytes,
         observer,

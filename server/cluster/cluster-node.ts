@@ -74,6 +74,7 @@ export class ClusterNode {
   /** The store the server uses: the shared store, with subscribe-then-load on every load. */
   readonly store: DocumentStore = {
     load: (name) => this.load(name),
+    has: (name) => this.options.store.has(name),
     append: (name, update) => this.options.store.append(name, update),
     delete: async (name) => {
       await this.options.store.delete(name);

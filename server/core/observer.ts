@@ -22,7 +22,8 @@ export type ErrorOperation =
   | 'unload'
   | 'store-write'
   | 'outgoing'
-  | 'admin';
+  | 'admin'
+  | 'recheck';
 
 export interface ErrorEvent {
   /** The document concerned, when one is known (a refused handshake may have no valid name). */

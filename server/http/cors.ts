@@ -2,11 +2,12 @@
  * Browser origins allowed to talk to the server.
  *
  * Security: CORS headers only govern what a browser lets a page *read*; WebSocket upgrades are not
- * subject to CORS at all. So when origins are configured, the Socket.io endpoint also refuses any
- * request whose Origin header is not allowed, for every transport: a page on another site cannot
- * open a connection riding on the user's cookies (cross-site WebSocket hijacking). Requests without
- * an Origin header come from non-browser clients, which could forge any header anyway; they are
- * authenticated by their token.
+ * subject to CORS at all. So the Socket.io endpoint refuses any browser request whose Origin is
+ * neither the server's own (same origin: the Origin's host is the request's Host) nor configured,
+ * for every transport, by default: a page on another site cannot open a connection to a developer's
+ * local server, nor one riding on the user's cookies (cross-site WebSocket hijacking). Requests
+ * without an Origin header come from non-browser clients, which could forge any header anyway;
+ * they are authenticated by their token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsOrigins } from '../options.js';
@@ -30,16 +31,38 @@ export function originAllowed(origin: string, allowed: CorsOrigins | undefined):
   return list.some((entry) => normalize(entry) === wanted);
 }
 
-/** Whether the Socket.io endpoint must check the Origin of each request. */
-export function enforcesOrigins(allowed: CorsOrigins | undefined): boolean {
-  return allowed !== undefined && allowed !== false && allowed !== true;
+/**
+ * Same origin, as far as the server can tell: the page's origin names the host (and port) the
+ * request was sent to. The scheme is not compared: behind a TLS-terminating proxy the server sees
+ * http while the page is https. A proxy that rewrites Host (Vite's `changeOrigin`) needs the page's
+ * origin configured instead.
+ */
+export function sameOrigin(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  return url.host.toLowerCase() === host.trim().toLowerCase();
 }
 
-/** engine.io's `allowRequest`: refuses browser requests from origins not on the list. */
+type Headers = Record<string, string | string[] | undefined>;
+
+/** Whether a browser request (with these headers) may use the Socket.io endpoint. */
+export function requestOriginAllowed(headers: Headers, allowed: CorsOrigins | undefined): boolean {
+  const origin = headers.origin;
+  if (origin === undefined) return true;
+  if (typeof origin !== 'string') return false;
+  const host = typeof headers.host === 'string' ? headers.host : undefined;
+  return originAllowed(origin, allowed) || sameOrigin(origin, host);
+}
+
+/** engine.io's `allowRequest`: refuses browser requests from other origins than the server's own or the configured ones. */
 export function originGate(allowed: CorsOrigins | undefined) {
   return (req: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void): void => {
-    const origin = req.headers.origin;
-    if (origin === undefined || originAllowed(origin, allowed)) callback(null, true);
+    if (requestOriginAllowed(req.headers, allowed)) callback(null, true);
     else callback('Origin not allowed', false);
   };
 }

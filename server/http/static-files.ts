@@ -1,11 +1,23 @@
 /**
  * Serves a built front-end (the example editor) from a directory. Only GET/HEAD of files below
  * the root; unknown paths without an extension fall back to index.html (client-side routing).
+ *
+ * Security and robustness:
+ * - Dotfiles and dot-directories (`.env`, `.git/…`) are never served, nor replaced by index.html.
+ * - The file is opened once and described from its open handle (no gap between checking and
+ *   opening: a file removed meanwhile is simply not found), and streamed with `pipeline`, so a read
+ *   error ends the response instead of becoming an uncaught exception, and a client that goes
+ *   away closes the file descriptor.
+ * - Responses carry `X-Content-Type-Options: nosniff`: a browser must not guess a script out of a
+ *   file served as something else.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import createDebug from 'debug';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
+
+const debug = createDebug('quire:server:static');
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,6 +35,31 @@ const contentTypes: Record<string, string> = {
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
+interface OpenFile {
+  path: string;
+  handle: FileHandle;
+  size: number;
+}
+
+/** Opens `path` when it is a regular file; for a directory, its index.html. Null otherwise. */
+async function openFile(path: string): Promise<OpenFile | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isFile()) return { path, handle, size: info.size };
+    await handle.close();
+    return info.isDirectory() ? openFile(join(path, 'index.html')) : null;
+  } catch {
+    await handle.close().catch(() => {});
+    return null;
+  }
+}
+
 export function staticFiles(rootDir: string): RequestHandler {
   const root = resolve(rootDir);
   return async (req, res) => {
@@ -34,26 +71,29 @@ export function staticFiles(rootDir: string): RequestHandler {
       return false;
     }
     if (pathname.includes('\0')) return false;
-    let file = normalize(join(root, pathname));
-    if (file !== root && !file.startsWith(root + sep)) return false;
-    let info = await stat(file).catch(() => null);
-    if (info?.isDirectory()) {
-      file = join(file, 'index.html');
-      info = await stat(file).catch(() => null);
-    }
-    if ((info === null || !info.isFile()) && extname(pathname) === '') {
-      file = join(root, 'index.html');
-      info = await stat(file).catch(() => null);
-    }
-    if (info === null || !info.isFile()) return false;
+    if (pathname.split(/[\\/]/).some((segment) => segment.startsWith('.'))) return false;
+    const requested = normalize(join(root, pathname));
+    if (requested !== root && !requested.startsWith(root + sep)) return false;
+    let file = await openFile(requested);
+    if (file === null && extname(pathname) === '') file = await openFile(join(root, 'index.html'));
+    if (file === null) return false;
+    const { path, handle, size } = file;
     res.writeHead(200, {
-      'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
-      'content-length': info.size,
+      'content-type': contentTypes[extname(path)] ?? 'application/octet-stream',
+      'content-length': size,
+      'x-content-type-options': 'nosniff',
       // Hashed asset names can be cached for good; the page itself must be revalidated.
-      'cache-control': file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'cache-control': path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    if (req.method === 'HEAD' || size === 0) {
+      await handle.close();
+      res.end();
+      return true;
+    }
+    // The stream owns the handle from here: it closes it when done, failed or destroyed.
+    pipeline(handle.createReadStream({ end: Math.max(size - 1, 0), autoClose: true }), res, (error) => {
+      if (error !== undefined && error !== null) debug('serving %s ended early: %s', path, error.message);
+    });
     return true;
   };
 }

@@ -59,6 +59,7 @@ export function timeStoreWrites(inner: DocumentStore, observer: CoreObserver, op
       return accepting;
     },
     load: (name) => inner.load(name),
+    has: (name) => inner.has(name),
     append(name: string, update: Uint8Array): Promise<void> {
       if (options.measureBatches && batch === null) {
         const created: Batch = { started: performance.now(), bytes: 0, writes: [], failedDocs: new Set() };

@@ -28,6 +28,7 @@ export {
   StoreWriteError,
 } from './leveldb/errors.js';
 export type { OpenReport } from './leveldb/open-check.js';
+export { DataDirectoryError } from './leveldb/ensure-directory.js';
 export { InvalidDocumentNameError } from './leveldb/keys.js';
 export {
   DEFAULT_COMPACT_AFTER_BYTES,
@@ -168,6 +169,17 @@ export class LevelDbStore implements DocumentStore {
     const updates = stored.tail.map((record) => record.payload);
     if (stored.snapshot !== undefined) updates.unshift(stored.snapshot);
     return updates;
+  }
+
+  /** One seek into the document's key range: never reads its updates, never decodes its meta. */
+  async has(name: string): Promise<boolean> {
+    const keys = new DocKeys(name);
+    let found = false;
+    await this.read(() => this.db.scan(keys.all, { values: false, limit: 1, highWaterMark: 1 }, () => {
+      found = true;
+      return undefined;
+    }));
+    return found;
   }
 
   async append(name: string, update: Uint8Array): Promise<void> {

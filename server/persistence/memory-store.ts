@@ -18,6 +18,11 @@ export class MemoryStore implements DocumentStore {
     return [...(this.documents.get(name)?.updates ?? [])];
   }
 
+  async has(name: string): Promise<boolean> {
+    this.assertOpen();
+    return this.documents.has(name);
+  }
+
   async append(name: string, update: Uint8Array): Promise<void> {
     this.assertOpen();
     let record = this.documents.get(name);

@@ -14,7 +14,7 @@ import { compactDocument } from './postgres/compaction.js';
 import { type CommittedRows, GroupCommit } from './postgres/group-commit.js';
 import { parsePostgresUrl } from './postgres/connection-url.js';
 import { type ClientPool, checkOut } from './postgres/queryable.js';
-import { type DocumentState, listDocuments, readHeads, readSince } from './postgres/reader.js';
+import { type DocumentState, hasDocument, listDocuments, readHeads, readSince } from './postgres/reader.js';
 import { type Tables, ensureSchema, tablesIn } from './postgres/schema.js';
 import type { DocumentStore, StoreHealth, StoredDocumentInfo } from './types.js';
 
@@ -140,6 +140,11 @@ export class PostgresStore implements DocumentStore {
   async readHeads(names: readonly string[]): Promise<Map<string, number>> {
     this.assertOpen();
     return names.length === 0 ? new Map() : readHeads(this.pool, this.tables, names);
+  }
+
+  async has(name: string): Promise<boolean> {
+    this.assertOpen();
+    return hasDocument(this.pool, this.tables, name);
   }
 
   append(name: string, update: Uint8Array): Promise<void> {

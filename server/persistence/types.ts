@@ -50,6 +50,11 @@ export interface DocumentStore {
    * other documents are unaffected.
    */
   load(name: string): Promise<Uint8Array[]>;
+  /**
+   * Whether any record of the document is stored, without reading its updates (it may be huge):
+   * what `delete` and the admin API ask before acting. True also when the records are corrupt.
+   */
+  has(name: string): Promise<boolean>;
   /** Resolves once `update` is durable; rejects when the write failed (nothing is acknowledged). */
   append(name: string, update: Uint8Array): Promise<void>;
   /** Removes every record of the document, its versions included. */

@@ -24,6 +24,11 @@ export interface HandshakeOptions {
   budgets: ConnectionBudgets;
   /** Told about refusals (errors by code). */
   observer?: CoreObserver | undefined;
+  /**
+   * Whether a browser page's origin may use the server (see http/cors.ts). Checked here as well as
+   * at the engine, so it also holds when quire is attached to an application's Socket.io server.
+   */
+  originAllowed?: ((headers: HandshakeInfo['headers']) => boolean) | undefined;
 }
 
 export function refusal(info: ErrorInfo): ExtendedError {
@@ -76,6 +81,9 @@ function docNameOrNull(namespace: string): string | null {
 }
 
 async function admit(socket: QuireSocket, options: HandshakeOptions): Promise<void> {
+  if (options.originAllowed !== undefined && !options.originAllowed(socket.handshake.headers)) {
+    throw new QuireError(ErrorCodes.ORIGIN_NOT_ALLOWED);
+  }
   const auth: Record<string, unknown> = isPlainObject(socket.handshake.auth) ? socket.handshake.auth : {};
   if (auth.protocol !== PROTOCOL_VERSION) {
     throw new QuireError(

@@ -37,6 +37,18 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       expect(await store.load('never-written')).toEqual([]);
     });
 
+    it('says whether a document is stored, keeping names that are prefixes of one another apart', async () => {
+      expect(await store.has('doc')).toBe(false);
+      await store.append('doc', bytes(1));
+      await store.append('doc/child', bytes(2));
+      expect(await store.has('doc')).toBe(true);
+      expect(await store.has('do')).toBe(false);
+      expect(await store.has('doc/')).toBe(false);
+      await store.delete('doc');
+      expect(await store.has('doc')).toBe(false);
+      expect(await store.has('doc/child')).toBe(true);
+    });
+
     it('loads updates in the order they were appended, awaited one by one or issued together', async () => {
       await store.append('doc', bytes(1));
       await store.append('doc', bytes(2, 2));

@@ -64,10 +64,10 @@ describe('configured CORS origins apply to the Socket.io endpoint (every transpo
     expect(await websocketOpens(running.url, foreign)).toBe(true);
   });
 
-  it('without configured origins sends no CORS headers and checks no origin (the documented default)', async () => {
+  it('without configured origins sends no CORS headers and refuses other origins (same origin is the default)', async () => {
     running = await startServer();
     const response = await pollingHandshake(running.url, foreign);
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(403);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 

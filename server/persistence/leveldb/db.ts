@@ -1,8 +1,9 @@
-import { mkdir, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import createDebug from 'debug';
 import type { LevelDown, LevelDownIterator } from 'leveldown';
 import { type DirectoryIdentity, type DirectoryProblem, directoryProblem, readIdentity, readRecoveryReport } from './directory.js';
+import { ensureDirectory } from './ensure-directory.js';
 import { StoreLockedError, StoreUnavailableError } from './errors.js';
 
 // leveldown is CommonJS whose types say `export default`, which NodeNext reads as a `.default`
@@ -69,7 +70,7 @@ export class Db {
 
   /** Opens (creating when missing) the database in `path`; fails fast when it is locked. */
   static async open(path: string, tuning: DbTuning, create = true): Promise<Db> {
-    if (create) await mkdir(path, { recursive: true });
+    if (create) await ensureDirectory(path);
     const directory = await realpath(path);
     if (heldDirectories.has(directory)) throw new StoreLockedError(path, 'this process');
     heldDirectories.add(directory);

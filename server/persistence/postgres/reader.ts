@@ -66,6 +66,12 @@ export async function readHeads(db: Queryable, tables: Tables, names: readonly s
   return new Map(result.rows.map((row) => [row.name.toString('utf8'), Number(row.head_seq)]));
 }
 
+/** Whether the document has a row: one index lookup, none of its updates read. */
+export async function hasDocument(db: Queryable, tables: Tables, name: string): Promise<boolean> {
+  const result = await db.query(`SELECT 1 FROM ${tables.documents} WHERE name = $1 LIMIT 1`, [nameBytes(name)]);
+  return result.rows.length > 0;
+}
+
 export async function listDocuments(db: Queryable, tables: Tables): Promise<StoredDocumentInfo[]> {
   const result = await db.query<{ name: Buffer; bytes: string; updated_at_ms: string }>(
     `SELECT name, snapshot_bytes + tail_bytes AS bytes, updated_at_ms FROM ${tables.documents} ORDER BY name`,
