@@ -18,8 +18,8 @@ export function exampleViteConfig(exampleName: string): UserConfig {
     base: './',
     resolve: {
       alias: {
-        'quire/client': `${repoRoot}client/index.ts`,
-        'quire/shared': `${repoRoot}shared/index.ts`,
+        'y-quire/client': `${repoRoot}client/index.ts`,
+        'y-quire/shared': `${repoRoot}shared/index.ts`,
       },
       // Two copies of Yjs in one page break its constructor checks; there must be exactly one.
       dedupe: ['yjs', 'y-protocols', 'lib0'],

@@ -5,7 +5,7 @@
  * instead of retried in silence.
  */
 import type { Editor } from '@tiptap/core';
-import type { ErrorInfo, QuireProvider } from 'quire/client';
+import type { ErrorInfo, QuireProvider } from 'y-quire/client';
 
 export function guardAccess(editor: Editor, provider: QuireProvider, onRefused: (message: string) => void): () => void {
   const onSynced = (synced: boolean): void => {

@@ -2,7 +2,7 @@
  * Shows whether the page is talking to the server. `data-status` carries the provider's status
  * verbatim (connecting | connected | disconnected) for styling and tests; the text is for people.
  */
-import type { ConnectionStatus, QuireProvider } from 'quire/client';
+import type { ConnectionStatus, QuireProvider } from 'y-quire/client';
 
 const LABELS: Record<ConnectionStatus, string> = {
   connecting: 'Connecting…',

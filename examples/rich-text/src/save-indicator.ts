@@ -7,7 +7,7 @@
  * `data-state` is loading | pending | saved | read-only; `data-pending` is the number of
  * unacknowledged updates.
  */
-import type { QuireProvider } from 'quire/client';
+import type { QuireProvider } from 'y-quire/client';
 
 type SaveState = 'loading' | 'pending' | 'saved' | 'read-only';
 

@@ -4,7 +4,7 @@
  * so no listener, socket namespace or awareness state outlives the document it belongs to.
  */
 import type { Editor } from '@tiptap/core';
-import { QuireProvider } from 'quire/client';
+import { QuireProvider } from 'y-quire/client';
 import * as Y from 'yjs';
 import { guardAccess } from './access-guard.js';
 import { mountConnectionIndicator } from './connection-indicator.js';
