@@ -28,7 +28,7 @@ const targets = {
     command: [process.execPath, join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
   },
   editor: {
-    inputs: ['examples/rich-text', 'examples/vite.shared.ts', 'client', 'shared', 'package.json'],
+    inputs: ['examples/rich-text', 'examples/vite.shared.ts', 'client', 'shared'],
     command: [process.execPath, join(root, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'examples/rich-text/vite.config.ts'],
     // Vitest and some shells set NODE_ENV=test/development, which Vite would honour with a
     // non-production build (no service worker, dev-only code kept): build what ships.
