@@ -7,4 +7,5 @@ export type {
   TokenSource,
 } from './provider-types.js';
 export { ErrorCodes, type ErrorCode, type ErrorInfo } from '../shared/errors.js';
+export type { HandshakeParams } from '../shared/handshake-params.js';
 export * from './offline/index.js';

@@ -20,8 +20,10 @@ import { toBytes } from './binary.js';
 import { type ManagerLease, leaseManager } from './connection-pool.js';
 import { OfflineBinding } from './offline/offline-binding.js';
 import type { AcknowledgedRange } from './offline/types.js';
+import { clearAwarenessOnPageLeave } from './page-leave.js';
 import { type PendingEntry, PendingQueue } from './pending-queue.js';
 import type { ConnectionStatus, QuireProviderEvents, QuireProviderOptions } from './provider-types.js';
+import { TabChannel, tabsAvailable } from './tab-channel.js';
 
 const debug = createDebug('quire:client:provider');
 
@@ -38,8 +40,8 @@ const terminalConnectErrors = new Set<string>([
 
 export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   readonly awareness: Awareness;
-  status: ConnectionStatus = 'disconnected';
-  synced = false;
+  private currentStatus: ConnectionStatus = 'disconnected';
+  private isSynced = false;
   /** What the server granted on the current connection; null before the first handshake. */
   access: 'write' | 'read' | null = null;
 
@@ -52,6 +54,9 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   private restored = false;
   private readonly awarenessSync: AwarenessSync;
   private readonly session = random.uuidv4();
+  /** Null outside browsers or with `crossTab: false`. */
+  private readonly tabs: TabChannel | null;
+  private readonly stopWatchingPage: () => void;
   /** Increases with every connection, so answers meant for an old one are ignored. */
   private epoch = 0;
   private sendScheduled = false;
@@ -92,8 +97,25 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.offline = options.offline === undefined
       ? null
       : new OfflineBinding(options.offline, docName, doc, (error) => this.emit('offline-error', [error]));
+    this.tabs = (options.crossTab ?? tabsAvailable())
+      ? new TabChannel(`y-quire:${url}:${options.path ?? '/socket.io'}:${docName}`, doc, {
+          isOwnEdit: (origin) => origin !== this && (this.offline === null || origin !== this.offline),
+          mayShare: () => this.access !== 'read',
+        })
+      : null;
+    this.stopWatchingPage = clearAwarenessOnPageLeave(this.awareness, 'page-leave');
     this.restoring = this.restore();
     if (options.connect !== false) this.connect();
+  }
+
+  /** The connection's state; changes are announced by the 'status' event. */
+  get status(): ConnectionStatus {
+    return this.currentStatus;
+  }
+
+  /** True once the server's state has been applied on the current connection ('synced'/'sync' events). */
+  get synced(): boolean {
+    return this.isSynced;
   }
 
   /**
@@ -169,6 +191,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     if (this.destroyed) return;
     this.destroyed = true;
     this.awarenessSync.leave();
+    this.stopWatchingPage();
+    this.tabs?.close();
     this.disconnect();
     this.socket.off();
     this.socket.io.off('reconnect_attempt', this.onReconnectAttempt);
@@ -184,6 +208,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     const auth: HandshakeAuth = { protocol: PROTOCOL_VERSION, session: this.session };
     const { token } = this.options;
     if (token !== undefined) auth.token = typeof token === 'function' ? await token() : token;
+    const { params } = this.options;
+    if (params !== undefined) auth.params = typeof params === 'function' ? await params() : params;
     return auth;
   }
 
@@ -238,8 +264,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
         this.sendFrame(encodeSyncFrame('step2', missing), throughSeq, epoch);
       }
     }
-    this.synced = true;
-    this.emit('synced', [true]);
+    this.setSynced(true);
     this.scheduleSend();
   }
 
@@ -250,10 +275,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.pending.resetSent();
     this.epoch++;
     this.awarenessSync.connectionLost();
-    if (this.synced) {
-      this.synced = false;
-      this.emit('synced', [false]);
-    }
+    if (this.synced) this.setSynced(false);
     this.setStatus('disconnected');
     // A server-side disconnect is not retried by Socket.io itself.
     if (reason === 'io server disconnect' && this.wantConnected) {
@@ -306,6 +328,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
     // Our own origin marks the server's updates; the binding's marks what it restored.
     if (origin === this || (origin !== null && origin === this.offline)) return;
+    // Another tab's edit: that tab sends it (see TabChannel).
+    if (this.tabs?.isOrigin(origin)) return;
     const entry = this.pending.push(update);
     this.offline?.recordPending({ session: this.session, seq: entry.seq, update });
     this.emitPending();
@@ -378,9 +402,16 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   }
 
   private setStatus(status: ConnectionStatus): void {
-    if (this.status === status) return;
-    this.status = status;
+    if (this.currentStatus === status) return;
+    this.currentStatus = status;
     this.emit('status', [{ status }]);
+  }
+
+  private setSynced(synced: boolean): void {
+    this.isSynced = synced;
+    this.emit('synced', [synced]);
+    // y-websocket's name for the same event, for code written against it.
+    this.emit('sync', [synced]);
   }
 }
 

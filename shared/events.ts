@@ -10,6 +10,8 @@ export interface HandshakeAuth {
   token?: string;
   /** Random secret of the provider's session; it owns the awareness states the session sets. */
   session?: string;
+  /** The provider's `params`, for the server's hooks (see handshake-params.ts). */
+  params?: Record<string, string>;
 }
 
 export interface SyncStep1Reply {

@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './events.js';
 export * from './protocol/sync.js';
 export * from './protocol/version.js';
+export * from './handshake-params.js';
