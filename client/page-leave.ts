@@ -15,24 +15,41 @@ export function clearAwarenessOnPageLeave(awareness: Awareness, origin: unknown)
   const page = (globalThis as { window?: PageEvents }).window;
   if (page === undefined || typeof page.addEventListener !== 'function') return () => {};
   let kept: Record<string, unknown> | null = null;
-  const leave = (): void => {
+  let hidden = false;
+  const clear = (): void => {
     const state = awareness.getLocalState();
     if (state === null) return;
     kept = state;
     // Not our own provider's origin, so the awareness sync sends the removal like any change.
     awarenessProtocol.removeAwarenessStates(awareness, [awareness.clientID], origin);
   };
-  const back = (event: Event): void => {
-    if (!(event as PageTransitionEvent).persisted || kept === null) return;
+  const restore = (): void => {
+    if (kept === null) return;
     awareness.setLocalState(kept);
     kept = null;
   };
-  page.addEventListener('pagehide', leave);
-  page.addEventListener('beforeunload', leave);
-  page.addEventListener('pageshow', back);
+  const onPageHide = (): void => {
+    hidden = true;
+    clear();
+  };
+  const onBeforeUnload = (): void => {
+    clear();
+    // The app may ask "leave this page?" and the person may stay: a page still running a task
+    // later without having been hidden is staying, so it shows up again.
+    setTimeout(() => {
+      if (!hidden) restore();
+    }, 0);
+  };
+  const onPageShow = (event: Event): void => {
+    hidden = false;
+    if ((event as PageTransitionEvent).persisted) restore();
+  };
+  page.addEventListener('pagehide', onPageHide);
+  page.addEventListener('beforeunload', onBeforeUnload);
+  page.addEventListener('pageshow', onPageShow);
   return () => {
-    page.removeEventListener('pagehide', leave);
-    page.removeEventListener('beforeunload', leave);
-    page.removeEventListener('pageshow', back);
+    page.removeEventListener('pagehide', onPageHide);
+    page.removeEventListener('beforeunload', onBeforeUnload);
+    page.removeEventListener('pageshow', onPageShow);
   };
 }

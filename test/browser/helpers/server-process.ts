@@ -10,6 +10,8 @@ export interface ServerProcessOptions {
   staticDir: string;
   /** 0 picks a free port on the first start; restarts reuse the port it got. */
   port?: number;
+  /** Extra environment for the server fixture (e.g. QUIRE_JWT_SECRET). */
+  env?: Record<string, string>;
 }
 
 export class ServerProcess {
@@ -39,7 +41,7 @@ export class ServerProcess {
     const child = await startServerProcess({
       dataDir: this.options.dataDir,
       port: this.port,
-      env: { QUIRE_STATIC_DIR: this.options.staticDir },
+      env: { QUIRE_STATIC_DIR: this.options.staticDir, ...this.options.env },
     });
     this.child = child;
     this.port = child.port;

@@ -24,9 +24,9 @@ export interface BrowserSuite {
   close(): Promise<void>;
 }
 
-export async function startBrowserSuite(): Promise<BrowserSuite> {
+export async function startBrowserSuite(options: { serverEnv?: Record<string, string> } = {}): Promise<BrowserSuite> {
   const dataDir = mkdtempSync(join(tmpdir(), 'quire-browser-'));
-  const server = await ServerProcess.start({ dataDir, staticDir: EDITOR_BUILD_DIR });
+  const server = await ServerProcess.start({ dataDir, staticDir: EDITOR_BUILD_DIR, ...(options.serverEnv === undefined ? {} : { env: options.serverEnv }) });
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
