@@ -1,3 +1,8 @@
+/**
+ * The provider (browsers and Node): `QuireProvider`, its options and events, and the browser-safe offline stores.
+ *
+ * @module y-quire/client
+ */
 export { QuireProvider } from './provider.js';
 export type {
   ConnectionStatus,

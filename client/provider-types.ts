@@ -61,7 +61,7 @@ export interface QuireProviderOptions {
   /**
    * Where the document and the pending queue are kept so that a reload, a crash or a closed tab
    * while offline loses nothing: an IndexedDbOfflineStore in browsers, a FileOfflineStore
-   * (`quire/client/file-store`) in Node, a MemoryOfflineStore shared within a process. Both are
+   * (`y-quire/client/file-store`) in Node, a MemoryOfflineStore shared within a process. Both are
    * restored before the provider connects. Default: none (memory, for this provider's lifetime).
    */
   offline?: OfflineStore;

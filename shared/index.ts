@@ -1,3 +1,8 @@
+/**
+ * The protocol both sides speak: event maps, sync frames, error codes, document-name rules.
+ *
+ * @module y-quire/shared
+ */
 export * from './ack.js';
 export * from './doc-name.js';
 export * from './errors.js';
