@@ -21,14 +21,16 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stampDir = join(root, 'dist', '.build-stamps');
 
-/** @type {Record<string, { inputs: string[]; command: string[]; env?: Record<string, string> }>} */
+/** @type {Record<string, { inputs: string[]; output: string; command: string[]; env?: Record<string, string> }>} */
 const targets = {
   lib: {
     inputs: ['server', 'client', 'shared', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.browser.json', 'package.json'],
+    output: 'dist/server/cli.js',
     command: [process.execPath, join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
   },
   editor: {
     inputs: ['examples/rich-text', 'examples/vite.shared.ts', 'client', 'shared'],
+    output: 'dist/examples/rich-text/index.html',
     command: [process.execPath, join(root, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'examples/rich-text/vite.config.ts'],
     // Vitest and some shells set NODE_ENV=test/development, which Vite would honour with a
     // non-production build (no service worker, dev-only code kept): build what ships.
@@ -64,7 +66,7 @@ for (const name of names.length > 0 ? names : Object.keys(targets)) {
   const stamp = join(stampDir, name);
   const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
   const changedAt = Math.max(...target.inputs.map((input) => newestMtime(join(root, input))));
-  if (!force && builtAt >= changedAt) continue;
+  if (!force && builtAt >= changedAt && existsSync(join(root, target.output))) continue;
   const [command, ...commandArgs] = target.command;
   const result = spawnSync(/** @type {string} */ (command), commandArgs, {
     cwd: root,
