@@ -19,7 +19,8 @@ function expectOneClearLine(result: CliResult): string {
   return line;
 }
 
-describe('start-up failures', () => {
+// Each case starts the CLI through tsx (seconds on a busy machine), some two of them.
+describe('start-up failures', { timeout: 120_000 }, () => {
   let dir: string;
   let holder: CliProcess | null = null;
   beforeAll(async () => {
