@@ -14,9 +14,12 @@ import { docNamespace } from '../shared/doc-name.js';
 import { type ErrorInfo, ErrorCodes } from '../shared/errors.js';
 import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents, SyncStep1Reply } from '../shared/events.js';
 import { decodeSyncFrame, encodeSyncFrame } from '../shared/protocol/sync.js';
+import { mergeMany } from '../shared/merge-updates.js';
 import { PROTOCOL_VERSION } from '../shared/protocol/version.js';
 import { AwarenessSync } from './awareness-sync.js';
 import { toBytes } from './binary.js';
+import { type ClientMove, rekeyClient, remapMoved, stateVectorWithAbandoned, withoutAbandoned } from './client-id-rekey.js';
+import { ClosedConnectionBackoff, closesTheConnection } from './closed-connection-backoff.js';
 import { type ManagerLease, leaseManager } from './connection-pool.js';
 import { OfflineBinding } from './offline/offline-binding.js';
 import type { AcknowledgedRange } from './offline/types.js';
@@ -38,6 +41,15 @@ const terminalConnectErrors = new Set<string>([
   ErrorCodes.BAD_DOC_NAME,
 ]);
 
+/** Update refusals that pass: the same updates are sent again after a pause. */
+const retriedUpdateRefusals = new Set<string>([
+  ErrorCodes.STORE_FAILED,
+  ErrorCodes.RATE_LIMITED,
+  ErrorCodes.SERVER_BUSY,
+  ErrorCodes.DOCUMENT_CLOSED,
+  ErrorCodes.SHUTTING_DOWN,
+]);
+
 export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   readonly awareness: Awareness;
   private currentStatus: ConnectionStatus = 'disconnected';
@@ -57,12 +69,19 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   /** Null outside browsers or with `crossTab: false`. */
   private readonly tabs: TabChannel | null;
   private readonly stopWatchingPage: () => void;
+  /** Sessions of this device whose restored edits this provider sends (see HandshakeAuth.sessions). */
+  private readonly earlierSessions = new Set<string>();
+  /** Client ids the server said are another session's, with our clock there: never offered again. */
+  private readonly abandoned = new Map<number, number>();
+  /** Where their edits went (client-id-rekey.ts): later outgoing updates refer to the copies. */
+  private readonly moves: ClientMove[] = [];
   /** Increases with every connection, so answers meant for an old one are ignored. */
   private epoch = 0;
   private sendScheduled = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryDelay = 500;
   private wantConnected = false;
+  private readonly closedBackoff = new ClosedConnectionBackoff();
   private destroyed = false;
 
   constructor(
@@ -101,6 +120,10 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
       ? new TabChannel(`y-quire:${url}:${options.path ?? '/socket.io'}:${docName}`, doc, {
           isOwnEdit: (origin) => origin !== this && (this.offline === null || origin !== this.offline),
           mayShare: () => this.access !== 'read',
+          sessions: () => [this.session, ...this.earlierSessions],
+          carry: (session) => {
+            if (session !== this.session) this.earlierSessions.add(session);
+          },
         })
       : null;
     this.stopWatchingPage = clearAwarenessOnPageLeave(this.awareness, 'page-leave');
@@ -127,7 +150,11 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     if (this.offline !== null) {
       try {
         const pending = await this.offline.restore();
-        for (const { session, seq, update } of pending) this.pending.push(update, { session, seq });
+        for (const { session, seq, update } of pending) {
+          this.pending.push(update, { session, seq });
+          // Those edits were written under that session's client ids: present it so the server lets us send them.
+          if (session !== this.session) this.earlierSessions.add(session);
+        }
         if (pending.length > 0) this.emitPending();
       } catch (error) {
         // Unreadable store: keep working online; new changes are still offered to the store.
@@ -206,6 +233,9 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 
   private async handshakeAuth(): Promise<HandshakeAuth> {
     const auth: HandshakeAuth = { protocol: PROTOCOL_VERSION, session: this.session };
+    if (this.earlierSessions.size > 0) auth.sessions = [...this.earlierSessions].slice(-16);
+    // The id this provider writes under: the server binds it to our session (see docs/SECURITY.md).
+    auth.clientIds = [this.doc.clientID];
     const { token } = this.options;
     if (token !== undefined) auth.token = typeof token === 'function' ? await token() : token;
     const { params } = this.options;
@@ -258,7 +288,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
       // Send what the server lacks. Its ack means everything the server holds of this document
       // is durable, so every pending update queued so far is covered, including those the server
       // got before but whose ack the connection lost.
-      const missing = Y.encodeStateAsUpdate(this.doc, decodeSyncFrame(toBytes(reply.step1)).payload);
+      const serverState = stateVectorWithAbandoned(decodeSyncFrame(toBytes(reply.step1)).payload, this.abandoned);
+      const missing = remapMoved(this.doc, Y.encodeStateAsUpdate(this.doc, serverState), this.moves);
       const throughSeq = this.pending.markAllSent();
       if (this.pending.count > 0 || missing.byteLength > 2) {
         this.sendFrame(encodeSyncFrame('step2', missing), throughSeq, epoch);
@@ -323,6 +354,16 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 
   private readonly onNotice = (info: ErrorInfo): void => {
     this.emit('notice', [info]);
+    if (!closesTheConnection(info.code) || !this.wantConnected) return;
+    // The server is closing the connection for how this client behaved: come back later, not at once.
+    this.emit('connection-error', [info]);
+    this.socket.disconnect();
+    this.wantConnected = true;
+    this.clearRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.destroyed && this.wantConnected) this.socket.connect();
+    }, this.closedBackoff.nextDelay());
   };
 
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -330,8 +371,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     if (origin === this || (origin !== null && origin === this.offline)) return;
     // Another tab's edit: that tab sends it (see TabChannel).
     if (this.tabs?.isOrigin(origin)) return;
-    const entry = this.pending.push(update);
-    this.offline?.recordPending({ session: this.session, seq: entry.seq, update });
+    const entry = this.pending.push(remapMoved(this.doc, update, this.moves));
+    this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update });
     this.emitPending();
     this.scheduleSend();
   };
@@ -363,12 +404,49 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
         return;
       }
       this.emit('notice', [{ code: reply.code, message: reply.message }]);
-      if (reply.code === ErrorCodes.STORE_FAILED || reply.code === ErrorCodes.RATE_LIMITED) {
+      if (reply.code === ErrorCodes.CLIENT_ID_TAKEN) {
+        this.moveOffTakenIds(frame, reply.clientIds ?? []);
+        return;
+      }
+      if (retriedUpdateRefusals.has(reply.code)) {
         // Not durable yet (or refused for now): send the same updates again after a pause.
         this.pending.resetSent();
         this.scheduleRetry(() => this.scheduleSend());
       }
     });
+  }
+
+  /**
+   * The server refused a frame because it writes under client ids another session owns: re-encode
+   * those edits under a fresh id (client-id-rekey.ts), replace the queue's entries with the result,
+   * and send it. Nothing is lost; the abandoned ranges are never offered again.
+   */
+  private moveOffTakenIds(frame: Uint8Array, taken: readonly number[]): void {
+    let from: Map<number, number>;
+    try {
+      from = Y.parseUpdateMeta(decodeSyncFrame(frame).payload).from;
+    } catch {
+      return;
+    }
+    const copies: Uint8Array[] = [];
+    for (const id of taken) {
+      const fromClock = from.get(id);
+      if (fromClock === undefined || (this.abandoned.get(id) ?? -1) >= fromClock) continue;
+      const moved = rekeyClient(this.doc, id, fromClock, this);
+      debug('%s: client id %d is taken; edits moved to %d', this.docName, id, moved?.fresh ?? this.doc.clientID);
+      if (moved === null) continue;
+      this.abandoned.set(id, moved.end);
+      this.moves.push(moved);
+      copies.push(moved.update);
+    }
+    const removed = this.pending.acknowledge(this.pending.lastSeq);
+    this.offline?.acknowledge(this.storedRanges(removed));
+    const rest = remapMoved(this.doc, withoutAbandoned(mergeMany(removed.map((entry) => entry.update)), this.abandoned), this.moves);
+    const entry = this.pending.push(mergeMany([rest, ...copies]));
+    this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update });
+    this.pending.resetSent();
+    this.emitPending();
+    this.scheduleSend();
   }
 
   /** The offline store's records of acknowledged entries, as one range per session. */

@@ -4,7 +4,8 @@
  *
  * Exit codes: 0 after a clean shutdown (SIGTERM/SIGINT); 1 when starting or stopping failed
  * (a data directory another server holds, a port in use, a shutdown past its timeout, a second
- * signal); 2 for a bad option, with a message naming the option, its value and what is allowed.
+ * signal, a shutdown that could not flush every document); 2 for a bad option, with a message
+ * naming the option, its value and what is allowed. `quire repair`: see cli/repair-command.ts.
  */
 import { ConfigError, parseCommandLine } from './config/load.js';
 import { helpText } from './config/help.js';
@@ -19,6 +20,10 @@ async function main(): Promise<void> {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
+  if (process.argv[2] === 'repair') {
+    const { runRepairCommand } = await import('./cli/repair-command.js');
+    process.exit(await runRepairCommand(process.argv.slice(3), process.env));
+  }
   let config: QuireConfig;
   try {
     const command = parseCommandLine(process.argv.slice(2), process.env);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
 import { DOC_NAMESPACE_PATTERN, assertValidDocName, docNamespace } from '../shared/doc-name.js';
 import { ErrorCodes, errorInfo } from '../shared/errors.js';
+import { ownersDocumentName } from './core/client-id-owners.js';
 import { safeObserver } from './core/observer.js';
 import { DocumentRegistry } from './core/registry.js';
 import { type DocumentHandle, openDocumentHandle } from './document-handle.js';
@@ -20,6 +21,7 @@ import { ConnectionBudgets } from './transport/budgets.js';
 import { namespaceChannel } from './transport/channel.js';
 import { handleConnection } from './transport/connection.js';
 import { handshakeMiddleware, refusal } from './transport/handshake.js';
+import { limitConnections } from './transport/connection-ceilings.js';
 import { cleanUpDocumentNamespaces } from './transport/namespace-cleanup.js';
 import { SingleFrameAdapter } from './transport/single-frame-adapter.js';
 import type { QuireIo, QuireNamespace } from './transport/types.js';
@@ -103,12 +105,27 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       );
     },
     unloadGraceMs: options.unloadGraceMs ?? serverDefaults.unloadGraceMs,
+    ceilings: {
+      maxLoadedDocuments: options.maxLoadedDocuments ?? serverDefaults.maxLoadedDocuments,
+      maxLoadedBytes: options.maxLoadedDocumentBytes ?? serverDefaults.maxLoadedDocumentBytes,
+    },
     observer,
   });
+  limitConnections(
+    io,
+    {
+      maxConnections: options.maxConnections ?? serverDefaults.maxConnections,
+      maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? serverDefaults.maxConnectionsPerAddress,
+      trustProxy: options.trustProxy ?? false,
+    },
+    observer,
+  );
 
   const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
   cleanUpDocumentNamespaces(io, documents);
-  const budgets = new ConnectionBudgets(resolveLimits(options));
+  const budgets = new ConnectionBudgets(resolveLimits(options), (socket) =>
+    observer.error({ docName: socket.data.docName ?? null, code: ErrorCodes.SLOW_CONSUMER, operation: 'outgoing' }),
+  );
   documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets, observer }));
   documents.on('connection', (socket) => handleConnection(socket, registry, budgets, observer));
   // Socket.io admits anyone to its main namespace. On a server of our own nothing lives there, so
@@ -151,6 +168,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       namespaceOf(docNamespace(name))?.disconnectSockets(false);
       await registry.evict(name);
       await store.delete(name);
+      await store.delete(ownersDocumentName(name));
       return true;
     },
 

@@ -17,7 +17,8 @@ export interface DocumentHandle {
 }
 
 export async function openDocumentHandle(registry: DocumentRegistry, name: string): Promise<DocumentHandle> {
-  const document = await registry.acquire(name);
+  const ref = await registry.acquire(name);
+  const document = ref.doc;
   let released = false;
   return {
     name,
@@ -31,7 +32,7 @@ export async function openDocumentHandle(registry: DocumentRegistry, name: strin
       try {
         await document.whenDurable();
       } finally {
-        registry.release(name);
+        ref.release();
       }
     },
   };

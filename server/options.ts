@@ -47,6 +47,24 @@ export interface QuireServerOptions {
   maxAwarenessBytes?: number;
   /** Documents one connection may have open at once (TOO_MANY_DOCUMENTS). Default 100. */
   maxDocumentsPerConnection?: number;
+  /** Client connections (engine.io) the server holds at once; more are refused at the handshake. Default 10,000. */
+  maxConnections?: number;
+  /** Client connections from one address at once. Default 256. */
+  maxConnectionsPerAddress?: number;
+  /**
+   * Take the client's address from the last X-Forwarded-For entry (set when a reverse proxy in
+   * front of quire adds it), for `maxConnectionsPerAddress`. Default false.
+   */
+  trustProxy?: boolean;
+  /** Documents loaded in memory at once; beyond it idle ones unload early, then loads get SERVER_BUSY. Default 10,000. */
+  maxLoadedDocuments?: number;
+  /** Encoded bytes of the loaded documents (a Y.Doc takes ~10× in memory); same behaviour. Default 256 MiB. */
+  maxLoadedDocumentBytes?: number;
+  /**
+   * Bytes waiting to be written to one client connection behind what is being written; a client
+   * that does not read is disconnected with SLOW_CONSUMER beyond it. Default 8 MiB.
+   */
+  maxOutgoingBytes?: number;
   /** Per-connection rate limits; each one given replaces its default. See `serverDefaults.rateLimits`. */
   rateLimits?: Partial<RateLimits>;
   authenticate?: Authenticate;
@@ -82,11 +100,27 @@ export const serverDefaults = {
   // Each open document may be loaded into memory on the client's behalf: without a cap, one
   // connection could load the whole store. 100 is far more than an editor shows at once.
   maxDocumentsPerConnection: 100,
+  // Every limit above is per connection; these bound the server as a whole. 10,000 connections
+  // idle at ~50 KB each; a busy server needs its file-descriptor limit raised to match.
+  maxConnections: 10_000,
+  // Enough for an office behind one NAT address; a single host opening more is a flood.
+  maxConnectionsPerAddress: 256,
+  maxLoadedDocuments: 10_000,
+  // About 2.5 GB of heap at ~10× the encoded size: under Node's default heap limit on 64-bit
+  // machines with 8+ GB. Raise together with --max-old-space-size.
+  maxLoadedDocumentBytes: 256 * MiB,
+  // A client that keeps up never has more than a few messages queued; one that stops reading
+  // would otherwise grow the server's queue for it without limit.
+  maxOutgoingBytes: 8 * MiB,
   rateLimits: {
     // Typing produces ~10 updates per second per document; bursts cover pastes and reconnects.
     updates: { perSecond: 100, burst: 300 },
     // Bytes are what cost storage and fan-out: ~1 MiB/s sustained, a max-size update at once.
     updateBytes: { perSecond: 1 * MiB, burst: 16 * MiB },
+    // A reconnect sends each open document's offline edits at once: 30 documents with 1 MB each
+    // must go through without a refusal. One catch-up per sync request, and sync requests are
+    // limited, so this is no back door for a flood.
+    catchUpBytes: { perSecond: 4 * MiB, burst: 128 * MiB },
     // Cursors move at frame rate; the provider sends at most one message per turn.
     awareness: { perSecond: 60, burst: 180 },
     // Each open runs authentication and may load a document from the store.
@@ -96,6 +130,10 @@ export const serverDefaults = {
     // Honest clients are refused only rarely (an expired token, a burst over a limit); a client
     // that keeps sending what is refused is hostile or broken, and its connection is closed.
     violations: { perSecond: 1, burst: 50 },
+    // An honest provider backs off after RATE_LIMITED (500 ms, doubling per document); even 100
+    // documents refused at once stay far below this. A client that ignores the refusals and
+    // keeps flooding is closed.
+    rateRefusals: { perSecond: 100, burst: 1_000 },
   } satisfies RateLimits,
 } as const;
 
@@ -104,10 +142,12 @@ export function resolveLimits(options: QuireServerOptions): ConnectionLimits {
   const rates: RateLimits = { ...serverDefaults.rateLimits, ...options.rateLimits };
   // A bucket smaller than the largest allowed update would refuse that update forever.
   rates.updateBytes = { ...rates.updateBytes, burst: Math.max(rates.updateBytes.burst, maxUpdateBytes) };
+  rates.catchUpBytes = { ...rates.catchUpBytes, burst: Math.max(rates.catchUpBytes.burst, maxUpdateBytes) };
   return {
     maxUpdateBytes,
     maxAwarenessBytes: options.maxAwarenessBytes ?? serverDefaults.maxAwarenessBytes,
     maxDocumentsPerConnection: options.maxDocumentsPerConnection ?? serverDefaults.maxDocumentsPerConnection,
+    maxOutgoingBytes: options.maxOutgoingBytes ?? serverDefaults.maxOutgoingBytes,
     rates,
   };
 }

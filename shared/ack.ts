@@ -13,7 +13,9 @@ export function ackOk(data: object = {}): object {
 }
 
 export function ackError(info: ErrorInfo): { ok: false } & ErrorInfo {
-  return { ok: false, code: info.code, message: info.message };
+  const ack: { ok: false } & ErrorInfo = { ok: false, code: info.code, message: info.message };
+  if (info.clientIds !== undefined) ack.clientIds = info.clientIds;
+  return ack;
 }
 
 export function isAck(value: unknown): value is Ack {

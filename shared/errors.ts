@@ -19,6 +19,12 @@ export const ErrorCodes = {
   RATE_LIMITED: 'RATE_LIMITED',
   TOO_MANY_DOCUMENTS: 'TOO_MANY_DOCUMENTS',
   POLICY_VIOLATION: 'POLICY_VIOLATION',
+  CLIENT_ID_TAKEN: 'CLIENT_ID_TAKEN',
+  STATE_VECTOR_TOO_LARGE: 'STATE_VECTOR_TOO_LARGE',
+  SLOW_CONSUMER: 'SLOW_CONSUMER',
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
+  SERVER_BUSY: 'SERVER_BUSY',
+  DOCUMENT_CLOSED: 'DOCUMENT_CLOSED',
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   INTERNAL: 'INTERNAL',
 } as const;
@@ -42,6 +48,12 @@ const safeMessages: Record<ErrorCode, string> = {
   RATE_LIMITED: 'Too many messages; slow down.',
   TOO_MANY_DOCUMENTS: 'Too many documents open on this connection.',
   POLICY_VIOLATION: 'Too many refused messages; the connection is closed.',
+  CLIENT_ID_TAKEN: 'The update writes under a Yjs client id that belongs to another session; write under a new client id.',
+  STATE_VECTOR_TOO_LARGE: 'The state vector has more entries than any document on this server.',
+  SLOW_CONSUMER: 'The connection did not read what the server sent; it is closed.',
+  TOO_MANY_CONNECTIONS: 'The server has too many connections; try again later.',
+  SERVER_BUSY: 'The server cannot load more documents now; try again later.',
+  DOCUMENT_CLOSED: 'The document was closed on the server (deleted or shutting down); reconnect to continue.',
   SHUTTING_DOWN: 'The server is shutting down.',
   INTERNAL: 'Internal server error.',
 };
@@ -49,6 +61,8 @@ const safeMessages: Record<ErrorCode, string> = {
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
+  /** CLIENT_ID_TAKEN: the Yjs client ids the refused update wrote under that belong to another session. */
+  clientIds?: number[];
 }
 
 export function errorInfo(code: ErrorCode, message: string = safeMessages[code]): ErrorInfo {
@@ -62,12 +76,19 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 /** An error that carries a stable code across the wire. */
 export class QuireError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string = safeMessages[code]) {
+  readonly clientIds: number[] | undefined;
+  constructor(code: ErrorCode, message: string = safeMessages[code], details: { clientIds?: number[] } = {}) {
     super(message);
     this.name = 'QuireError';
     this.code = code;
+    this.clientIds = details.clientIds;
   }
   toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message };
+    return this.clientIds === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, clientIds: this.clientIds };
   }
+}
+
+/** A CLIENT_ID_TAKEN refusal naming the ids. */
+export function clientIdTaken(clientIds: number[]): QuireError {
+  return new QuireError(ErrorCodes.CLIENT_ID_TAKEN, safeMessages.CLIENT_ID_TAKEN, { clientIds });
 }

@@ -8,10 +8,17 @@ import type { ErrorInfo } from './errors.js';
 export interface HandshakeAuth {
   protocol: number;
   token?: string;
-  /** Random secret of the provider's session; it owns the awareness states the session sets. */
+  /**
+   * Random secret of the provider's session; it owns the awareness states the session sets and
+   * the Yjs client ids it writes under.
+   */
   session?: string;
   /** The provider's `params`, for the server's hooks (see handshake-params.ts). */
   params?: Record<string, string>;
+  /** Earlier sessions of this device whose unsent edits the provider carries (restored offline). */
+  sessions?: string[];
+  /** The Yjs client ids this provider writes under (its document's); new ones are claimed for its session. */
+  clientIds?: number[];
 }
 
 export interface SyncStep1Reply {
@@ -48,4 +55,8 @@ export interface SocketData {
   principal: unknown;
   access: 'write' | 'read';
   sessionKey: string;
+  /** Hashed session keys this socket may write Yjs client ids of (its own first). */
+  writerKeys: string[];
+  /** The Yjs client ids the client declared as its own, if it declared any. */
+  ownClientIds?: number[];
 }

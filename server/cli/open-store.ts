@@ -1,16 +1,14 @@
 import { resolve } from 'node:path';
 import { LevelDbStore } from '../persistence/leveldb-store.js';
+import type { StoreCounters } from '../observability/metrics.js';
 import type { DocumentStore } from '../persistence/types.js';
-
-export interface StoreCounters {
-  compactions: number;
-  failedCompactions: number;
-}
 
 export interface OpenedStore {
   store: DocumentStore;
-  /** The store's own compaction counters, when it keeps them (for metrics). */
+  /** The store's own counters, when it keeps them (for metrics). */
   counters?: () => StoreCounters;
+  /** The LevelDB store itself, for its open report and health events. */
+  leveldb?: LevelDbStore;
 }
 
 /**
@@ -32,5 +30,9 @@ export async function openStore(options: {
     compactAfterBytes: threshold(options.compactAfterBytes),
     compactAfterUpdates: threshold(options.compactAfterUpdates),
   });
-  return { store, counters: () => store.writeStats() };
+  return {
+    store,
+    leveldb: store,
+    counters: () => ({ ...store.writeStats(), damagedDocuments: store.damagedDocuments().length }),
+  };
 }

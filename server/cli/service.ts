@@ -9,14 +9,19 @@ import { adminRoutes } from '../http/admin/admin-routes.js';
 import { healthRoutes } from '../http/health-routes.js';
 import { metricsRoute } from '../http/metrics-route.js';
 import { Readiness } from '../http/readiness.js';
-import { DOC_NAMESPACE_PATTERN } from '../../shared/doc-name.js';
+import { DOC_NAMESPACE_PATTERN, docNamespace } from '../../shared/doc-name.js';
 import type { QuireConfig } from '../config/schema.js';
 import { logObserver } from '../observability/log-observer.js';
 import type { Logger } from '../observability/logger.js';
 import { type QuireMetrics, createMetrics } from '../observability/metrics.js';
 import { timeStoreWrites } from '../observability/store-timing.js';
-import type { DocumentStore } from '../persistence/types.js';
+import type { DocumentStore, StoreHealth } from '../persistence/types.js';
+import { ErrorCodes } from '../../shared/errors.js';
+import { checkDataDirectory } from './data-dir-witness.js';
 import { jwtFromConfig } from './jwt-from-config.js';
+import { reportStoreHealth } from './store-reports.js';
+import type { OpenedCluster } from '../cluster/open-cluster.js';
+import { watchStickySessions } from '../cluster/sticky-sessions.js';
 import { type OpenedStore, openStore } from './open-store.js';
 import { chooseStaticDir } from './static-dir.js';
 
@@ -42,12 +47,46 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   const metrics = config.metrics ? createMetrics() : null;
   // Before the store is opened, so that an unreadable key file holds no data directory lock.
   const auth = jwtFromConfig(config);
-  const observer = safeObserver(metrics?.observer, logObserver(logger));
 
-  const opened: OpenedStore =
-    options.store !== undefined ? { store: options.store } : await openStore(config);
+  // A shared store makes this process a cluster node; pg and ioredis are loaded only then.
+  const cluster: OpenedCluster | null =
+    options.store === undefined && config.store !== undefined
+      ? await (await import('../cluster/open-cluster.js')).openCluster(
+          { ...config, store: config.store },
+          logger,
+          metrics?.registry ?? null,
+        )
+      : null;
+  // Documents whose changes could not be written when they were unloaded: a shutdown that leaves
+  // any behind did not flush, and says so.
+  const unflushed = new Set<string>();
+  const observer = safeObserver(metrics?.observer, logObserver(logger), cluster?.serverObserver, {
+    error: ({ docName, code, operation }) => {
+      if (operation === 'unload' && code === ErrorCodes.STORE_FAILED && docName !== null) unflushed.add(docName);
+    },
+  });
+
+  let opened: OpenedStore;
+  if (options.store !== undefined) opened = { store: options.store };
+  else if (cluster !== null) {
+    opened = { store: cluster.node.store, counters: () => cluster.postgres.compactionCounters() };
+  } else {
+    const data = checkDataDirectory(config.dataDir);
+    if (data.created) logger.info({ dataDir: config.dataDir, id: data.id }, 'new data directory');
+    if (data.witness === null) {
+      logger.warn({ dataDir: config.dataDir, err: data.witnessError }, 'cannot record the data directory beside it: if it vanishes, a restart will not notice');
+    }
+    opened = await openStore(config);
+  }
+  const stopReporting = opened.leveldb === undefined ? () => {} : reportStoreHealth(opened.leveldb, logger);
   const store = timeStoreWrites(opened.store, observer, { measureBatches: true });
-  const readiness = new Readiness(() => store.accepting);
+  const readiness = new Readiness((): StoreHealth => {
+    const health = store.health();
+    if (health.accepting && cluster !== null && !cluster.canCommit()) {
+      return { accepting: false, reason: 'cannot-commit', detail: 'This node cannot commit to PostgreSQL.' };
+    }
+    return health;
+  });
 
   let server: QuireServer | null = null;
   const current = () => {
@@ -63,6 +102,12 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     maxUpdateBytes: config.maxUpdateBytes,
     maxAwarenessBytes: config.maxAwarenessBytes,
     maxDocumentsPerConnection: config.maxDocumentsPerConnection,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    trustProxy: config.trustProxy,
+    maxLoadedDocuments: config.maxLoadedDocuments,
+    maxLoadedDocumentBytes: config.maxLoadedDocumentBytes,
+    maxOutgoingBytes: config.maxOutgoingBytes,
     rateLimits: {
       updates: config.rateUpdates,
       updateBytes: config.rateUpdateBytes,
@@ -88,6 +133,15 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     ],
   });
   const { io, registry } = server;
+  cluster?.node.attach({
+    peek: (name) => registry.peek(name),
+    isLoaded: (name) => registry.isLoaded(name),
+    async drop(name) {
+      io._nsps.get(docNamespace(name))?.disconnectSockets(false);
+      await registry.evict(name);
+    },
+  });
+  watchStickySessions(io.engine, logger, metrics?.registry ?? null);
   metrics?.bind({
     documentConnections: () => {
       let sockets = 0;
@@ -96,6 +150,8 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     },
     clientConnections: () => io.engine.clientsCount,
     openDocuments: () => registry.loadedCount,
+    storeHealth: () => store.health(),
+    loadedDocumentBytes: () => registry.loadedBytes,
     ...(opened.counters === undefined ? {} : { storeCounters: opened.counters }),
   });
 
@@ -103,6 +159,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   try {
     address = await server.listen(config.port, config.host);
   } catch (error) {
+    stopReporting();
     await server.close().catch(() => {});
     throw error;
   }
@@ -113,7 +170,8 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   logger.info(
     {
       url: address.url,
-      dataDir: options.store === undefined ? config.dataDir : null,
+      dataDir: options.store === undefined && cluster === null ? config.dataDir : null,
+      ...(cluster === null ? {} : { node: cluster.node.nodeId, store: 'postgres', bus: cluster.bus !== null }),
       staticDir: staticChoice.dir,
       metrics: metrics !== null,
       admin: config.adminToken !== undefined,
@@ -136,8 +194,19 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
         logger.info({ reason, delayMs: config.shutdownDelayMs }, 'shutting down: not ready');
         if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         const started = performance.now();
+        const health = store.health();
         await running.close();
-        logger.info({ durationMs: Math.round(performance.now() - started) }, 'stopped: documents flushed, store closed');
+        stopReporting();
+        const durationMs = Math.round(performance.now() - started);
+        if (unflushed.size > 0) {
+          const documents = [...unflushed].slice(0, 20);
+          logger.error(
+            { durationMs, unflushed: unflushed.size, documents, storeReason: health.reason, storeDetail: health.detail },
+            'stopped WITHOUT flushing: the latest changes of these documents could not be stored and are lost on this server (clients that still hold them will send them again)',
+          );
+          throw new Error(`shutdown could not flush ${unflushed.size} document(s): ${documents.map((d) => JSON.stringify(d)).join(', ')}`);
+        }
+        logger.info({ durationMs }, 'stopped: documents flushed, store closed');
       })();
       return stopping;
     },

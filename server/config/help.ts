@@ -14,6 +14,7 @@ export function helpText(): string {
     ].join('\n');
   });
   return `Usage: ${PACKAGE_NAME} [options]    (npx ${PACKAGE_NAME}, or npm start -- [options] in a checkout)
+       ${PACKAGE_NAME} repair --data <dir> [--dry-run] [--json]   (see ${PACKAGE_NAME} repair --help)
 
 Serves the example editor and the quire sync endpoint, with documents stored in LevelDB.
 Operations endpoints: GET /healthz, GET /readyz, GET /metrics; the admin API under /admin

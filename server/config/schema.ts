@@ -26,6 +26,9 @@ export const configSchema = z
     port: integer(0, 65_535).default(3000),
     host: nonEmpty.default('127.0.0.1'),
     dataDir: nonEmpty.default('./data'),
+    store: z.string().regex(/^postgres(ql)?:\/\/\S+$/i).optional(),
+    bus: z.string().regex(/^rediss?:\/\/\S+$/i).optional(),
+    nodeId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/).optional(),
     staticDir: nonEmpty.optional(),
     path: z.string().regex(/^\/[^\s?#]*$/).default(serverDefaults.path),
     corsOrigins: list(origin).optional(),
@@ -37,6 +40,12 @@ export const configSchema = z
     maxUpdateBytes: integer(1024, 1024 * MiB).default(serverDefaults.maxUpdateBytes),
     maxAwarenessBytes: integer(256, 16 * MiB).default(serverDefaults.maxAwarenessBytes),
     maxDocumentsPerConnection: integer(1, 1_000_000).default(serverDefaults.maxDocumentsPerConnection),
+    maxConnections: integer(1, 10_000_000).default(serverDefaults.maxConnections),
+    maxConnectionsPerAddress: integer(1, 10_000_000).default(serverDefaults.maxConnectionsPerAddress),
+    trustProxy: boolean().default(false),
+    maxLoadedDocuments: integer(1, 10_000_000).default(serverDefaults.maxLoadedDocuments),
+    maxLoadedDocumentBytes: integer(MiB, Number.MAX_SAFE_INTEGER).default(serverDefaults.maxLoadedDocumentBytes),
+    maxOutgoingBytes: integer(64 * 1024, 1024 * MiB).default(serverDefaults.maxOutgoingBytes),
     jwtSecret: z.string().min(JWT_SECRET_MIN_LENGTH).optional(),
     jwtPublicKey: nonEmpty.optional(),
     jwtIssuer: nonEmpty.optional(),
@@ -65,6 +74,10 @@ export const configSchema = z
         path: ['maxUpdateBytes'],
         message: `must not exceed --max-message-bytes (${config.maxMessageBytes}): an update travels in one message`,
       });
+    }
+    // Without a shared store each node would keep its own copy: the bus alone cannot make a cluster.
+    if (config.bus !== undefined && config.store === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['bus'], message: 'needs --store postgres://…: nodes share documents through the store; the bus only carries them between nodes' });
     }
     // Token checks without a key to verify tokens with would silently authenticate nobody.
     if (config.jwtSecret === undefined && config.jwtPublicKey === undefined) {
@@ -98,6 +111,32 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
   port: { flag: 'port', env: 'PORT', arg: '<n>', description: 'TCP port to listen on (0 picks a free port)', allowed: 'an integer from 0 to 65535' },
   host: { flag: 'host', env: 'HOST', arg: '<addr>', description: 'Interface to bind (0.0.0.0 for all)', allowed: 'a host name or IP address' },
   dataDir: { flag: 'data', env: 'DATA_DIR', arg: '<dir>', description: 'LevelDB data directory (created if missing)', allowed: 'a directory path' },
+  store: {
+    flag: 'store',
+    env: 'QUIRE_STORE',
+    arg: '<url>',
+    description: 'Store documents in PostgreSQL, shared by several nodes (docs/SCALING.md); ?schema=<name> picks the schema',
+    allowed: 'a postgres:// or postgresql:// URL',
+    defaultText: 'LevelDB in --data',
+    secret: true,
+  },
+  bus: {
+    flag: 'bus',
+    env: 'QUIRE_BUS',
+    arg: '<url>',
+    description: 'Carry updates and presence between nodes over Redis pub/sub (needs --store); ?prefix=<p> names the channels',
+    allowed: 'a redis:// or rediss:// URL',
+    defaultText: 'none (nodes converge through the store alone, within about 2 s)',
+    secret: true,
+  },
+  nodeId: {
+    flag: 'node-id',
+    env: 'QUIRE_NODE_ID',
+    arg: '<id>',
+    description: 'This node\'s name in a cluster (logs, bus messages)',
+    allowed: 'letters, digits, ".", "_", ":" or "-", at most 64',
+    defaultText: '<hostname>-<pid>',
+  },
   staticDir: {
     flag: 'static',
     env: 'QUIRE_STATIC_DIR',
@@ -145,6 +184,47 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
     arg: '<n>',
     description: 'Documents one client connection may have open at once',
     allowed: 'an integer from 1 to 1000000',
+  },
+  maxConnections: {
+    flag: 'max-connections',
+    env: 'QUIRE_MAX_CONNECTIONS',
+    arg: '<n>',
+    description: 'Client connections the server holds at once (more are refused at the handshake)',
+    allowed: 'an integer from 1 to 10000000',
+  },
+  maxConnectionsPerAddress: {
+    flag: 'max-connections-per-address',
+    env: 'QUIRE_MAX_CONNECTIONS_PER_ADDRESS',
+    arg: '<n>',
+    description: 'Client connections from one IP address at once',
+    allowed: 'an integer from 1 to 10000000',
+  },
+  trustProxy: {
+    flag: 'trust-proxy',
+    env: 'QUIRE_TRUST_PROXY',
+    description: "Take the client's address from the last X-Forwarded-For entry (behind a reverse proxy)",
+    allowed: 'true or false',
+  },
+  maxLoadedDocuments: {
+    flag: 'max-loaded-documents',
+    env: 'QUIRE_MAX_LOADED_DOCUMENTS',
+    arg: '<n>',
+    description: 'Documents loaded in memory at once (idle ones unload early, then loads get SERVER_BUSY)',
+    allowed: 'an integer from 1 to 10000000',
+  },
+  maxLoadedDocumentBytes: {
+    flag: 'max-loaded-document-bytes',
+    env: 'QUIRE_MAX_LOADED_DOCUMENT_BYTES',
+    arg: '<bytes>',
+    description: 'Encoded bytes of the loaded documents (about a tenth of their memory); same behaviour',
+    allowed: 'an integer of at least 1048576',
+  },
+  maxOutgoingBytes: {
+    flag: 'max-outgoing-bytes',
+    env: 'QUIRE_MAX_OUTGOING_BYTES',
+    arg: '<bytes>',
+    description: 'Bytes waiting to be written to one client; beyond it the client is closed with SLOW_CONSUMER',
+    allowed: 'an integer from 65536 to 1073741824',
   },
   jwtSecret: {
     flag: 'jwt-secret',

@@ -3,20 +3,23 @@
  * to the store and what goes out to the other connections.
  */
 import createDebug from 'debug';
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { ErrorCodes, QuireError } from '../../shared/errors.js';
+import { ErrorCodes, QuireError, clientIdTaken } from '../../shared/errors.js';
 import { mergeMany } from '../../shared/merge-updates.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
 import { AwarenessOwnership } from './awareness-ownership.js';
+import { ClientIdOwners, writerKeyOf } from './client-id-owners.js';
 import { DurableWriter } from './durable-writer.js';
 import { type DocumentChannel, fanOut } from './fan-out.js';
 import {
   type ConnectionRef,
   type UpdateOrigin,
   connectionOrigin,
+  isFromPeer,
   isFromPersistence,
   localOrigin,
   persistenceOrigin,
@@ -32,11 +35,14 @@ export interface DocumentLimits {
   maxAwarenessIdsPerConnection: number;
   /** Entries one awareness message may carry. */
   maxAwarenessEntries: number;
+  /** State-vector entries a client may send beyond the writers the document knows. */
+  maxExtraStateVectorEntries: number;
 }
 
 export const defaultDocumentLimits: DocumentLimits = {
   maxAwarenessIdsPerConnection: 4,
   maxAwarenessEntries: 16,
+  maxExtraStateVectorEntries: 1_000,
 };
 
 interface EncodedState {
@@ -55,10 +61,15 @@ export class QuireDocument {
   readonly awareness: awarenessProtocol.Awareness;
   private readonly writer: DurableWriter;
   private readonly ownership: AwarenessOwnership;
+  private readonly clientIds: ClientIdOwners;
   private readonly outgoingUpdates: TurnBuffer<Uint8Array>;
   private readonly outgoingAwareness: TurnBuffer<number[]>;
   private encodedState: EncodedState | null = null;
+  /** Closed by a forced unload: nothing more is applied (it would be acknowledged but lost). */
+  private closed = false;
   private destroyed = false;
+  /** Stored bytes at load plus bytes applied since: the load ceiling's measure of this document. */
+  encodedBytes = 0;
 
   constructor(
     readonly name: string,
@@ -71,6 +82,8 @@ export class QuireDocument {
     this.awareness.setLocalState(null);
     this.writer = new DurableWriter(name, store, () => Y.encodeStateAsUpdate(this.ydoc));
     this.ownership = new AwarenessOwnership(limits.maxAwarenessIdsPerConnection);
+    this.clientIds = new ClientIdOwners(name, store);
+    this.clientIds.reserveForServer(this.ydoc.clientID);
     this.outgoingUpdates = new TurnBuffer((items) =>
       fanOut(items, (updates) => encodeSyncFrame('update', mergeMany(updates)), 'update', channel),
     );
@@ -90,6 +103,7 @@ export class QuireDocument {
       },
       persistenceOrigin,
     );
+    for (const update of updates) this.encodedBytes += update.byteLength;
     // A compacted document is stored as one snapshot holding its whole state: hand those bytes to
     // joiners that have nothing, instead of encoding the same state again (a restart's first
     // joiners wait for that encode). Any change invalidates it like every cached encoding.
@@ -104,10 +118,19 @@ export class QuireDocument {
 
   /** The answer to a client's step 1: what it lacks, and our state vector. */
   syncReply(clientStateVector: Uint8Array): SyncReply {
+    this.assertOpen();
     let decoded: Map<number, number>;
     try {
+      // Security: a state vector is read into a Map and diffed against the document; one with
+      // millions of entries stalls every document on the server. A client knows the writers the
+      // document knows, plus a few of its own (offline edits, shared offline stores).
+      const entries = decoding.readVarUint(decoding.createDecoder(clientStateVector));
+      if (entries > this.ydoc.store.clients.size + this.limits.maxExtraStateVectorEntries) {
+        throw new QuireError(ErrorCodes.STATE_VECTOR_TOO_LARGE);
+      }
       decoded = Y.decodeStateVector(clientStateVector);
-    } catch {
+    } catch (error) {
+      if (error instanceof QuireError) throw error;
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE, 'The state vector could not be decoded.');
     }
     const state = this.currentEncodedState();
@@ -122,7 +145,26 @@ export class QuireDocument {
    */
   async applyClientUpdate(connection: ConnectionRef, update: Uint8Array): Promise<void> {
     if (connection.access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
-    await this.applyUpdate(update, connectionOrigin(connection), connection.id);
+    const writer = { keys: connection.writerKeys ?? [writerKeyOf(connection.sessionKey)], ownClientIds: connection.ownClientIds };
+    await this.applyUpdate(update, connectionOrigin(connection), connection.id, writer);
+  }
+
+  /** Applies the stored client-id owners (see client-id-owners.ts). */
+  applyStoredOwners(updates: readonly Uint8Array[]): void {
+    this.clientIds.applyStored(updates);
+  }
+
+  /** Throws CLIENT_ID_TAKEN when the update writes new content under ids other sessions own. */
+  /** Otherwise returns the ids it writes under that nobody owns and this writer may claim. */
+  private unownedWrittenIds(ends: ReadonlyMap<number, number>, writerKeys: readonly string[], ownClientIds: readonly number[] | undefined): number[] {
+    const written: number[] = [];
+    for (const [client, end] of ends) if (end > Y.getState(this.ydoc.store, client)) written.push(client);
+    const { taken, unowned } = this.clientIds.check(written, writerKeys);
+    if (taken.length > 0) {
+      debug('refused an update to document %s: it writes under client ids %o of other sessions', this.name, taken);
+      throw clientIdTaken(taken);
+    }
+    return ownClientIds === undefined ? [] : unowned.filter((id) => ownClientIds.includes(id));
   }
 
   /**
@@ -133,12 +175,20 @@ export class QuireDocument {
     await this.applyUpdate(update, localOrigin, 'server');
   }
 
-  private async applyUpdate(update: Uint8Array, origin: UpdateOrigin, by: string): Promise<void> {
+  /** `writer`: check client-id ownership for this writer (clients); absent for the server's own. */
+  private async applyUpdate(
+    update: Uint8Array,
+    origin: UpdateOrigin,
+    by: string,
+    writer?: { keys: readonly string[]; ownClientIds: readonly number[] | undefined },
+  ): Promise<void> {
+    this.assertOpen();
+    const ends = new Map<number, number>();
     let problem: string | null;
     try {
       // Checking the whole update first means a malformed one is rejected before any of it is
       // integrated, so the document never holds half of a bad update.
-      problem = updateProblem(update);
+      problem = updateProblem(update, ends);
     } catch (error) {
       problem = `does not decode (${error instanceof Error ? error.message : String(error)})`;
     }
@@ -146,6 +196,7 @@ export class QuireDocument {
       debug('refused an update from %s to document %s: %s', by, this.name, problem);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
+    const claims = writer === undefined ? [] : this.unownedWrittenIds(ends, writer.keys, writer.ownClientIds);
     const pendingBefore = this.pendingParts();
     try {
       Y.applyUpdate(this.ydoc, update, origin);
@@ -163,16 +214,19 @@ export class QuireDocument {
     if (pendingAfter.some((part, i) => part !== null && !sameBytes(part, pendingBefore[i] ?? null))) {
       this.writer.append(update);
     }
-    await this.writer.whenDurable();
+    if (writer !== undefined && claims.length > 0) this.clientIds.claim(claims, writer.keys);
+    // The claim is written in the same turn as the update, so both are in one group commit.
+    await Promise.all([this.writer.whenDurable(), this.clientIds.whenDurable()]);
   }
 
   /** Resolves once every change so far is durable. */
-  whenDurable(): Promise<void> {
-    return this.writer.whenDurable();
+  async whenDurable(): Promise<void> {
+    await Promise.all([this.writer.whenDurable(), this.clientIds.whenDurable()]);
   }
 
   /** Applies the awareness entries this connection owns; reports whether any were refused. */
   applyClientAwareness(connection: ConnectionRef, update: Uint8Array): { refused: number } {
+    this.assertOpen();
     let entries;
     try {
       entries = decodeAwarenessEntries(update, this.limits.maxAwarenessEntries);
@@ -209,6 +263,20 @@ export class QuireDocument {
     this.outgoingAwareness.drain();
   }
 
+  /** Refuses everything from now on and sends what is buffered (a forced unload). */
+  close(): void {
+    this.closed = true;
+    this.flushBroadcasts();
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.destroyed;
+  }
+
+  private assertOpen(): void {
+    if (this.closed || this.destroyed) throw new QuireError(ErrorCodes.DOCUMENT_CLOSED);
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
@@ -217,12 +285,15 @@ export class QuireDocument {
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
     this.ydoc.destroy();
+    this.clientIds.destroy();
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     this.encodedState = null;
     if (isFromPersistence(origin)) return;
-    this.writer.append(update);
+    this.encodedBytes += update.byteLength;
+    // Another node committed it already; storing it again would only grow the log.
+    if (!isFromPeer(origin)) this.writer.append(update);
     this.outgoingUpdates.push(senderOf(origin), update);
   };
 

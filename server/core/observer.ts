@@ -20,6 +20,7 @@ export type ErrorOperation =
   | 'load'
   | 'unload'
   | 'store-write'
+  | 'outgoing'
   | 'admin';
 
 export interface ErrorEvent {

@@ -5,13 +5,20 @@
  * the stored state is applied; a failed load is forgotten (never served as an empty document) so the
  * next request tries again. After the last holder releases it, the document stays loaded for a grace
  * period (a reconnect reuses it), then its writes are flushed and it is unloaded.
+ *
+ * Holders get a reference to one registry entry and release that entry, never "the document of this
+ * name": a newer entry of the same name (after an unload) is not theirs to decrement. A forced unload
+ * (deletion, shutdown) closes the entry at once: joiners arriving meanwhile wait until it is gone and
+ * get a fresh load, never the dying document.
  */
 import createDebug from 'debug';
 import { ErrorCodes, QuireError } from '../../shared/errors.js';
 import type { DocumentStore } from '../persistence/types.js';
+import { ownersDocumentName } from './client-id-owners.js';
 import { type DocumentLimits, QuireDocument, defaultDocumentLimits } from './document.js';
 import type { DocumentChannel } from './fan-out.js';
 import { type CoreObserver, safeObserver } from './observer.js';
+import { type LoadCeilings, LoadGate, unlimitedLoads } from './load-gate.js';
 
 const debug = createDebug('quire:server:registry');
 
@@ -21,55 +28,69 @@ export interface RegistryOptions {
   /** How long an unused document stays loaded. */
   unloadGraceMs: number;
   limits?: DocumentLimits;
+  /** Server-wide ceilings on what is loaded at once. */
+  ceilings?: LoadCeilings;
   onUnload?: (docName: string) => void;
   /** Told about loads, unloads and load failures (metrics, logs). */
   observer?: CoreObserver;
 }
 
+/** A holder's reference to one loaded document. */
+export interface DocumentRef {
+  readonly doc: QuireDocument;
+  /** Gives this reference back; idempotent. */
+  release(): void;
+}
+
 interface Entry {
+  name: string;
   refs: number;
   loaded: Promise<QuireDocument>;
   unloadTimer: NodeJS.Timeout | null;
   unloading: boolean;
+  /** Set while a forced unload runs: the entry is closed to new holders. */
+  dying: Promise<void> | null;
 }
 
 export class DocumentRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly observer: CoreObserver;
+  private readonly gate: LoadGate;
+  private closed = false;
 
   constructor(private readonly options: RegistryOptions) {
     this.observer = options.observer ?? safeObserver();
+    this.gate = new LoadGate(options.ceilings ?? unlimitedLoads);
   }
 
-  /** Takes a reference to the document, loading it if needed. Release it with `release`. */
-  async acquire(name: string): Promise<QuireDocument> {
-    let entry = this.entries.get(name);
-    if (entry === undefined) {
-      entry = { refs: 0, loaded: this.load(name), unloadTimer: null, unloading: false };
-      this.entries.set(name, entry);
-      const created = entry;
-      created.loaded.catch(() => {
-        if (this.entries.get(name) === created) this.entries.delete(name);
-      });
+  /** Takes a reference to the document, loading it if needed. */
+  async acquire(name: string): Promise<DocumentRef> {
+    for (;;) {
+      if (this.closed) throw new QuireError(ErrorCodes.SHUTTING_DOWN);
+      const existing = this.entries.get(name);
+      // A document being deleted or shut down is not handed out: wait until it is gone.
+      if (existing?.dying != null) {
+        await existing.dying;
+        continue;
+      }
+      const entry = existing ?? this.createEntry(name);
+      entry.refs++;
+      if (entry.unloadTimer !== null) clearTimeout(entry.unloadTimer);
+      entry.unloadTimer = null;
+      let doc: QuireDocument;
+      try {
+        doc = await entry.loaded;
+      } catch (error) {
+        entry.refs--;
+        throw error;
+      }
+      // Force-unloaded while we waited for the load: start over with a fresh entry.
+      if (entry.dying !== null) {
+        entry.refs--;
+        continue;
+      }
+      return this.refTo(entry, doc);
     }
-    entry.refs++;
-    if (entry.unloadTimer !== null) clearTimeout(entry.unloadTimer);
-    entry.unloadTimer = null;
-    try {
-      return await entry.loaded;
-    } catch (error) {
-      entry.refs--;
-      throw error;
-    }
-  }
-
-  release(name: string): void {
-    const entry = this.entries.get(name);
-    if (entry === undefined || entry.refs === 0) return;
-    entry.refs--;
-    if (entry.refs > 0) return;
-    entry.unloadTimer = setTimeout(() => void this.unload(name, entry), this.options.unloadGraceMs);
-    entry.unloadTimer.unref?.();
   }
 
   /** The document if it is loaded, without taking a reference. */
@@ -80,6 +101,11 @@ export class DocumentRegistry {
 
   get loadedCount(): number {
     return this.entries.size;
+  }
+
+  /** Encoded bytes of the loaded documents, as the load ceiling counts them. */
+  get loadedBytes(): number {
+    return this.gate.bytes;
   }
 
   isLoaded(name: string): boolean {
@@ -93,21 +119,49 @@ export class DocumentRegistry {
    */
   async evict(name: string): Promise<void> {
     const entry = this.entries.get(name);
-    if (entry !== undefined) await this.unload(name, entry, true);
+    if (entry !== undefined) await this.forceUnload(entry);
   }
 
-  /** Flushes and unloads every document, whoever holds it (server shutdown). */
+  /** Flushes and unloads every document, whoever holds it, and refuses new holders (shutdown). */
   async closeAll(): Promise<void> {
-    const names = [...this.entries.keys()];
-    await Promise.all(names.map((name) => this.unload(name, this.entries.get(name)!, true)));
+    this.closed = true;
+    await Promise.all([...this.entries.values()].map((entry) => this.forceUnload(entry)));
+  }
+
+  private createEntry(name: string): Entry {
+    const entry: Entry = { name, refs: 0, loaded: this.load(name), unloadTimer: null, unloading: false, dying: null };
+    this.entries.set(name, entry);
+    entry.loaded.catch(() => {
+      if (this.entries.get(name) === entry) this.entries.delete(name);
+    });
+    return entry;
+  }
+
+  private refTo(entry: Entry, doc: QuireDocument): DocumentRef {
+    let released = false;
+    return {
+      doc,
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.refs--;
+        if (entry.refs > 0 || entry.dying !== null || this.entries.get(entry.name) !== entry) return;
+        entry.unloadTimer = setTimeout(() => void this.unload(entry), this.options.unloadGraceMs);
+        entry.unloadTimer.unref?.();
+      },
+    };
   }
 
   private async load(name: string): Promise<QuireDocument> {
     const started = Date.now();
+    // Over a ceiling, idle documents (in their grace period) make room first.
+    await this.gate.admit(() => this.unloadIdle());
     let updates: Uint8Array[];
+    let owners: Uint8Array[];
     try {
-      updates = await this.options.store.load(name);
+      [updates, owners] = await Promise.all([this.options.store.load(name), this.options.store.load(ownersDocumentName(name))]);
     } catch (error) {
+      this.gate.forget();
       debug('loading document %s failed: %O', name, error);
       this.observer.error({ docName: name, code: ErrorCodes.LOAD_FAILED, operation: 'load', cause: error });
       throw new QuireError(ErrorCodes.LOAD_FAILED);
@@ -115,22 +169,57 @@ export class DocumentRegistry {
     const doc = new QuireDocument(name, this.options.store, this.options.channelFor(name), this.options.limits ?? defaultDocumentLimits);
     try {
       doc.applyStored(updates);
+      doc.applyStoredOwners(owners);
     } catch (error) {
+      this.gate.forget();
       doc.destroy();
       debug('stored state of document %s could not be applied: %O', name, error);
       this.observer.error({ docName: name, code: ErrorCodes.LOAD_FAILED, operation: 'load', cause: error });
       throw new QuireError(ErrorCodes.LOAD_FAILED);
     }
+    this.gate.loaded(doc);
     debug('loaded document %s (%d stored updates) in %d ms', name, updates.length, Date.now() - started);
     this.observer.documentLoaded({ docName: name, storedUpdates: updates.length, durationMs: Date.now() - started });
     return doc;
   }
 
-  private async unload(name: string, entry: Entry, force = false): Promise<void> {
-    if (entry.unloading || this.entries.get(name) !== entry) return;
-    if (entry.refs > 0 && !force) return;
+  /** Unloads documents nobody holds (in their grace period) at once; returns how many. */
+  private async unloadIdle(): Promise<number> {
+    const idle = [...this.entries.values()].filter((entry) => entry.refs === 0 && !entry.unloading && entry.dying === null);
+    await Promise.all(idle.map((entry) => this.unload(entry)));
+    return idle.length;
+  }
+
+  private forceUnload(entry: Entry): Promise<void> {
+    entry.dying ??= this.closeEntry(entry);
+    return entry.dying;
+  }
+
+  /** Closes an entry whoever holds it: nothing more is applied, what was is flushed. */
+  private async closeEntry(entry: Entry): Promise<void> {
+    if (entry.unloadTimer !== null) clearTimeout(entry.unloadTimer);
+    entry.unloadTimer = null;
+    let doc: QuireDocument;
+    try {
+      doc = await entry.loaded;
+    } catch {
+      return; // a failed load already removed itself
+    }
+    doc.close();
+    try {
+      await doc.whenDurable();
+    } catch (error) {
+      debug('flush before unloading document %s failed: %O', entry.name, error);
+      this.observer.error({ docName: entry.name, code: ErrorCodes.STORE_FAILED, operation: 'unload', cause: error });
+    }
+    this.drop(entry, doc);
+  }
+
+  private async unload(entry: Entry): Promise<void> {
+    if (entry.unloading || entry.dying !== null || this.entries.get(entry.name) !== entry || entry.refs > 0) return;
     entry.unloading = true;
     if (entry.unloadTimer !== null) clearTimeout(entry.unloadTimer);
+    entry.unloadTimer = null;
     let doc: QuireDocument;
     try {
       doc = await entry.loaded;
@@ -141,25 +230,28 @@ export class DocumentRegistry {
     try {
       await doc.whenDurable();
     } catch (error) {
-      debug('flush before unloading document %s failed: %O', name, error);
-      this.observer.error({ docName: name, code: ErrorCodes.STORE_FAILED, operation: 'unload', cause: error });
+      debug('flush before unloading document %s failed: %O', entry.name, error);
+      this.observer.error({ docName: entry.name, code: ErrorCodes.STORE_FAILED, operation: 'unload', cause: error });
       entry.unloading = false;
       // Keep it loaded: its changes are only in memory. Try again after another grace period.
-      if (!force && entry.refs === 0) {
-        entry.unloadTimer = setTimeout(() => void this.unload(name, entry), this.options.unloadGraceMs);
+      if (entry.refs === 0 && entry.dying === null) {
+        entry.unloadTimer = setTimeout(() => void this.unload(entry), this.options.unloadGraceMs);
         entry.unloadTimer.unref?.();
       }
-      if (!force) return;
-    }
-    // Someone joined while we were flushing: keep the document.
-    if (entry.refs > 0 && !force) {
-      entry.unloading = false;
       return;
     }
-    this.entries.delete(name);
+    entry.unloading = false;
+    // Someone joined while we were flushing, or a forced unload took over: not ours to drop.
+    if (entry.refs > 0 || entry.dying !== null) return;
+    this.drop(entry, doc);
+  }
+
+  private drop(entry: Entry, doc: QuireDocument): void {
+    if (this.entries.get(entry.name) === entry) this.entries.delete(entry.name);
+    this.gate.unloaded(doc);
     doc.destroy();
-    debug('unloaded document %s', name);
-    this.observer.documentUnloaded({ docName: name });
-    this.options.onUnload?.(name);
+    debug('unloaded document %s', entry.name);
+    this.observer.documentUnloaded({ docName: entry.name });
+    this.options.onUnload?.(entry.name);
   }
 }

@@ -45,15 +45,18 @@ function structProblem(struct: Struct): string | null {
 
 /**
  * Why the update would be unsafe to apply, or null when it is fine. Throws when it does not even
- * decode.
+ * decode. `ends`, when given, receives each client's end clock (clock + length of its last struct).
  */
-export function updateProblem(update: Uint8Array): string | null {
+export function updateProblem(update: Uint8Array, ends?: Map<number, number>): string | null {
   const { structs, ds } = Y.decodeUpdate(update);
   const finishedClients = new Set<number>();
   let previous: Struct | null = null;
   for (const struct of structs) {
     const problem = structProblem(struct);
     if (problem !== null) return problem;
+    // Where each client's content ends, for the caller (client-id ownership), from this one decode.
+    const end = struct.id.clock + struct.length;
+    if (ends !== undefined && end > (ends.get(struct.id.client) ?? 0)) ends.set(struct.id.client, end);
     if (previous !== null && previous.id.client !== struct.id.client) {
       finishedClients.add(previous.id.client);
       if (finishedClients.has(struct.id.client)) return `client ${struct.id.client} appears twice`;

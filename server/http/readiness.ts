@@ -1,15 +1,29 @@
 /**
  * Whether this process should receive traffic. Starts in 'starting', becomes 'ready' once the
  * store is open and the server listens, and turns 'stopping' as the very first step of a
- * shutdown, so load balancers stop sending clients here before anything closes.
+ * shutdown, so load balancers stop sending clients here before anything closes. Not ready either
+ * while the store refuses writes (a failed write it is recovering from, a data directory that
+ * vanished): a client sent elsewhere gets its edits acknowledged there.
  */
+import type { StoreHealth } from '../persistence/types.js';
+
 export type Phase = 'starting' | 'ready' | 'stopping';
+
+export interface ReadinessReport {
+  ready: boolean;
+  phase: Phase;
+  /** 'accepting' while the store takes writes; 'closed' once closed; 'unavailable' while it refuses them. */
+  store: 'accepting' | 'closed' | 'unavailable';
+  /** Why the store refuses writes (a stable code, see docs/OPERATING.md) and a sentence. */
+  reason?: string;
+  detail?: string;
+}
 
 export class Readiness {
   private current: Phase = 'starting';
 
-  /** @param storeAccepting whether the store still takes writes (false once it closes). */
-  constructor(private readonly storeAccepting: () => boolean = () => true) {}
+  /** @param storeHealth whether the store takes writes now, and why not. */
+  constructor(private readonly storeHealth: () => StoreHealth = () => ({ accepting: true })) {}
 
   get phase(): Phase {
     return this.current;
@@ -24,8 +38,12 @@ export class Readiness {
   }
 
   /** What /readyz reports. */
-  report(): { ready: boolean; phase: Phase; store: 'accepting' | 'closed' } {
-    const store = this.storeAccepting() ? 'accepting' : 'closed';
-    return { ready: this.current === 'ready' && store === 'accepting', phase: this.current, store };
+  report(): ReadinessReport {
+    const health = this.storeHealth();
+    if (health.accepting) return { ready: this.current === 'ready', phase: this.current, store: 'accepting' };
+    const store = health.reason === 'closed' ? 'closed' : 'unavailable';
+    const report: ReadinessReport = { ready: false, phase: this.current, store };
+    if (store === 'unavailable') Object.assign(report, { reason: health.reason, detail: health.detail });
+    return report;
   }
 }

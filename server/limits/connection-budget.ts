@@ -8,11 +8,13 @@ import { type ErrorCode, ErrorCodes } from '../../shared/errors.js';
 import { type Clock, TokenBucket, monotonicMs } from './token-bucket.js';
 import type { ConnectionLimits, RateLimits } from './types.js';
 
-export type MessageKind = Exclude<keyof RateLimits, 'violations'>;
+export type MessageKind = Exclude<keyof RateLimits, 'violations' | 'rateRefusals'>;
 
 /**
  * Refusals caused by what the client sent. Server-side failures (LOAD_FAILED, STORE_FAILED,
- * INTERNAL, SHUTTING_DOWN) are not held against the client.
+ * INTERNAL, SHUTTING_DOWN, SERVER_BUSY) are not held against the client, nor are refusals an
+ * honest client cannot avoid: RATE_LIMITED (it cannot see its budget; counted apart, see
+ * `rateRefusals`) and CLIENT_ID_TAKEN (its random id may collide; it picks another).
  */
 const clientFaults: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCodes.PROTOCOL_MISMATCH,
@@ -26,8 +28,8 @@ const clientFaults: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCodes.TOKEN_EXPIRED,
   ErrorCodes.PERMISSION_DENIED,
   ErrorCodes.READ_ONLY,
-  ErrorCodes.RATE_LIMITED,
   ErrorCodes.TOO_MANY_DOCUMENTS,
+  ErrorCodes.STATE_VECTOR_TOO_LARGE,
 ]);
 
 export function isClientFault(code: ErrorCode): boolean {
@@ -48,10 +50,12 @@ export class ConnectionBudget {
     this.buckets = {
       updates: new TokenBucket(rates.updates, clock),
       updateBytes: new TokenBucket(rates.updateBytes, clock),
+      catchUpBytes: new TokenBucket(rates.catchUpBytes, clock),
       awareness: new TokenBucket(rates.awareness, clock),
       joins: new TokenBucket(rates.joins, clock),
       syncs: new TokenBucket(rates.syncs, clock),
       violations: new TokenBucket(rates.violations, clock),
+      rateRefusals: new TokenBucket(rates.rateRefusals, clock),
     };
   }
 
@@ -60,11 +64,15 @@ export class ConnectionBudget {
     return this.buckets[kind].take(amount);
   }
 
-  /** An update of `bytes`: spends one message and its bytes, or nothing when either is exhausted. */
-  allowUpdate(bytes: number): boolean {
-    if (this.buckets.updateBytes.available < bytes) return false;
+  /**
+   * An update of `bytes`: spends one message and its bytes, or nothing when either is exhausted.
+   * A catch-up (the step 2 after a sync request) spends from the catch-up bytes instead.
+   */
+  allowUpdate(bytes: number, catchUp = false): boolean {
+    const bytesBucket = catchUp ? this.buckets.catchUpBytes : this.buckets.updateBytes;
+    if (bytesBucket.available < bytes) return false;
     if (!this.buckets.updates.take()) return false;
-    return this.buckets.updateBytes.take(bytes);
+    return bytesBucket.take(bytes);
   }
 
   /** Reserves a document slot; false means TOO_MANY_DOCUMENTS. Give it back with `releaseDocument`. */
@@ -84,6 +92,7 @@ export class ConnectionBudget {
 
   /** Records a refusal; returns true when the connection has now used up its tolerance. */
   violation(code: ErrorCode): boolean {
+    if (code === ErrorCodes.RATE_LIMITED) return !this.buckets.rateRefusals.take();
     if (!isClientFault(code)) return false;
     return !this.buckets.violations.take();
   }

@@ -8,6 +8,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ServerObserver } from '../core/observer.js';
+import type { StoreHealth } from '../persistence/types.js';
 
 /** What the scrape-time gauges read. Bound once the server exists. */
 export interface MetricSources {
@@ -16,11 +17,25 @@ export interface MetricSources {
   /** Underlying engine.io connections: one per client, however many documents it has open. */
   clientConnections(): number;
   openDocuments(): number;
+  /** Encoded bytes of the loaded documents, as the load ceiling counts them. */
+  loadedDocumentBytes?(): number;
   /**
    * Compaction counters since the store opened, for a store that counts them itself (the LevelDB
    * store) rather than reporting each compaction to the observer.
    */
-  storeCounters?(): { compactions: number; failedCompactions: number };
+  storeCounters?(): StoreCounters;
+  /** Whether the store takes writes now, and why not. */
+  storeHealth?(): StoreHealth;
+}
+
+/** Counters a store keeps itself (the LevelDB store), read at scrape time. */
+export interface StoreCounters {
+  compactions: number;
+  failedCompactions: number;
+  /** Times the store went back to accepting writes after a failure. */
+  recoveries?: number;
+  /** Documents known to be damaged now. */
+  damagedDocuments?: number;
 }
 
 export interface QuireMetrics {
@@ -55,6 +70,26 @@ export function createMetrics(): QuireMetrics {
   gauge('quire_connections', 'Open document connections (one per client per document).', (s) => s.documentConnections());
   gauge('quire_client_connections', 'Open client connections (engine.io; one per client).', (s) => s.clientConnections());
   gauge('quire_documents_open', 'Documents loaded in memory.', (s) => s.openDocuments());
+  gauge('quire_store_accepting', 'Whether the store accepts (and the server acknowledges) writes now: 1 or 0.', (s) =>
+    s.storeHealth === undefined || s.storeHealth().accepting ? 1 : 0,
+  );
+  gauge('quire_documents_damaged', 'Stored documents known to be damaged or to have lost acknowledged updates.', (s) =>
+    s.storeCounters?.().damagedDocuments ?? 0,
+  );
+  const reasonsSeen = new Set<string>();
+  new Gauge({
+    name: 'quire_store_unavailable',
+    help: 'Why the store refuses writes: 1 for the current reason (write-failed, directory-missing, directory-replaced), 0 for reasons seen before.',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      const health = sources?.storeHealth?.();
+      const current = health === undefined || health.accepting ? null : (health.reason ?? 'unknown');
+      if (current !== null) reasonsSeen.add(current);
+      for (const reason of reasonsSeen) this.set({ reason }, reason === current ? 1 : 0);
+    },
+  });
+  gauge('quire_documents_loaded_bytes', 'Encoded bytes of the loaded documents (the maxLoadedDocumentBytes measure).', (s) => s.loadedDocumentBytes?.() ?? 0);
 
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
@@ -75,7 +110,7 @@ export function createMetrics(): QuireMetrics {
   const batchSeconds = histogram('quire_store_batch_duration_seconds', 'Time for a store write batch to become durable.', LATENCY_BUCKETS);
   const batchFailures = counter('quire_store_batch_failures_total', 'Store write batches that failed.');
   // Read from the store's own counters when it keeps them, else counted from observer events.
-  const fromStore = (read: (c: { compactions: number; failedCompactions: number }) => number) => {
+  const fromStore = (read: (c: StoreCounters) => number) => {
     let last = 0;
     return function (this: Counter) {
       const counters = sources?.storeCounters?.();
@@ -96,6 +131,12 @@ export function createMetrics(): QuireMetrics {
     help: 'Compactions that failed (the document keeps its previous snapshot and log), when the store reports them.',
     registers: [registry],
     collect: fromStore((c) => c.failedCompactions),
+  });
+  new Counter({
+    name: 'quire_store_recoveries_total',
+    help: 'Times the store accepted writes again after a failure (database reopened and checked), when the store reports them.',
+    registers: [registry],
+    collect: fromStore((c) => c.recoveries ?? 0),
   });
   const compactionSeconds = histogram('quire_compaction_duration_seconds', 'Time to compact a document.', LATENCY_BUCKETS);
   const errors = counter('quire_errors_total', 'Errors by stable code and operation.', ['code', 'operation']);

@@ -9,7 +9,7 @@
  */
 import { ErrorCodes } from '../../shared/errors.js';
 import type { CoreObserver } from '../core/observer.js';
-import type { DocumentStore, StoredDocumentInfo } from '../persistence/types.js';
+import type { DocumentStore, StoreHealth, StoredDocumentInfo } from '../persistence/types.js';
 
 interface Batch {
   started: number;
@@ -21,6 +21,8 @@ interface Batch {
 export interface TimedStore extends DocumentStore {
   /** False once `close()` was called: the store no longer accepts writes. */
   readonly accepting: boolean;
+  /** The wrapped store's health (always accepting for a store that does not report it), closed once closed. */
+  health(): StoreHealth;
   /** The wrapped store. */
   readonly inner: DocumentStore;
 }
@@ -76,6 +78,10 @@ export function timeStoreWrites(inner: DocumentStore, observer: CoreObserver, op
     },
     delete: (name) => inner.delete(name),
     list: (): Promise<StoredDocumentInfo[]> => inner.list(),
+    health(): StoreHealth {
+      if (!accepting) return { accepting: false, reason: 'closed', detail: 'The store is closed.' };
+      return inner.health?.() ?? { accepting: true };
+    },
     close() {
       accepting = false;
       return inner.close();

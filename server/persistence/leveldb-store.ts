@@ -3,15 +3,29 @@ import { Compactor } from './leveldb/compaction.js';
 import { Db } from './leveldb/db.js';
 import { DocStates } from './leveldb/doc-states.js';
 import { readDocument } from './leveldb/document-reader.js';
-import { StoreClosedError } from './leveldb/errors.js';
+import { CorruptDocumentError, DamagedTablesError, StoreClosedError } from './leveldb/errors.js';
 import { GroupCommit } from './leveldb/group-commit.js';
+import { Health } from './leveldb/health.js';
+import { checkedAgainstLedger, completeListing } from './leveldb/integrity.js';
 import { DocKeys } from './leveldb/keys.js';
+import { Ledger } from './leveldb/ledger.js';
 import { listDocuments } from './leveldb/list.js';
+import { type OpenReport, checkOpenedDatabase } from './leveldb/open-check.js';
 import { type LevelDbStoreOptions, type ResolvedOptions, resolveOptions } from './leveldb/options.js';
+import { Recovery } from './leveldb/recovery.js';
+import { findDamagedTables } from './leveldb/table-check.js';
 import { type WriteStats, Writer, emptyWriteStats } from './leveldb/writer.js';
-import type { DocumentStore, StoredDocumentInfo } from './types.js';
+import type { DocumentStore, StoreHealth, StoredDocumentInfo } from './types.js';
 
-export { CorruptDocumentError, StoreClosedError, StoreLockedError, StoreWriteError } from './leveldb/errors.js';
+export {
+  CorruptDocumentError,
+  DamagedTablesError,
+  StoreClosedError,
+  StoreLockedError,
+  StoreUnavailableError,
+  StoreWriteError,
+} from './leveldb/errors.js';
+export type { OpenReport } from './leveldb/open-check.js';
 export { InvalidDocumentNameError } from './leveldb/keys.js';
 export {
   DEFAULT_COMPACT_AFTER_BYTES,
@@ -45,17 +59,38 @@ export class LevelDbStore implements DocumentStore {
   private readonly writer: Writer;
   private readonly groupCommit: GroupCommit;
   private readonly compactor: Compactor;
+  private readonly recovery: Recovery;
+  private readonly healthState = new Health((health) => this.healthListeners.forEach((listener) => listener(health)));
+  private readonly healthListeners = new Set<(health: StoreHealth) => void>();
   private readonly counters = emptyWriteStats();
   private readonly reads = new Set<Promise<unknown>>();
+  private readonly directoryWatch: NodeJS.Timeout;
   private closing: Promise<void> | undefined;
+  /** Documents found damaged at open or recovery (and not deleted since), with their problem. */
+  private damaged = new Map<string, string>();
+  /** What the latest open or recovery found; see OpenReport. */
+  openReport: OpenReport;
 
   private constructor(
     private readonly db: Db,
+    private readonly ledger: Ledger,
+    checked: { report: OpenReport; damaged: Map<string, string> },
     readonly options: Readonly<ResolvedOptions>,
   ) {
-    this.states = new DocStates(db);
-    this.writer = new Writer(db, options.sync, this.counters, options.hooks.beforeWrite);
-    this.groupCommit = new GroupCommit(db, this.writer, this.states, (names) => this.compactor.consider(names));
+    this.openReport = checked.report;
+    this.damaged = checked.damaged;
+    this.states = new DocStates(db, ledger, options.maxCachedStates, (name) => this.compactor.isCompacting(name));
+    this.writer = new Writer(db, options.sync, this.counters, options.hooks.beforeWrite, this.healthState, (err) => this.writeFailed(err));
+    this.recovery = new Recovery(db, this.writer, this.healthState, {
+      readsSettled: async () => void (await Promise.allSettled([...this.reads])),
+      verify: async () => {
+        const { report, damaged } = await checkOpenedDatabase(db, ledger);
+        this.states.clear();
+        this.openReport = report;
+        this.damaged = damaged;
+      },
+    }, () => this.counters.recoveries++);
+    this.groupCommit = new GroupCommit(db, this.writer, this.states, ledger, this.healthState, (names) => this.compactor.consider(names));
     this.compactor = new Compactor(
       db,
       this.writer,
@@ -63,24 +98,54 @@ export class LevelDbStore implements DocumentStore {
       { afterBytes: options.compactAfterBytes, afterUpdates: options.compactAfterUpdates },
       () => this.groupCommit.written(),
     );
+    this.directoryWatch = setInterval(() => this.checkDirectory(), options.directoryCheckMs);
+    this.directoryWatch.unref();
   }
 
   /**
    * Opens (creating when missing) the store in `options.path`. Rejects with StoreLockedError,
-   * without waiting, when another running store holds the directory.
+   * without waiting, when another running store holds the directory; with DamagedTablesError when
+   * a LevelDB table fails its checksums (every table is checked, about 150 MB/s); with an error
+   * naming `quire repair` when LevelDB cannot read its MANIFEST or CURRENT. Then checks every
+   * document against the acknowledgement ledger (see `openReport`).
    */
   static async open(options: LevelDbStoreOptions): Promise<LevelDbStore> {
     const resolved = resolveOptions(options);
-    const db = await Db.open(resolved.path);
-    log('opened %s (sync %s, compact after %d updates or %d bytes)', db.directory, resolved.sync,
-      resolved.compactAfterUpdates, resolved.compactAfterBytes);
-    return new LevelDbStore(db, Object.freeze(resolved));
+    const tables = await findDamagedTables(resolved.path).catch(() => []);
+    if (tables.length > 0) throw new DamagedTablesError(resolved.path, tables);
+    const db = await Db.open(resolved.path, resolved.tuning);
+    let ledger: Ledger | undefined;
+    let checked;
+    try {
+      ledger = Ledger.read(db.directory);
+      checked = await checkOpenedDatabase(db, ledger);
+    } catch (err) {
+      ledger?.close();
+      await db.close().catch(() => {});
+      throw err;
+    }
+    log('opened %s (sync %s, compact after %d updates or %d bytes; %d damaged documents)', db.directory, resolved.sync,
+      resolved.compactAfterUpdates, resolved.compactAfterBytes, checked.damaged.size);
+    return new LevelDbStore(db, ledger, checked, Object.freeze(resolved));
   }
 
-  /** Snapshot first (when there is one), then the tail in append order. */
+  /**
+   * Snapshot first (when there is one), then the tail in append order. Rejects with
+   * CorruptDocumentError when a record is damaged or acknowledged updates are missing (the
+   * ledger counts more than LevelDB holds): never an incomplete document.
+   */
   async load(name: string): Promise<Uint8Array[]> {
     const keys = new DocKeys(name);
-    const stored = await this.read(() => readDocument(this.db, keys));
+    let stored;
+    try {
+      stored = await this.read(() => checkedAgainstLedger(this.ledger, name, () => readDocument(this.db, keys)));
+    } catch (err) {
+      // Remembered for list(): a damaged document is listed with its problem from now on.
+      if (err instanceof CorruptDocumentError) this.damaged.set(name, err.problem);
+      else if (/corrupt/i.test((err as Error)?.message ?? '')) this.damaged.set(name, `unreadable: ${(err as Error).message}`);
+      throw err;
+    }
+    this.damaged.delete(name);
     const updates = stored.tail.map((record) => record.payload);
     if (stored.snapshot !== undefined) updates.unshift(stored.snapshot);
     return updates;
@@ -92,13 +157,35 @@ export class LevelDbStore implements DocumentStore {
     return this.groupCommit.append(new DocKeys(name), update);
   }
 
+  /** Removes every record of the document: also the way to accept the loss of a damaged one. */
   async delete(name: string): Promise<void> {
     this.assertOpen();
-    return this.groupCommit.delete(new DocKeys(name));
+    await this.groupCommit.delete(new DocKeys(name));
+    this.damaged.delete(name);
   }
 
+  /**
+   * Every stored document; one whose records are damaged, unreadable or lost (the ledger knows it,
+   * LevelDB does not have all of it) is listed with `problem`. Never fails because of one document.
+   */
   async list(): Promise<StoredDocumentInfo[]> {
-    return this.read(() => listDocuments(this.db));
+    return this.read(async () => completeListing(this.db, this.ledger, await listDocuments(this.db), this.damaged));
+  }
+
+  /** Whether writes are accepted now, and why not (see health.ts for the reasons). */
+  health(): StoreHealth {
+    return this.healthState.current();
+  }
+
+  /** Calls `listener` whenever the store stops or starts accepting writes. Returns an unsubscribe. */
+  onHealthChange(listener: (health: StoreHealth) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
+  }
+
+  /** The documents known to be damaged now (found at open or recovery, or since). */
+  damagedDocuments(): Array<{ name: string; problem: string }> {
+    return [...this.damaged].map(([name, problem]) => ({ name, problem }));
   }
 
   /**
@@ -130,6 +217,11 @@ export class LevelDbStore implements DocumentStore {
     return { tailUpdates: tailCount, tailBytes, snapshotBytes, nextSeq, updatedAt };
   }
 
+  /** How many documents' states are cached now (bounded by `maxCachedStates`). */
+  cachedStates(): number {
+    return this.states.size;
+  }
+
   /** Counters of batches, appends and compactions since open (a copy). */
   writeStats(): WriteStats {
     return { ...this.counters };
@@ -141,9 +233,13 @@ export class LevelDbStore implements DocumentStore {
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      clearInterval(this.directoryWatch);
       this.compactor.stop();
+      await this.recovery.stop();
       await this.whenIdle();
+      this.ledger.close();
       await this.db.close();
+      this.healthState.markClosed();
       log('closed %s', this.db.directory);
     })();
     return this.closing;
@@ -151,6 +247,23 @@ export class LevelDbStore implements DocumentStore {
 
   private assertOpen(): void {
     if (this.closing !== undefined) throw new StoreClosedError();
+  }
+
+  /** A write failed: stop acknowledging (unless already stopped for a graver reason) and recover. */
+  private writeFailed(err: unknown): void {
+    if (this.healthState.accepting) {
+      this.healthState.fail('write-failed', `A write failed; reopening and checking the database before accepting writes again: ${(err as Error)?.message ?? String(err)}`);
+    }
+    if (this.closing === undefined) this.recovery.schedule();
+  }
+
+  /** The periodic check that the data directory is still the one opened (removed? swapped?). */
+  private checkDirectory(): void {
+    if (this.closing !== undefined || !this.healthState.accepting) return;
+    const problem = this.db.directoryProblem();
+    if (problem === null) return;
+    this.healthState.fail(problem.reason, problem.detail);
+    this.recovery.schedule();
   }
 
   /** Runs a read, tracked so close() waits for it rather than closing the database under it. */

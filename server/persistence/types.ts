@@ -20,6 +20,24 @@ export interface StoredDocumentInfo {
 }
 
 /**
+ * Whether a store takes writes now. A store that can fail and recover (a disk store) reports it
+ * so the server can fail its readiness and say why; stores that cannot fail need not implement it.
+ */
+export interface StoreHealth {
+  /** True while writes are accepted and acknowledged. */
+  accepting: boolean;
+  /**
+   * Why not, as a stable code: 'write-failed' (recovering after a failed write), 'directory-missing',
+   * 'directory-replaced', 'closed', or another code the store documents.
+   */
+  reason?: string;
+  /** A sentence for logs and /readyz. */
+  detail?: string;
+  /** Milliseconds since the epoch when it stopped accepting. */
+  since?: number;
+}
+
+/**
  * Document names are strings of 0–255 bytes of well-formed UTF-8 (any characters, '/' included;
  * the core further requires shared/doc-name.ts). A store may reject other names.
  */
@@ -36,6 +54,11 @@ export interface DocumentStore {
   delete(name: string): Promise<void>;
   /** The stored documents. */
   list(): Promise<StoredDocumentInfo[]>;
+  /**
+   * Optional: whether writes are accepted now. While not, `append` rejects at once and nothing is
+   * acknowledged; the store recovers on its own when it can (see `StoreHealth`).
+   */
+  health?(): StoreHealth;
   /** Waits for writes in flight, then releases the store. Idempotent. */
   close(): Promise<void>;
 }

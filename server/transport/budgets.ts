@@ -7,6 +7,7 @@ import createDebug from 'debug';
 import { type ErrorInfo, ErrorCodes, errorInfo } from '../../shared/errors.js';
 import { ConnectionBudget } from '../limits/connection-budget.js';
 import type { ConnectionLimits } from '../limits/types.js';
+import { type EngineConnection, guardOutgoing } from './outgoing-guard.js';
 import type { QuireSocket } from './types.js';
 
 const debug = createDebug('quire:server:limits');
@@ -15,12 +16,17 @@ interface Entry {
   budget: ConnectionBudget;
   /** The connection's admitted document sockets, to tell each of them why it is closed. */
   sockets: Set<QuireSocket>;
+  outgoingGuarded: boolean;
 }
 
 export class ConnectionBudgets {
   private readonly entries = new WeakMap<object, Entry>();
 
-  constructor(readonly limits: ConnectionLimits) {}
+  constructor(
+    readonly limits: ConnectionLimits,
+    /** Told when a connection is closed for not reading (metrics, logs). */
+    private readonly onSlowConsumer: (socket: QuireSocket) => void = () => {},
+  ) {}
 
   of(socket: QuireSocket): ConnectionBudget {
     return this.entry(socket).budget;
@@ -28,7 +34,18 @@ export class ConnectionBudgets {
 
   /** A socket was admitted; it holds one document slot until it disconnects. */
   attach(socket: QuireSocket): void {
-    this.entry(socket).sockets.add(socket);
+    const entry = this.entry(socket);
+    entry.sockets.add(socket);
+    if (!entry.outgoingGuarded) {
+      entry.outgoingGuarded = true;
+      guardOutgoing(socket.conn as unknown as EngineConnection, this.limits.maxOutgoingBytes, (close) => {
+        entry.budget.closed = true;
+        this.onSlowConsumer(socket);
+        const notice = errorInfo(ErrorCodes.SLOW_CONSUMER);
+        for (const member of entry.sockets) member.emit('notice', notice);
+        close();
+      });
+    }
   }
 
   detach(socket: QuireSocket): void {
@@ -61,7 +78,7 @@ export class ConnectionBudgets {
   private entry(socket: QuireSocket): Entry {
     let entry = this.entries.get(socket.client);
     if (entry === undefined) {
-      entry = { budget: new ConnectionBudget(this.limits), sockets: new Set() };
+      entry = { budget: new ConnectionBudget(this.limits), sockets: new Set(), outgoingGuarded: false };
       this.entries.set(socket.client, entry);
     }
     return entry;

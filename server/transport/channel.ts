@@ -5,6 +5,10 @@ import type { QuireNamespace } from './types.js';
  * Broadcasts for one document through its Socket.io namespace. Socket.io creates a child namespace
  * per document on first connection and drops it when empty, so the channel looks the current one
  * up at send time instead of holding it.
+ *
+ * The excluded senders are not assumed to be present: a sender may have left in the turn between
+ * its message and this broadcast (sent an edit and closed the tab), and what it sent must still
+ * reach everyone who is here. So receivers are counted among the sockets present now.
  */
 export function namespaceChannel(
   current: () => QuireNamespace | undefined,
@@ -14,12 +18,13 @@ export function namespaceChannel(
   return {
     broadcast(event, payload, exceptIds) {
       const nsp = current();
-      if (nsp === undefined || nsp.sockets.size === 0) return;
-      // Senders are always sockets of this namespace, so the difference is the receiver count.
-      const receivers = nsp.sockets.size - exceptIds.length;
-      if (exceptIds.length === 0) nsp.emit(event, payload);
-      else if (receivers > 0) nsp.except([...exceptIds]).emit(event, payload);
-      if (receivers > 0) onSent(event, payload.byteLength, receivers);
+      if (nsp === undefined) return;
+      const present = exceptIds.filter((id) => nsp.sockets.has(id));
+      const receivers = nsp.sockets.size - present.length;
+      if (receivers <= 0) return;
+      if (present.length === 0) nsp.emit(event, payload);
+      else nsp.except(present).emit(event, payload);
+      onSent(event, payload.byteLength, receivers);
     },
     sendTo(connectionId, event, payload) {
       const socket = current()?.sockets.get(connectionId);

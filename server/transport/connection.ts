@@ -8,7 +8,7 @@
 import createDebug from 'debug';
 import { ackError, ackOk } from '../../shared/ack.js';
 import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/errors.js';
-import { decodeSyncFrame } from '../../shared/protocol/sync.js';
+import { decodeSyncFrame, decodeSyncFrameType } from '../../shared/protocol/sync.js';
 import type { CoreObserver, ErrorOperation } from '../core/observer.js';
 import type { ConnectionRef } from '../core/origins.js';
 import type { DocumentRegistry } from '../core/registry.js';
@@ -20,16 +20,14 @@ import type { QuireSocket } from './types.js';
 
 const debug = createDebug('quire:server:connection');
 
-const knownEvents: ReadonlySet<string> = new Set(['sync-step-1', 'update', 'awareness']);
-
 function toInfo(error: unknown): ErrorInfo {
   if (error instanceof QuireError) return error.toInfo();
   return errorInfo(ErrorCodes.INTERNAL);
 }
 
 export function handleConnection(socket: QuireSocket, registry: DocumentRegistry, budgets: ConnectionBudgets, observer: CoreObserver): void {
-  const { docName, access, sessionKey } = socket.data;
-  const connection: ConnectionRef = { id: socket.id, access, sessionKey };
+  const { docName, access, sessionKey, writerKeys, ownClientIds } = socket.data;
+  const connection: ConnectionRef = { id: socket.id, access, sessionKey, writerKeys, ...(ownClientIds === undefined ? {} : { ownClientIds }) };
   const { limits } = budgets;
   const budget = budgets.of(socket);
   budgets.attach(socket);
@@ -62,57 +60,72 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
     });
   };
 
-  socket.on('sync-step-1', (frame: unknown, ack: unknown) =>
-    guard('sync-step-1', async (reply) => {
-      if (!budget.allow('syncs')) throw new QuireError(ErrorCodes.RATE_LIMITED);
-      if (!isBinary(frame) || !isCallback(ack)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
-      observer.messageReceived({ docName, kind: 'sync', bytes: frame.byteLength });
-      const decoded = decodeFrameOrThrow(frame);
-      if (decoded.type !== 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected a sync step 1 frame.');
-      const doc = await lease.get();
-      const answer = doc.syncReply(decoded.payload);
-      reply(null, { ...answer, access });
-      observer.messageSent({ docName, kind: 'sync', bytes: answer.step2.byteLength + answer.step1.byteLength, receivers: 1 });
-      // The joiner sees who is here right after its document.
-      const presence = doc.encodeFullAwareness();
-      if (presence !== null) socket.emit('awareness', presence);
-    }, ack),
-  );
+  /** Set by each answered sync request: the next step 2 is the client's catch-up. */
+  let catchUpExpected = false;
 
-  socket.on('update', (frame: unknown, ack: unknown) =>
-    guard('update', async (reply) => {
-      const bytes = isBinary(frame) ? frame.byteLength : 0;
-      if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes))) throw new QuireError(ErrorCodes.RATE_LIMITED);
-      if (!isBinary(frame)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
-      const received = performance.now();
-      observer.messageReceived({ docName, kind: 'update', bytes: frame.byteLength });
-      if (frame.byteLength > limits.maxUpdateBytes) throw new QuireError(ErrorCodes.UPDATE_TOO_LARGE);
-      if (access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
-      const decoded = decodeFrameOrThrow(frame);
-      if (decoded.type === 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected an update frame.');
-      const doc = await lease.get();
-      await doc.applyClientUpdate(connection, decoded.payload);
-      reply(null);
-      observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
-    }, ack),
-  );
+  const handlers: Record<string, (...args: unknown[]) => void> = {
+    'sync-step-1': (frame: unknown, ack: unknown) =>
+      guard('sync-step-1', async (reply) => {
+        if (!budget.allow('syncs')) throw new QuireError(ErrorCodes.RATE_LIMITED);
+        if (!isBinary(frame) || !isCallback(ack)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+        observer.messageReceived({ docName, kind: 'sync', bytes: frame.byteLength });
+        const decoded = decodeFrameOrThrow(frame);
+        if (decoded.type !== 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected a sync step 1 frame.');
+        const doc = await lease.get();
+        const answer = doc.syncReply(decoded.payload);
+        reply(null, { ...answer, access });
+        catchUpExpected = access === 'write';
+        observer.messageSent({ docName, kind: 'sync', bytes: answer.step2.byteLength + answer.step1.byteLength, receivers: 1 });
+        // The joiner sees who is here right after its document.
+        const presence = doc.encodeFullAwareness();
+        if (presence !== null) socket.emit('awareness', presence);
+      }, ack),
 
-  socket.on('awareness', (update: unknown, ack?: unknown) =>
-    guard('awareness', async (reply) => {
-      if (!budget.allow('awareness')) throw new QuireError(ErrorCodes.RATE_LIMITED);
-      if (!isBinary(update)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
-      observer.messageReceived({ docName, kind: 'awareness', bytes: update.byteLength });
-      if (update.byteLength > limits.maxAwarenessBytes) throw new QuireError(ErrorCodes.AWARENESS_TOO_LARGE);
-      const doc = await lease.get();
-      const { refused } = doc.applyClientAwareness(connection, update);
-      if (refused > 0) throw new QuireError(ErrorCodes.AWARENESS_NOT_OWNED);
-      if (isCallback(ack)) reply(null);
-    }, ack),
-  );
+    update: (frame: unknown, ack: unknown) =>
+      guard('update', async (reply) => {
+        const bytes = isBinary(frame) ? frame.byteLength : 0;
+        // The step 2 answering our sync reply is the client's catch-up, counted apart.
+        const catchUp = catchUpExpected && isBinary(frame) && isStep2Frame(frame);
+        if (catchUp) catchUpExpected = false;
+        if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes), catchUp)) throw new QuireError(ErrorCodes.RATE_LIMITED);
+        if (!isBinary(frame)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+        const received = performance.now();
+        observer.messageReceived({ docName, kind: 'update', bytes: frame.byteLength });
+        if (frame.byteLength > limits.maxUpdateBytes) throw new QuireError(ErrorCodes.UPDATE_TOO_LARGE);
+        if (access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
+        const decoded = decodeFrameOrThrow(frame);
+        if (decoded.type === 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected an update frame.');
+        const doc = await lease.get();
+        await doc.applyClientUpdate(connection, decoded.payload);
+        reply(null);
+        observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
+      }, ack),
 
-  // Events nobody listens for would be dropped silently; a client sending them is broken or probing.
+    awareness: (update: unknown, ack?: unknown) =>
+      guard('awareness', async (reply) => {
+        if (!budget.allow('awareness')) throw new QuireError(ErrorCodes.RATE_LIMITED);
+        if (!isBinary(update)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+        observer.messageReceived({ docName, kind: 'awareness', bytes: update.byteLength });
+        if (update.byteLength > limits.maxAwarenessBytes) throw new QuireError(ErrorCodes.AWARENESS_TOO_LARGE);
+        const doc = await lease.get();
+        // The socket left while its document loaded: its presence would be a ghost nobody removes.
+        if (lease.isReleased) return;
+        const { refused } = doc.applyClientAwareness(connection, update);
+        if (refused > 0) throw new QuireError(ErrorCodes.AWARENESS_NOT_OWNED);
+        if (isCallback(ack)) reply(null);
+      }, ack),
+  };
+
+  // Every event is taken as it is read, through `onAny`: Socket.io emits ordinary listeners a tick
+  // later and drops them when the socket disconnected meanwhile, so an edit followed at once by a
+  // close (a tab closed right after typing) would be lost for everyone else. Events nobody handles
+  // would be dropped silently; a client sending them is broken or probing.
   socket.onAny((event: unknown, ...args: unknown[]) => {
-    if (typeof event === 'string' && knownEvents.has(event)) return;
+    const handler = typeof event === 'string' && Object.hasOwn(handlers, event) ? handlers[event] : undefined;
+    if (handler !== undefined) {
+      handler(...args);
+      return;
+    }
     guard('unknown-event', async () => {
       throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Unknown event.');
     }, args.at(-1));
@@ -123,11 +136,20 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
     cancelExpiry();
     budgets.detach(socket);
     observer.connectionClosed({ docName, reason });
-    void lease.current().then((doc) => {
-      doc?.removeConnection(connection);
-      lease.release();
-    });
+    // Awareness this socket sent while its document loaded is dropped (see the awareness handler);
+    // what it set before is removed for everyone now.
+    lease.current()?.removeConnection(connection);
+    lease.release();
   });
+}
+
+/** Whether a sync frame is a step 2, read from its first byte(s) without decoding the rest. */
+function isStep2Frame(frame: Uint8Array): boolean {
+  try {
+    return decodeSyncFrameType(frame) === 'step2';
+  } catch {
+    return false;
+  }
 }
 
 function decodeFrameOrThrow(frame: Uint8Array) {

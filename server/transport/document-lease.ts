@@ -1,13 +1,15 @@
-import type { DocumentRegistry } from '../core/registry.js';
+import { ErrorCodes, QuireError } from '../../shared/errors.js';
 import type { QuireDocument } from '../core/document.js';
+import type { DocumentRef, DocumentRegistry } from '../core/registry.js';
 
 /**
  * One socket's hold on its document. The load starts when the socket joins; a failed load is not
- * kept, so the client's next request tries again.
+ * kept, so the client's next request tries again. Releasing gives back exactly the reference this
+ * lease took, even when the document has been unloaded and loaded again since.
  */
 export class DocumentLease {
-  private acquisition: Promise<QuireDocument> | null = null;
-  private held = false;
+  private acquisition: Promise<DocumentRef> | null = null;
+  private ref: DocumentRef | null = null;
   private released = false;
 
   constructor(
@@ -15,32 +17,38 @@ export class DocumentLease {
     private readonly docName: string,
   ) {}
 
+  /** Whether the socket has left: what it sent while its document loaded may then be stale. */
+  get isReleased(): boolean {
+    return this.released;
+  }
+
   get(): Promise<QuireDocument> {
-    if (this.released) return Promise.reject(new Error('lease released'));
+    if (this.released) return Promise.reject(new QuireError(ErrorCodes.DOCUMENT_CLOSED));
     if (this.acquisition === null) {
       const acquisition = this.registry.acquire(this.docName);
       this.acquisition = acquisition;
       acquisition.then(
-        () => {
-          if (this.released) this.registry.release(this.docName);
-          else this.held = true;
+        (ref) => {
+          if (this.released) ref.release();
+          else this.ref = ref;
         },
         () => {
           if (this.acquisition === acquisition) this.acquisition = null;
         },
       );
     }
-    return this.acquisition;
+    return this.acquisition.then((ref) => ref.doc);
   }
 
-  /** The loaded document, or null while loading or after a failure. */
-  async current(): Promise<QuireDocument | null> {
-    return this.held ? this.get() : null;
+  /** The loaded document, or null while loading, after a failure or once released. */
+  current(): QuireDocument | null {
+    return this.ref?.doc ?? null;
   }
 
   release(): void {
     if (this.released) return;
     this.released = true;
-    if (this.held) this.registry.release(this.docName);
+    this.ref?.release();
+    this.ref = null;
   }
 }

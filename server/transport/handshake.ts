@@ -9,6 +9,7 @@ import type { ExtendedError } from 'socket.io';
 import { docNameFromNamespace, docNamespace } from '../../shared/doc-name.js';
 import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/errors.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
+import { writerKeyOf } from '../core/client-id-owners.js';
 import type { CoreObserver } from '../core/observer.js';
 import type { Access } from '../core/origins.js';
 import type { ConnectionBudgets } from './budgets.js';
@@ -57,6 +58,13 @@ export function handshakeMiddleware(options: HandshakeOptions) {
       },
     );
   };
+}
+
+const MAX_EARLIER_SESSIONS = 16;
+const MAX_OWN_CLIENT_IDS = 8;
+
+function isSessionKey(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 16 && value.length <= 128;
 }
 
 function docNameOrNull(namespace: string): string | null {
@@ -112,8 +120,12 @@ async function admit(socket: QuireSocket, options: HandshakeOptions): Promise<vo
   socket.data.docName = docName;
   socket.data.principal = principal;
   socket.data.access = access;
-  socket.data.sessionKey =
-    typeof auth.session === 'string' && auth.session.length >= 16 && auth.session.length <= 128
-      ? auth.session
-      : socket.id;
+  socket.data.sessionKey = isSessionKey(auth.session) ? auth.session : socket.id;
+  // Earlier sessions of this device whose unsent edits the client carries (a reload while offline):
+  // it may write under their client ids too. Session keys are secrets, so presenting one proves it.
+  const earlier = Array.isArray(auth.sessions) ? auth.sessions.filter(isSessionKey).slice(0, MAX_EARLIER_SESSIONS) : [];
+  socket.data.writerKeys = [socket.data.sessionKey, ...earlier].map(writerKeyOf);
+  if (Array.isArray(auth.clientIds)) {
+    socket.data.ownClientIds = auth.clientIds.filter((id): id is number => Number.isSafeInteger(id) && id >= 0 && id < 2 ** 53).slice(0, MAX_OWN_CLIENT_IDS);
+  }
 }

@@ -50,3 +50,12 @@ export function decodeSyncFrame(bytes: Uint8Array): SyncFrame {
       throw new Error(`unknown sync frame type ${typeNumber}`);
   }
 }
+
+/** A frame's type from its first bytes alone (for cheap checks before decoding); throws when unknown. */
+export function decodeSyncFrameType(bytes: Uint8Array): SyncFrameTypeName {
+  const typeNumber = decoding.readVarUint(decoding.createDecoder(bytes));
+  if (typeNumber === messageYjsSyncStep1) return 'step1';
+  if (typeNumber === messageYjsSyncStep2) return 'step2';
+  if (typeNumber === messageYjsUpdate) return 'update';
+  throw new Error(`unknown sync frame type ${typeNumber}`);
+}

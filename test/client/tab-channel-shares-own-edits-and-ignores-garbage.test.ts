@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type TestClient, connectClient, destroyClients } from '../helpers/clients.js';
+import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const UNREACHABLE = 'http://127.0.0.1:9';
@@ -50,14 +51,65 @@ describe('the tab channel', () => {
     const name = `y-quire:${UNREACHABLE}:/socket.io:doc-one`;
     const intruder = new BroadcastChannel(name);
     channels.push(intruder);
-    for (const garbage of [null, 'text', { kind: 'update', update: 'not bytes' }, { kind: 'update', update: new Uint8Array([255, 1, 2, 3]) }, { kind: 'hello' }, { kind: 'other' }]) {
-      intruder.postMessage(garbage);
+    const session = 's'.repeat(32);
+    const garbage = [
+      null,
+      'text',
+      { kind: 'update', update: 'not bytes', sessions: [] },
+      { kind: 'update', update: new Uint8Array([255, 1, 2, 3]), sessions: [session] },
+      { kind: 'update', update: new Uint8Array([0, 0]), sessions: 'not a list' },
+      { kind: 'update', update: new Uint8Array([0, 0]), sessions: ['short'] },
+      { kind: 'hello' },
+      { kind: 'other' },
+    ];
+    for (const message of garbage) {
+      intruder.postMessage(message);
     }
     const valid = new Y.Doc();
     valid.getText('text').insert(0, 'still works');
-    intruder.postMessage({ kind: 'update', update: Y.encodeStateAsUpdate(valid) });
+    intruder.postMessage({ kind: 'update', update: Y.encodeStateAsUpdate(valid), sessions: [session] });
     await waitFor(() => one.doc.getText('text').toString() === 'still works', 'the valid update after the garbage');
     expect(other.doc.getText('text').toString()).toBe('');
     expect(one.provider.pendingCount).toBe(0);
+  });
+
+  it('lets the tab that reconnects first deliver another tab’s edits, each once', async () => {
+    let running: RunningServer | null = null;
+    try {
+      running = await startServer();
+      const url = running.url;
+      const open = () => {
+        const client = connectClient(url, 'tabs-then-server', { crossTab: true, connect: false });
+        clients.push(client);
+        return client;
+      };
+      const first = open();
+      const second = open();
+      // Online first, so the server knows the first tab's client id as that tab's.
+      first.provider.connect();
+      second.provider.connect();
+      first.doc.getText('text').insert(0, 'online. ');
+      await waitFor(() => first.provider.pendingCount === 0 && second.doc.getText('text').length > 0, 'the online edit saved');
+      first.provider.disconnect();
+      second.provider.disconnect();
+      first.doc.getText('text').insert(first.doc.getText('text').length, 'typed in the first tab. ');
+      await waitFor(() => second.doc.getText('text').toString().includes('first tab'), 'the edit in the second tab');
+      second.doc.getText('text').insert(second.doc.getText('text').length, 'typed in the second tab.');
+      await waitFor(() => first.doc.getText('text').toString().endsWith('second tab.'), 'the answer in the first tab');
+
+      // The second tab reaches the server first: its handshake carries the first tab's edit,
+      // written under the first tab's client id, which the server must accept from it.
+      second.provider.connect();
+      await waitFor(() => second.provider.synced && second.provider.pendingCount === 0, 'the second tab saved');
+      first.provider.connect();
+      await waitFor(() => first.provider.synced && first.provider.pendingCount === 0, 'the first tab saved');
+
+      const reader = connectClient(url, 'tabs-then-server');
+      clients.push(reader);
+      await reader.provider.whenSynced();
+      expect(reader.doc.getText('text').toString()).toBe('online. typed in the first tab. typed in the second tab.');
+    } finally {
+      await running?.close();
+    }
   });
 });

@@ -10,7 +10,8 @@ export class SlowStore extends MemoryStore {
   }
 
   override async load(name: string): Promise<Uint8Array[]> {
-    this.loads++;
+    // Loads of documents, not of the client-id owner records loaded beside each ('\0…' names).
+    if (!name.startsWith('\u0000')) this.loads++;
     await new Promise((resolve) => setTimeout(resolve, this.loadDelayMs));
     if (this.failLoads) throw new Error('injected load failure');
     return super.load(name);

@@ -7,18 +7,21 @@ import { waitFor } from '../helpers/wait-for.js';
 import { CliProcess } from './helpers/cli-process.js';
 
 describe('the quire CLI on SIGTERM and SIGINT', () => {
+  let tempDir: string;
   let dataDir: string;
   let processes: CliProcess[] = [];
   let clients: TestClient[] = [];
   beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'quire-cli-'));
+    // The data directory inside a temp dir of its own: quire records it beside it (see OPERATING.md).
+    tempDir = await mkdtemp(join(tmpdir(), 'quire-cli-'));
+    dataDir = join(tempDir, 'data');
   });
   afterEach(async () => {
     destroyClients(clients);
     clients = [];
     for (const process of processes) process.kill();
     processes = [];
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(tempDir, { recursive: true, force: true });
   });
 
   const start = async (args: string[] = []) => {
@@ -73,7 +76,7 @@ describe('the quire CLI on SIGTERM and SIGINT', () => {
   it('fails with exit 1 and the address when the port is taken', async () => {
     const first = await start();
     const port = new URL(first.url).port;
-    const otherDir = await mkdtemp(join(tmpdir(), 'quire-cli-'));
+    const otherDir = join(tempDir, 'other');
     try {
       const error = await CliProcess.start(['--data', otherDir, '--port', port]).then(
         () => null,

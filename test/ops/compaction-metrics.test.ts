@@ -15,11 +15,11 @@ describe('compaction metrics on the LevelDB store', () => {
     destroyClients(clients);
     clients = [];
     await service?.shutdown('test end');
-    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+    if (dataDir !== undefined) await rm(join(dataDir, '..'), { recursive: true, force: true });
   });
 
   it('counts the compactions the store runs once a document passes --compact-after-updates', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'quire-compaction-'));
+    dataDir = join(await mkdtemp(join(tmpdir(), 'quire-compaction-')), 'data');
     service = await startTestService(['--data', dataDir, '--compact-after-updates', '5'], 'leveldb');
     expect(metric(await scrape(service.url), 'quire_compactions_total')).toBe(0);
     const client = await connectSynced(service.url, 'growing');

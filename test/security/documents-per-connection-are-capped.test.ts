@@ -62,7 +62,7 @@ describe('one connection may open only so many documents, and only so fast', () 
   });
 
   it('refuses opens beyond the join rate with RATE_LIMITED, then closes a connection that keeps trying', async () => {
-    running = await startServer({ rateLimits: { joins: { perSecond: 0.001, burst: 4 }, violations: { perSecond: 0.001, burst: 3 } } });
+    running = await startServer({ rateLimits: { joins: { perSecond: 0.001, burst: 4 }, rateRefusals: { perSecond: 0.001, burst: 3 } } });
     const flooder = manager();
     const admitted = await Promise.all(['a', 'b', 'c', 'd'].map((name) => whenConnected(open(flooder, name))));
     expect(admitted).toHaveLength(4);

@@ -13,6 +13,7 @@ const tight = {
     updates: { perSecond: 0.001, burst: 5 },
     awareness: { perSecond: 0.001, burst: 5 },
     violations: { perSecond: 0.001, burst: 10 },
+    rateRefusals: { perSecond: 0.001, burst: 10 },
   },
 };
 
@@ -61,7 +62,7 @@ describe('a connection that floods is rate limited, then closed, and nobody else
     const limited = await emitWithAck(flooder, 'update', textUpdateFrame('over the limit;'));
     expect(limited).toMatchObject({ ok: false, code: 'RATE_LIMITED' });
 
-    // Ten refusals are tolerated; the next one closes the connection.
+    // Ten rate refusals are tolerated (rateRefusals); the next one closes the connection.
     for (let i = 0; i < 20; i++) flooder.emit('update', textUpdateFrame(`flood${i};`));
     await waitFor(() => disconnectReason !== '', 'flooder disconnected');
     expect(disconnectReason).toBe('io server disconnect');

@@ -2,6 +2,7 @@
  * What the admin API does to documents, in terms of the server's public parts (store, registry,
  * openDocument). Failures are AdminErrors with an HTTP status and a stable code.
  */
+import { isOwnersDocumentName } from '../../core/client-id-owners.js';
 import * as Y from 'yjs';
 import { QuireError } from '../../../shared/errors.js';
 import type { QuireServer } from '../../create-server.js';
@@ -26,6 +27,8 @@ export interface DocumentSummary extends StoredDocumentInfo {
 export async function listDocuments(server: QuireServer): Promise<DocumentSummary[]> {
   const stored = await server.store.list();
   return stored
+    // Each document's client-id owners are kept in a shadow document of the store, not a document.
+    .filter((info) => !isOwnersDocumentName(info.name))
     .map((info) => ({ ...info, loaded: server.registry.isLoaded(info.name) }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -37,7 +40,13 @@ export async function listDocuments(server: QuireServer): Promise<DocumentSummar
 export async function documentState(server: QuireServer, name: string): Promise<Uint8Array> {
   const live = server.registry.isLoaded(name) ? await server.registry.peek(name) : null;
   if (live !== null) return Y.encodeStateAsUpdate(live.ydoc);
-  const stored = await server.store.load(name);
+  let stored: Uint8Array[];
+  try {
+    stored = await server.store.load(name);
+  } catch (error) {
+    // A damaged document is refused with what is wrong, never answered as an empty one.
+    throw new AdminError(500, 'LOAD_FAILED', `The document could not be loaded: ${(error as Error).message}`);
+  }
   if (stored.length === 0) throw notFound(name);
   return stored.length === 1 ? stored[0]! : Y.mergeUpdates(stored);
 }

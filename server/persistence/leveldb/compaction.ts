@@ -78,6 +78,11 @@ export class Compactor {
     this.stopped = true;
   }
 
+  /** Whether a compaction of the document is running or queued (its state must stay cached). */
+  isCompacting(name: string): boolean {
+    return this.running.has(name) || this.queued.has(name);
+  }
+
   isIdle(): boolean {
     return this.running.size === 0 && this.queued.size === 0 && this.scheduled === 0;
   }

@@ -1,8 +1,10 @@
-import { mkdir, realpath } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, realpath } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import createDebug from 'debug';
 import type { LevelDown, LevelDownIterator } from 'leveldown';
-import { StoreLockedError } from './errors.js';
+import { StoreLockedError, StoreUnavailableError } from './errors.js';
 
 // leveldown is CommonJS whose types say `export default`, which NodeNext reads as a `.default`
 // property that does not exist at run time: load it as the CommonJS module it is.
@@ -41,37 +43,131 @@ const heldDirectories = new Set<string>();
 const OTHER_PROCESS_LOCK = /\block\b.*\bLOCK\b.*Resource temporarily unavailable/i;
 const SAME_PROCESS_LOCK = /\block\b.*\bLOCK\b.*already held by process/i;
 
+/**
+ * LevelDB's memory options. leveldown's defaults (8 MiB block cache, 4 MiB write buffer, 1,000
+ * open tables) are kept unless the store is told otherwise; see options.ts for what they cost.
+ */
+export interface DbTuning {
+  cacheSize: number;
+  writeBufferSize: number;
+  maxOpenFiles: number;
+}
+
+/** What identifies the directory a store opened: a copy, a replacement or a removal changes it. */
+interface DirectoryIdentity {
+  dev: number;
+  dirIno: number;
+  lockIno: number;
+}
+
+/** Why the data directory is not the one the store opened, as a stable reason and a sentence. */
+export interface DirectoryProblem {
+  reason: 'directory-missing' | 'directory-replaced';
+  detail: string;
+}
+
 export class Db {
   private closing: Promise<void> | undefined;
+  /** Set while the database is closed for a reopen, or after a reopen failed. */
+  private unavailable: { ready: Promise<void> | null; error: Error | null } | null = null;
+  /** What LevelDB logged while recovering at the latest open (dropped log records, corruption). */
+  recoveryReport: string[] = [];
 
   private constructor(
-    private readonly raw: LevelDown,
+    private raw: LevelDown,
     /** The canonical path of the directory (realpath). */
     readonly directory: string,
+    private readonly tuning: DbTuning,
+    private readonly identity: DirectoryIdentity,
   ) {}
 
   /** Opens (creating when missing) the database in `path`; fails fast when it is locked. */
-  static async open(path: string): Promise<Db> {
-    await mkdir(path, { recursive: true });
+  static async open(path: string, tuning: DbTuning, create = true): Promise<Db> {
+    if (create) await mkdir(path, { recursive: true });
     const directory = await realpath(path);
     if (heldDirectories.has(directory)) throw new StoreLockedError(path, 'this process');
     heldDirectories.add(directory);
     const raw = leveldown(directory);
     try {
-      await new Promise<void>((resolve, reject) =>
-        raw.open({ createIfMissing: true }, (err) => (err ? reject(err) : resolve())),
-      );
+      await openRaw(raw, tuning, create);
     } catch (err) {
       heldDirectories.delete(directory);
       throw openError(path, err);
     }
+    let identity: DirectoryIdentity;
+    try {
+      identity = readIdentity(directory);
+    } catch (err) {
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+      heldDirectories.delete(directory);
+      throw openError(path, err);
+    }
+    const db = new Db(raw, directory, tuning, identity);
+    db.recoveryReport = await readRecoveryReport(directory);
     log('opened %s', directory);
-    return new Db(raw, directory);
+    return db;
+  }
+
+  /**
+   * Whether the directory at the path is still the one opened: not removed, renamed or replaced
+   * (LevelDB keeps writing through its open descriptors into a removed directory, so writes
+   * "succeed" there and vanish). Synchronous and cheap: two stats.
+   */
+  directoryProblem(): DirectoryProblem | null {
+    let dir;
+    try {
+      dir = statSync(this.directory);
+    } catch {
+      return { reason: 'directory-missing', detail: `The data directory ${this.directory} is gone: it was removed or moved away.` };
+    }
+    if (dir.dev !== this.identity.dev || dir.ino !== this.identity.dirIno) {
+      return { reason: 'directory-replaced', detail: `The data directory ${this.directory} was replaced by another directory while the server ran.` };
+    }
+    let lock;
+    try {
+      lock = statSync(join(this.directory, 'LOCK'));
+    } catch {
+      return { reason: 'directory-missing', detail: `The files of the data directory ${this.directory} were removed while the server ran.` };
+    }
+    if (lock.ino !== this.identity.lockIno) {
+      return { reason: 'directory-replaced', detail: `The files of the data directory ${this.directory} were replaced while the server ran.` };
+    }
+    return null;
+  }
+
+  /**
+   * Closes the database and opens it again (never creating it), so that LevelDB recovers its
+   * write-ahead log into a table and later writes go to a fresh log file — the way back to a clean
+   * state after a failed write left a damaged record at the end of the log. Reads and writes
+   * issued meanwhile wait; if the open fails they fail with StoreUnavailableError until the next
+   * successful reopen.
+   */
+  async reopen(): Promise<void> {
+    let finish!: () => void;
+    const ready = new Promise<void>((resolve) => (finish = resolve));
+    this.unavailable = { ready, error: null };
+    try {
+      await new Promise<void>((resolve) => this.raw.close(() => resolve()));
+      const problem = this.directoryProblem();
+      if (problem !== null) throw new Error(problem.detail);
+      const raw = leveldown(this.directory);
+      await openRaw(raw, this.tuning, false);
+      this.raw = raw;
+      this.recoveryReport = await readRecoveryReport(this.directory);
+      this.unavailable = null;
+      log('reopened %s', this.directory);
+    } catch (err) {
+      const error = new StoreUnavailableError(`the database could not be reopened: ${(err as Error).message}`, { cause: err });
+      this.unavailable = { ready: null, error };
+      throw error;
+    } finally {
+      finish();
+    }
   }
 
   batch(ops: BatchOp[], sync: boolean): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.raw.batch(ops, { sync }, (err) => (err ? reject(err) : resolve())),
+    return this.whenOpen(() =>
+      new Promise((resolve, reject) => this.raw.batch(ops, { sync }, (err) => (err ? reject(err) : resolve()))),
     );
   }
 
@@ -80,11 +176,11 @@ export class Db {
    * unlike an iterator, they never step through deleted keys.
    */
   getMany(keys: Buffer[]): Promise<Array<Buffer | undefined>> {
-    return new Promise((resolve, reject) =>
+    return this.whenOpen(() => new Promise((resolve, reject) =>
       this.raw.getMany(keys, { asBuffer: true }, (err, values) =>
         err ? reject(err) : resolve(values.map((v) => (v === undefined ? undefined : asBuffer(v)))),
       ),
-    );
+    ));
   }
 
   /** Every entry in `range`, in key order, read from one consistent view of the database. */
@@ -106,6 +202,7 @@ export class Db {
     options: { values?: boolean; limit?: number; highWaterMark?: number },
     visit: (key: Buffer, value: Buffer) => Buffer | undefined,
   ): Promise<void> {
+    await this.whenOpen(async () => undefined);
     const it = this.raw.iterator({
       gte: range.gte,
       lt: range.lt,
@@ -128,16 +225,64 @@ export class Db {
     }
   }
 
+  /** Compacts LevelDB's files in the key range (drops deleted keys' tombstones from disk). */
+  compactRange(range: Range): Promise<void> {
+    return this.whenOpen(() =>
+      new Promise((resolve, reject) => this.raw.compactRange(range.gte, range.lt, (err) => (err ? reject(err) : resolve()))),
+    );
+  }
+
   /** Closes the database and releases the directory. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve, reject) =>
-      this.raw.close((err) => (err ? reject(err) : resolve())),
-    ).finally(() => {
+    this.closing ??= (async () => {
+      // A database closed by a failed reopen has nothing left to close.
+      if (this.unavailable?.ready) await this.unavailable.ready;
+      if (this.unavailable !== null) return;
+      await new Promise<void>((resolve, reject) => this.raw.close((err) => (err ? reject(err) : resolve())));
+    })().finally(() => {
       heldDirectories.delete(this.directory);
       log('closed %s', this.directory);
     });
     return this.closing;
   }
+
+  /** Runs `operation` once the database is open; fails at once while a reopen has failed. */
+  private async whenOpen<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.unavailable?.ready) await this.unavailable.ready;
+    if (this.unavailable?.error) throw this.unavailable.error;
+    return operation();
+  }
+}
+
+function openRaw(raw: LevelDown, tuning: DbTuning, createIfMissing: boolean): Promise<void> {
+  return new Promise<void>((resolve, reject) =>
+    raw.open({ createIfMissing, ...tuning }, (err) => (err ? reject(err) : resolve())),
+  );
+}
+
+function readIdentity(directory: string): DirectoryIdentity {
+  const dir = statSync(directory);
+  const lock = statSync(join(directory, 'LOCK'));
+  return { dev: dir.dev, dirIno: dir.ino, lockIno: lock.ino };
+}
+
+// What LevelDB writes to its info log (the LOG file, started afresh at every open) when it skips
+// records while recovering: "… .log: dropping 32768 bytes; Corruption: checksum mismatch".
+const RECOVERY_TROUBLE = /dropping \d+ bytes|corruption|ignoring error|lost/i;
+
+/** The lines of LevelDB's LOG that say its recovery at this open skipped or lost something. */
+async function readRecoveryReport(directory: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(join(directory, 'LOG'), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((line) => RECOVERY_TROUBLE.test(line))
+    // Drop LevelDB's timestamp and thread id: "2026/12/03-07:01:02.123456 7f12ab …".
+    .map((line) => line.replace(/^\S+ \S+ /, '').trim());
 }
 
 function next(it: LevelDownIterator): Promise<Entry | undefined> {
@@ -158,5 +303,8 @@ function openError(path: string, err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);
   if (OTHER_PROCESS_LOCK.test(message)) return new StoreLockedError(path, 'process', { cause: err });
   if (SAME_PROCESS_LOCK.test(message)) return new StoreLockedError(path, 'this process', { cause: err });
-  return new Error(`Could not open the data directory ${path}: ${message}`, { cause: err });
+  const repair = /corrupt|MANIFEST|CURRENT|No such file/i.test(message)
+    ? ` LevelDB cannot read its own files: stop nothing else, back the directory up, then run \`quire repair --data ${path}\` (docs/OPERATING.md, "When storage fails").`
+    : '';
+  return new Error(`Could not open the data directory ${path}: ${message}.${repair}`, { cause: err });
 }

@@ -3,6 +3,8 @@ import type { BatchOp, Db } from './db.js';
 import type { DocState, DocStates } from './doc-states.js';
 import { StoreWriteError, describeNames } from './errors.js';
 import type { DocKeys } from './keys.js';
+import type { Health } from './health.js';
+import type { Ledger } from './ledger.js';
 import { EMPTY_META, encodeMeta, frame } from './records.js';
 import type { Writer } from './writer.js';
 
@@ -38,11 +40,16 @@ export class GroupCommit {
     private readonly db: Db,
     private readonly writer: Writer,
     private readonly states: DocStates,
+    private readonly ledger: Ledger,
+    private readonly health: Health,
     /** Called with the documents of each written batch (to consider compaction). */
     private readonly onCommitted: (names: string[]) => void,
   ) {}
 
   append(keys: DocKeys, update: Uint8Array): Promise<void> {
+    // Refused at once while the store recovers: queueing would only delay the same answer.
+    const unavailable = this.health.unavailableError();
+    if (unavailable !== null) return Promise.reject(unavailable);
     // Framing copies the update, so the caller may reuse its buffer as soon as this returns.
     const value = frame(update);
     return this.enqueue((resolve, reject) => ({ kind: 'append', keys, value, payloadBytes: update.byteLength, resolve, reject }));
@@ -126,16 +133,27 @@ export class GroupCommit {
 
     const now = Date.now();
     const names: string[] = [];
+    const deleted: string[] = [];
+    const grown: Array<[string, number]> = [];
     for (const [name, draft] of drafts) {
       if (draft instanceof Error) continue;
       names.push(name);
+      if (draft.deleted) deleted.push(name);
       if (!draft.state.exists) continue;
       draft.state.updatedAt = now;
       batch.push({ type: 'put', key: draft.keys.meta, value: encodeMeta(draft.state) });
+      grown.push([name, draft.state.nextSeq]);
     }
 
     try {
-      await this.writer.write({ kind: 'group', documents: names, operations: batch.length }, batch);
+      await this.writer.write({ kind: 'group', documents: names, operations: batch.length }, batch, {
+        // The ledger never claims more than LevelDB holds: deletions before, growth after.
+        before: () => this.ledger.recordDeleted(deleted),
+        after: () => {
+          this.ledger.recordStates(grown);
+          if (this.ledger.wantsRewrite()) this.ledger.rewrite();
+        },
+      });
     } catch (err) {
       const error = new StoreWriteError(names, { cause: err });
       log('batch of %d updates failed for %s: %O', written.length, describeNames(names), err);
@@ -145,7 +163,7 @@ export class GroupCommit {
     this.writer.stats.groupBatches++;
     for (const [name, draft] of drafts) {
       if (draft instanceof Error) continue;
-      if (draft.deleted) draft.state.epoch++;
+      if (draft.deleted) draft.state.epoch = this.states.nextEpoch();
       this.states.commit(name, draft.state);
     }
     for (const op of written) {

@@ -1,4 +1,6 @@
 import type { BatchOp, Db } from './db.js';
+import { StoreUnavailableError } from './errors.js';
+import type { Health } from './health.js';
 
 /** What a batch is about to write, as shown to the `beforeWrite` hook. */
 export interface WriteInfo {
@@ -27,6 +29,8 @@ export interface WriteStats {
   compactionsDiscarded: number;
   /** Compactions that failed (the document keeps its old snapshot and whole tail). */
   failedCompactions: number;
+  /** Times the store went back to accepting writes after a failure (reopened and checked). */
+  recoveries: number;
 }
 
 export function emptyWriteStats(): WriteStats {
@@ -39,10 +43,17 @@ export function emptyWriteStats(): WriteStats {
     compactions: 0,
     compactionsDiscarded: 0,
     failedCompactions: 0,
+    recoveries: 0,
   };
 }
 
 export type BeforeWrite = (info: WriteInfo) => void | Promise<void>;
+
+/** Steps around one batch: `before` runs just before LevelDB writes it, `after` once it is written. */
+export interface WriteSteps {
+  before?: () => void;
+  after?: () => void;
+}
 
 /**
  * The single writer: runs write jobs one at a time, in order. One batch in flight at a time
@@ -58,6 +69,9 @@ export class Writer {
     private readonly sync: boolean,
     readonly stats: WriteStats,
     private readonly beforeWrite: BeforeWrite | undefined,
+    private readonly health: Health,
+    /** Told about every failed write (the store then stops accepting and recovers). */
+    private readonly onFailure: (err: unknown) => void,
   ) {}
 
   /** Runs `job` after every job queued before it. */
@@ -71,17 +85,41 @@ export class Writer {
     return result;
   }
 
-  /** Writes one atomic batch. Only call from inside an `exclusive` job. */
-  async write(info: WriteInfo, ops: BatchOp[]): Promise<void> {
+  /**
+   * Writes one atomic batch. Only call from inside an `exclusive` job. Refuses at once while the
+   * store is not accepting: after a failed write LevelDB's log may end in a damaged record, and a
+   * later record appended behind it could be skipped when the log is recovered, so nothing is
+   * written until the database has been reopened (see recovery.ts).
+   */
+  async write(info: WriteInfo, ops: BatchOp[], steps: WriteSteps = {}): Promise<void> {
+    const unavailable = this.health.unavailableError();
+    if (unavailable !== null) throw unavailable;
     try {
       // The hook is a test seam: a throw here fails the batch exactly as a disk error would.
       await this.beforeWrite?.(info);
+      steps.before?.();
       await this.db.batch(ops, this.sync);
-      this.stats.batches++;
     } catch (err) {
       this.stats.failedBatches++;
+      this.onFailure(err);
       throw err;
     }
+    // Written into a directory that is no longer there (or no longer ours) is not durable.
+    const problem = this.db.directoryProblem();
+    if (problem !== null) {
+      this.stats.failedBatches++;
+      this.health.fail(problem.reason, problem.detail);
+      this.onFailure(new StoreUnavailableError(problem.detail));
+      throw new StoreUnavailableError(problem.detail);
+    }
+    try {
+      steps.after?.();
+    } catch (err) {
+      this.stats.failedBatches++;
+      this.onFailure(err);
+      throw err;
+    }
+    this.stats.batches++;
   }
 
   isIdle(): boolean {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { LevelDbStore, StoreWriteError, type WriteInfo } from '../../server/persistence/leveldb-store.js';
+import { LevelDbStore, StoreUnavailableError, StoreWriteError, type WriteInfo } from '../../server/persistence/leveldb-store.js';
+import { waitFor } from './helpers/gate.js';
 import { type TempDir, makeTempDir } from './helpers/temp-dir.js';
 import { docFromUpdates, editRichly, recordingDoc, sameState } from './helpers/yjs-content.js';
 
@@ -28,7 +29,7 @@ afterEach(async () => {
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 
-it('rejects every append of a failed batch, naming its documents, and writes later batches', async () => {
+it('rejects every append of a failed batch, refuses the next ones until the database is reopened, then writes again', async () => {
   await store.append('a', bytes(1));
   failing = ['group'];
   const results = await Promise.allSettled([store.append('a', bytes(2)), store.append('b', bytes(3)), store.delete('c')]);
@@ -41,6 +42,13 @@ it('rejects every append of a failed batch, naming its documents, and writes lat
     expect(reason.documents).toEqual(['a', 'b', 'c']);
   }
   expect(store.writeStats()).toMatchObject({ failedBatches: 1, appends: 1 });
+
+  // Until the database has been reopened and checked, nothing is accepted (its log may end in a
+  // damaged record that would swallow later ones).
+  expect(store.health()).toMatchObject({ accepting: false, reason: 'write-failed' });
+  await expect(store.append('a', bytes(9))).rejects.toBeInstanceOf(StoreUnavailableError);
+  await waitFor(() => store.health().accepting);
+  expect(store.writeStats().recoveries).toBe(1);
 
   // Nothing of the failed batch is stored, and the store goes on.
   await Promise.all([store.append('a', bytes(4)), store.append('b', bytes(5))]);
@@ -55,7 +63,7 @@ it('rejects every append of a failed batch, naming its documents, and writes lat
   expect(await store.load('a')).toEqual([bytes(1), bytes(4)]);
 });
 
-it('keeps the old snapshot and whole tail when a compaction fails, and compacts later', async () => {
+it('keeps the old snapshot and whole tail when a compaction fails, recovers, and compacts later', async () => {
   const { doc, updates } = recordingDoc();
   editRichly(doc, 15);
   for (const u of updates) await store.append('doc', u);
@@ -65,7 +73,8 @@ it('keeps the old snapshot and whole tail when a compaction fails, and compacts 
   expect(await store.stats('doc')).toMatchObject({ tailUpdates: updates.length, snapshotBytes: 0 });
   expect(sameState(docFromUpdates(await store.load('doc')), doc)).toEqual({ content: true, stateVector: true });
 
-  // Appends still work while compaction fails, and a later compaction succeeds.
+  // A failed compaction batch is a failed write like any other: the store recovers first.
+  await waitFor(() => store.health().accepting);
   doc.getText('text').insert(0, 'later ');
   await store.append('doc', updates.at(-1)!);
   failing = [];

@@ -1,0 +1,112 @@
+/**
+ * Which provider session may write under which Yjs client id, for one document.
+ *
+ * Security: Yjs identifies every change by (client id, clock), and client ids are visible to
+ * everyone (state vectors, presence). Without this, a writer could send structs under another
+ * user's id at that user's next clock while the user is offline: the user's own edit at that
+ * clock would later be ignored by every replica as "already known" (it would even be
+ * acknowledged), and everyone would read the forger's text instead. So a client id belongs to the
+ * session that first wrote new content under it, and new content under an id another session owns
+ * is refused (CLIENT_ID_TAKEN) before any of the update is applied. Resending content the server
+ * already has is always fine.
+ *
+ * Owners are stored, so a victim who stays offline across a server restart or an unload is still
+ * protected when it comes back. They are kept as a small Yjs map (client id → owner) in a shadow
+ * document of the same store: every store can hold it, it is written in the same group commit as
+ * the update that claimed the id (and acknowledged only once durable), and compaction merges it like
+ * any document. An owner is a hash of the session's secret key, never the key itself (a list of
+ * them when the writer carried edits of several sessions of its device).
+ */
+import { createHash } from 'node:crypto';
+import * as Y from 'yjs';
+import type { DocumentStore } from '../persistence/types.js';
+import { DurableWriter } from './durable-writer.js';
+import { persistenceOrigin } from './origins.js';
+
+/** The store name of a document's owner records: not a valid document name, so no client can open it. */
+export function ownersDocumentName(docName: string): string {
+  return `\u0000client-ids/${createHash('sha256').update(docName).digest('hex')}`;
+}
+
+export function isOwnersDocumentName(name: string): boolean {
+  return name.startsWith('\u0000client-ids/');
+}
+
+/** What is stored for a session: a hash of its secret key. */
+export function writerKeyOf(sessionKey: string): string {
+  return createHash('sha256').update(`quire-writer:${sessionKey}`).digest('base64url').slice(0, 22);
+}
+
+/** The server's own edits (admin API, openDocument): not a session, never claimable by one. */
+const SERVER_OWNER = 'server';
+
+export class ClientIdOwners {
+  private readonly doc = new Y.Doc({ gc: true });
+  private readonly owners = this.doc.getMap<string>('owners');
+  private readonly writer: DurableWriter;
+  private readonly reserved = new Map<number, string>();
+
+  constructor(docName: string, store: DocumentStore) {
+    const storeName = ownersDocumentName(docName);
+    this.writer = new DurableWriter(storeName, store, () => Y.encodeStateAsUpdate(this.doc));
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== persistenceOrigin) this.writer.append(update);
+    });
+  }
+
+  applyStored(updates: readonly Uint8Array[]): void {
+    Y.transact(this.doc, () => {
+      for (const update of updates) Y.applyUpdate(this.doc, update, persistenceOrigin);
+    }, persistenceOrigin);
+  }
+
+  /** The server writes under this id: nobody may claim it (kept in memory; it changes per load). */
+  reserveForServer(clientId: number): void {
+    this.reserved.set(clientId, SERVER_OWNER);
+  }
+
+  ownerOf(clientId: number): string | undefined {
+    return this.reserved.get(clientId) ?? this.owners.get(String(clientId));
+  }
+
+  /**
+   * Splits the clients an update writes new content for into those this writer may not write
+   * under and those nobody owns yet.
+   */
+  check(newContentClients: Iterable<number>, writerKeys: readonly string[]): { taken: number[]; unowned: number[] } {
+    const taken: number[] = [];
+    const unowned: number[] = [];
+    for (const client of newContentClients) {
+      const owner = this.ownerOf(client);
+      if (owner === undefined) unowned.push(client);
+      else if (!owner.split(',').some((key) => writerKeys.includes(key))) taken.push(client);
+    }
+    return { taken, unowned };
+  }
+
+  /**
+   * Records the writer's keys as the owners of ids nobody owns (first writer wins). All of them:
+   * a client sending edits restored from earlier sessions of its device (another tab's, say) does
+   * not know which session wrote which id, and each of those sessions may write on under it.
+   */
+  claim(clientIds: readonly number[], writerKeys: readonly string[]): void {
+    const fresh = clientIds.filter((id) => this.ownerOf(id) === undefined);
+    if (fresh.length === 0) return;
+    const owner = writerKeys.join(',');
+    this.doc.transact(() => {
+      for (const id of fresh) this.owners.set(String(id), owner);
+    });
+  }
+
+  get size(): number {
+    return this.owners.size + this.reserved.size;
+  }
+
+  whenDurable(): Promise<void> {
+    return this.writer.whenDurable();
+  }
+
+  destroy(): void {
+    this.doc.destroy();
+  }
+}
