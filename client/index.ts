@@ -10,7 +10,10 @@ export type {
   QuireProviderEvents,
   QuireProviderOptions,
   TokenSource,
+  UpdateRefusal,
 } from './provider-types.js';
+export { ProviderVersions, VersionRequestError, type ProviderVersionsEvents } from './versions.js';
+export type { VersionCreatedEvent, VersionInfo, VersionKind, VersionRestoredEvent } from '../shared/versions.js';
 export { ErrorCodes, type ErrorCode, type ErrorInfo } from '../shared/errors.js';
 export type { HandshakeParams } from '../shared/handshake-params.js';
 export * from './offline/index.js';

@@ -1,9 +1,9 @@
 /**
  * Local updates the server has not acknowledged yet: the single source of truth for what must
- * still reach the server. Every local update enters before it is sent; an ack removes the entries
- * it covered. Nothing leaves the queue any other way.
+ * still reach the server. Every local update enters before it is sent. Entries travel in batches
+ * (one message each); the server's ack of a batch removes exactly that batch's entries, and a
+ * refusal puts exactly them back to be sent again. Nothing leaves the queue any other way.
  */
-import { mergeMany } from '../shared/merge-updates.js';
 import type { PendingKey } from './offline/types.js';
 
 export interface PendingEntry {
@@ -13,22 +13,18 @@ export interface PendingEntry {
   readonly restoredFrom: PendingKey | null;
 }
 
-export interface PendingBatch {
-  /** The highest sequence number this batch covers. */
-  readonly throughSeq: number;
-  readonly update: Uint8Array;
+interface QueuedEntry extends PendingEntry {
+  /** The batch it is in flight in, or null when it waits to be sent. */
+  batch: number | null;
 }
 
 export class PendingQueue {
-  private entries: PendingEntry[] = [];
+  private entries: QueuedEntry[] = [];
+  /** Batch id → the entries it carries. */
+  private readonly batches = new Map<number, QueuedEntry[]>();
   private nextSeq = 1;
-  /** Entries up to this seq have been sent on the current connection. */
-  private sentThrough = 0;
+  private nextBatch = 1;
   private totalBytes = 0;
-
-  constructor(initial: readonly Uint8Array[] = []) {
-    for (const update of initial) this.push(update);
-  }
 
   get count(): number {
     return this.entries.length;
@@ -42,47 +38,80 @@ export class PendingQueue {
     return this.nextSeq - 1;
   }
 
+  /** Batches sent and neither acknowledged nor refused. */
+  get inFlight(): number {
+    return this.batches.size;
+  }
+
+  /** Every entry still pending, oldest first. */
+  remaining(): readonly PendingEntry[] {
+    return this.entries;
+  }
+
   updates(): Uint8Array[] {
     return this.entries.map((entry) => entry.update);
   }
 
   push(update: Uint8Array, restoredFrom: PendingKey | null = null): PendingEntry {
-    const entry = { seq: this.nextSeq++, update, restoredFrom };
+    const entry: QueuedEntry = { seq: this.nextSeq++, update, restoredFrom, batch: null };
     this.entries.push(entry);
     this.totalBytes += update.byteLength;
     return entry;
   }
 
-  /** Merges what has not been sent on this connection yet into one update, and marks it sent. */
-  takeUnsent(): PendingBatch | null {
-    const unsent = this.entries.filter((entry) => entry.seq > this.sentThrough);
-    if (unsent.length === 0) return null;
-    const throughSeq = unsent[unsent.length - 1]!.seq;
-    this.sentThrough = throughSeq;
-    const update = mergeMany(unsent.map((e) => e.update));
-    return { throughSeq, update };
+  /** Entries waiting to be sent, oldest first. */
+  unsent(): PendingEntry[] {
+    return this.entries.filter((entry) => entry.batch === null);
   }
 
-  /** Treats everything queued so far as sent (it travels inside a handshake step 2). */
-  markAllSent(): number {
-    this.sentThrough = this.lastSeq;
-    return this.sentThrough;
+  /** Marks these entries as sent in one new batch; returns its id. */
+  send(entries: readonly PendingEntry[]): number {
+    const id = this.nextBatch++;
+    const members = entries.map((entry) => entry as QueuedEntry);
+    for (const entry of members) entry.batch = id;
+    this.batches.set(id, members);
+    return id;
   }
 
-  /** The server made everything up to `seq` durable. Returns the entries this removed. */
-  acknowledge(throughSeq: number): PendingEntry[] {
-    // Entries are in seq order, so the acknowledged ones are a prefix.
-    let end = 0;
-    while (end < this.entries.length && this.entries[end]!.seq <= throughSeq) end++;
-    if (end === 0) return [];
-    const removed = this.entries.slice(0, end);
-    this.entries = this.entries.slice(end);
+  /** Sends every entry, in flight or not, in one batch (a handshake's step 2 covers them all). */
+  sendAll(): number {
+    return this.send(this.entries);
+  }
+
+  /** The server made this batch durable: removes exactly its entries. Returns what it removed. */
+  acknowledge(batch: number): PendingEntry[] {
+    const members = this.batches.get(batch);
+    if (members === undefined) return [];
+    this.batches.delete(batch);
+    const acknowledged = new Set(members);
+    const removed = this.entries.filter((entry) => acknowledged.has(entry));
+    if (removed.length === 0) return [];
+    this.entries = this.entries.filter((entry) => !acknowledged.has(entry));
+    // An entry also in a later batch (a resend) is gone from the queue, so that batch's ack skips it.
     for (const entry of removed) this.totalBytes -= entry.update.byteLength;
     return removed;
   }
 
-  /** The connection dropped: whatever was in flight must be sent again. */
+  /** The server refused this batch: its entries wait to be sent again. */
+  refuse(batch: number): void {
+    const members = this.batches.get(batch);
+    if (members === undefined) return;
+    this.batches.delete(batch);
+    for (const entry of members) if (entry.batch === batch) entry.batch = null;
+  }
+
+  /** Takes every entry out (they are replaced by one rewritten entry); in-flight answers mean nothing. */
+  removeAll(): PendingEntry[] {
+    const removed = this.entries;
+    this.entries = [];
+    this.batches.clear();
+    this.totalBytes = 0;
+    return removed;
+  }
+
+  /** The connection dropped: whatever was in flight must be sent again, and old answers mean nothing. */
   resetSent(): void {
-    this.sentThrough = 0;
+    this.batches.clear();
+    for (const entry of this.entries) entry.batch = null;
   }
 }

@@ -3,6 +3,9 @@ import type { Manager } from 'socket.io-client';
 import type { ErrorInfo } from '../shared/errors.js';
 import type { HandshakeParams } from '../shared/handshake-params.js';
 import type { OfflineStore } from './offline/types.js';
+import type { UpdateRefusal } from './session-types.js';
+
+export type { UpdateRefusal } from './session-types.js';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
@@ -27,6 +30,12 @@ export interface QuireProviderEvents {
   'permission-denied': (error: ErrorInfo) => void;
   /** A message was refused (read-only, rate limited, …). */
   notice: (error: ErrorInfo) => void;
+  /**
+   * Local edits the server will not take as they are (UPDATE_TOO_LARGE above its per-update cap,
+   * MALFORMED_UPDATE, …): they stay local and pending, and 'saved' does not fire. Sending resumes
+   * when the document changes (an undone paste may fit) or the connection is renewed.
+   */
+  'update-refused': (refusal: UpdateRefusal) => void;
   /**
    * The offline store failed to restore or to write. Editing and syncing go on (the document and
    * the queue are still in memory); failed writes are retried with backoff.

@@ -1,7 +1,7 @@
 /**
  * QuireProvider: syncs a Y.Doc with a quire server over one Socket.io namespace, in browsers and
- * in Node. Local updates enter the pending queue before they are sent and leave it only when the
- * server acknowledges them as durable; a (re)connect exchanges state vectors both ways.
+ * in Node. The sync protocol itself (pending queue, acknowledgements, refusals, parts) is the
+ * SyncSession's; this class connects it to Socket.io, awareness and the offline store.
  */
 import createDebug from 'debug';
 import { ObservableV2 } from 'lib0/observable';
@@ -9,24 +9,24 @@ import * as random from 'lib0/random';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Socket } from 'socket.io-client';
-import type { Ack } from '../shared/ack.js';
 import { docNamespace } from '../shared/doc-name.js';
 import { type ErrorInfo, ErrorCodes } from '../shared/errors.js';
-import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents, SyncStep1Reply } from '../shared/events.js';
-import { decodeSyncFrame, encodeSyncFrame } from '../shared/protocol/sync.js';
-import { mergeMany } from '../shared/merge-updates.js';
+import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../shared/events.js';
 import { PROTOCOL_VERSION } from '../shared/protocol/version.js';
 import { AwarenessSync } from './awareness-sync.js';
 import { toBytes } from './binary.js';
-import { type ClientMove, rekeyClient, remapMoved, stateVectorWithAbandoned, withoutAbandoned } from './client-id-rekey.js';
 import { ClosedConnectionBackoff, closesTheConnection } from './closed-connection-backoff.js';
 import { type ManagerLease, leaseManager } from './connection-pool.js';
 import { OfflineBinding } from './offline/offline-binding.js';
-import type { AcknowledgedRange } from './offline/types.js';
+import { acknowledgedRanges } from './acknowledged-ranges.js';
 import { clearAwarenessOnPageLeave } from './page-leave.js';
-import { type PendingEntry, PendingQueue } from './pending-queue.js';
 import type { ConnectionStatus, QuireProviderEvents, QuireProviderOptions } from './provider-types.js';
 import { TabChannel, tabsAvailable } from './tab-channel.js';
+import { isPayloadTooLarge } from './transport-close.js';
+import type { PendingEntry } from './pending-queue.js';
+import type { SyncTransport, UpdateRefusal } from './session-types.js';
+import { SyncSession } from './sync-session.js';
+import { ProviderVersions } from './versions.js';
 
 const debug = createDebug('quire:client:provider');
 
@@ -41,43 +41,28 @@ const terminalConnectErrors = new Set<string>([
   ErrorCodes.BAD_DOC_NAME,
 ]);
 
-/** Update refusals that pass: the same updates are sent again after a pause. */
-const retriedUpdateRefusals = new Set<string>([
-  ErrorCodes.STORE_FAILED,
-  ErrorCodes.RATE_LIMITED,
-  ErrorCodes.SERVER_BUSY,
-  ErrorCodes.DOCUMENT_CLOSED,
-  ErrorCodes.SHUTTING_DOWN,
-]);
-
 export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   readonly awareness: Awareness;
   private currentStatus: ConnectionStatus = 'disconnected';
-  private isSynced = false;
-  /** What the server granted on the current connection; null before the first handshake. */
-  access: 'write' | 'read' | null = null;
+  /** The document's version history (client/versions.ts). */
+  readonly versions: ProviderVersions;
 
   private readonly socket: ClientSocket;
   private readonly lease: ManagerLease | null;
-  private readonly pending = new PendingQueue();
+  private readonly sync: SyncSession;
   /** Null without an offline store: the document and queue then live in memory only. */
   private readonly offline: OfflineBinding | null;
   private readonly restoring: Promise<void>;
   private restored = false;
   private readonly awarenessSync: AwarenessSync;
   private readonly session = random.uuidv4();
+  /** Sessions whose pending records were restored, and the highest sequence number of each. */
+  private readonly restoredThrough = new Map<string, number>();
+  /** Sessions of this device whose restored edits this provider sends (see HandshakeAuth.sessions). */
+  private readonly earlierSessions = new Set<string>();
   /** Null outside browsers or with `crossTab: false`. */
   private readonly tabs: TabChannel | null;
   private readonly stopWatchingPage: () => void;
-  /** Sessions of this device whose restored edits this provider sends (see HandshakeAuth.sessions). */
-  private readonly earlierSessions = new Set<string>();
-  /** Client ids the server said are another session's, with our clock there: never offered again. */
-  private readonly abandoned = new Map<number, number>();
-  /** Where their edits went (client-id-rekey.ts): later outgoing updates refer to the copies. */
-  private readonly moves: ClientMove[] = [];
-  /** Increases with every connection, so answers meant for an old one are ignored. */
-  private epoch = 0;
-  private sendScheduled = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryDelay = 500;
   private wantConnected = false;
@@ -103,7 +88,21 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
       : null;
     const manager = options.manager ?? this.lease!.manager;
     this.socket = manager.socket(namespace, { auth: (send) => void this.handshakeAuth().then(send, this.onTokenError) });
+    this.sync = new SyncSession(doc, this, {
+      synced: (synced) => {
+        this.emit('synced', [synced]);
+        // y-websocket's name for the same event, for code written against it.
+        this.emit('sync', [synced]);
+      },
+      pending: (status) => this.emit('pending', [status]),
+      saved: () => this.emit('saved', []),
+      notice: (info) => this.emit('notice', [info]),
+      updateRefused: (refusal) => this.emit('update-refused', [refusal]),
+      acknowledged: (entries) => this.onAcknowledged(entries),
+      queued: (entry) => this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update }),
+    }, { retryDelayMin: options.reconnectionDelay ?? 500, retryDelayMax: options.reconnectionDelayMax ?? 5_000 });
     this.awarenessSync = new AwarenessSync(this.awareness, (update) => this.socket.emit('awareness', update), this);
+    this.versions = new ProviderVersions(this.socket);
 
     this.socket.on('connect', this.onConnect);
     this.socket.on('disconnect', this.onDisconnect);
@@ -136,11 +135,6 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     return this.currentStatus;
   }
 
-  /** True once the server's state has been applied on the current connection ('synced'/'sync' events). */
-  get synced(): boolean {
-    return this.isSynced;
-  }
-
   /**
    * Restores the document and the pending queue from the offline store, then lets the connection
    * start: the handshake must offer the restored state, and the restored queue must be cleared by
@@ -151,11 +145,12 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
       try {
         const pending = await this.offline.restore();
         for (const { session, seq, update } of pending) {
-          this.pending.push(update, { session, seq });
+          this.sync.restore(update, { session, seq });
+          this.restoredThrough.set(session, Math.max(seq, this.restoredThrough.get(session) ?? 0));
           // Those edits were written under that session's client ids: present it so the server lets us send them.
           if (session !== this.session) this.earlierSessions.add(session);
         }
-        if (pending.length > 0) this.emitPending();
+        if (pending.length > 0) this.sync.emitPending();
       } catch (error) {
         // Unreadable store: keep working online; new changes are still offered to the store.
         debug('%s: restoring from the offline store failed: %O', this.docName, error);
@@ -166,12 +161,26 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     if (this.wantConnected && !this.destroyed) this.connect();
   }
 
+  get synced(): boolean {
+    return this.sync.synced;
+  }
+
+  /** What the server granted on the current connection; null before the first handshake. */
+  get access(): 'write' | 'read' | null {
+    return this.sync.access;
+  }
+
   get pendingCount(): number {
-    return this.pending.count;
+    return this.sync.pending.count;
   }
 
   get pendingBytes(): number {
-    return this.pending.bytes;
+    return this.sync.pending.bytes;
+  }
+
+  /** The refusal keeping local edits from the server (see 'update-refused'), or null. */
+  get refused(): UpdateRefusal | null {
+    return this.sync.refused;
   }
 
   /** Resolves once the offline store's document and queue have been applied (at once without a store). */
@@ -224,6 +233,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.socket.off();
     this.socket.io.off('reconnect_attempt', this.onReconnectAttempt);
     this.doc.off('update', this.onLocalUpdate);
+    this.sync.destroy();
+    this.versions.destroy();
     // Hands unsaved changes to the store now, so a provider reopened on it at once finds them.
     void this.offline?.close();
     this.lease?.release();
@@ -254,60 +265,28 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   };
 
   private readonly onConnect = (): void => {
-    this.epoch++;
+    this.retryDelay = this.options.reconnectionDelay ?? 500;
     this.setStatus('connected');
     this.awarenessSync.connectionOpened();
-    this.handshake(this.epoch);
+    this.sync.connectionOpened(this.transport);
   };
 
-  private handshake(epoch: number): void {
-    const step1 = encodeSyncFrame('step1', Y.encodeStateVector(this.doc));
-    this.socket.emit('sync-step-1', step1, (reply) => {
-      if (epoch !== this.epoch || !this.socket.connected) return;
-      try {
-        this.onSyncReply(reply, epoch);
-      } catch (error) {
-        // A reply we cannot read must not throw into Socket.io; ask again later.
-        debug('%s: unreadable handshake reply: %O', this.docName, error);
-        this.scheduleRetry(() => this.handshake(epoch));
-      }
-    });
-  }
+  /** The session's messages, as Socket.io events with acks on this provider's socket. */
+  private readonly transport: SyncTransport = {
+    syncStep1: (frame, answer) => void this.socket.emit('sync-step-1', frame, answer),
+    update: (frame, answer) => void this.socket.emit('update', frame, answer),
+    updatePart: (header, part, answer) => void this.socket.emit('update-part', header, part, answer),
+  };
 
-  private onSyncReply(reply: Ack<SyncStep1Reply>, epoch: number): void {
-    if (!reply.ok) {
-      this.emit('notice', [{ code: reply.code, message: reply.message }]);
-      // The server could not load the document: ask again later, on the same connection.
-      this.scheduleRetry(() => this.handshake(epoch));
-      return;
-    }
-    this.retryDelay = 500;
-    this.access = reply.access;
-    Y.applyUpdate(this.doc, decodeSyncFrame(toBytes(reply.step2)).payload, this);
-    if (reply.access === 'write') {
-      // Send what the server lacks. Its ack means everything the server holds of this document
-      // is durable, so every pending update queued so far is covered, including those the server
-      // got before but whose ack the connection lost.
-      const serverState = stateVectorWithAbandoned(decodeSyncFrame(toBytes(reply.step1)).payload, this.abandoned);
-      const missing = remapMoved(this.doc, Y.encodeStateAsUpdate(this.doc, serverState), this.moves);
-      const throughSeq = this.pending.markAllSent();
-      if (this.pending.count > 0 || missing.byteLength > 2) {
-        this.sendFrame(encodeSyncFrame('step2', missing), throughSeq, epoch);
-      }
-    }
-    this.setSynced(true);
-    this.scheduleSend();
-  }
-
-  private readonly onDisconnect = (reason: Socket.DisconnectReason): void => {
+  private readonly onDisconnect = (reason: Socket.DisconnectReason, details?: unknown): void => {
     debug('%s disconnected: %s', this.docName, reason);
     // Socket.io would replay packets buffered while offline; the pending queue resends instead.
     this.socket.sendBuffer = [];
-    this.pending.resetSent();
-    this.epoch++;
     this.awarenessSync.connectionLost();
-    if (this.synced) this.setSynced(false);
+    const tooLarge = this.sync.connectionLost(isPayloadTooLarge(details));
     this.setStatus('disconnected');
+    // The connection closed over a message of ours: the next attempt sends smaller parts.
+    if (tooLarge !== null) this.emit('connection-error', [tooLarge]);
     // A server-side disconnect is not retried by Socket.io itself.
     if (reason === 'io server disconnect' && this.wantConnected) {
       this.scheduleRetry(() => this.socket.connect());
@@ -337,11 +316,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   };
 
   private readonly onRemoteUpdate = (frame: Uint8Array): void => {
-    try {
-      Y.applyUpdate(this.doc, decodeSyncFrame(toBytes(frame)).payload, this);
-    } catch (error) {
-      debug('%s: ignoring a malformed update from the server: %O', this.docName, error);
-    }
+    this.sync.remoteUpdate(frame);
   };
 
   private readonly onRemoteAwareness = (update: Uint8Array): void => {
@@ -371,97 +346,15 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     if (origin === this || (origin !== null && origin === this.offline)) return;
     // Another tab's edit: that tab sends it (see TabChannel).
     if (this.tabs?.isOrigin(origin)) return;
-    const entry = this.pending.push(remapMoved(this.doc, update, this.moves));
+    const entry = this.sync.localUpdate(update);
     this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update });
-    this.emitPending();
-    this.scheduleSend();
   };
 
-  /** Sends the queue's unsent updates as one message at the end of the current turn. */
-  private scheduleSend(): void {
-    if (this.sendScheduled) return;
-    this.sendScheduled = true;
-    queueMicrotask(() => {
-      this.sendScheduled = false;
-      if (this.synced && this.access === 'read' && this.pending.takeUnsent() !== null) {
-        // Local edits on a read-only connection stay local; say so once per batch.
-        this.emit('notice', [{ code: ErrorCodes.READ_ONLY, message: 'This connection is read-only; local edits are not sent.' }]);
-      }
-      if (!this.synced || this.access !== 'write' || !this.socket.connected) return;
-      const batch = this.pending.takeUnsent();
-      if (batch !== null) this.sendFrame(encodeSyncFrame('update', batch.update), batch.throughSeq, this.epoch);
-    });
-  }
-
-  private sendFrame(frame: Uint8Array, throughSeq: number, epoch: number): void {
-    this.socket.emit('update', frame, (reply) => {
-      if (epoch !== this.epoch) return;
-      if (reply.ok) {
-        const removed = this.pending.acknowledge(throughSeq);
-        if (removed.length === 0) return;
-        this.offline?.acknowledge(this.storedRanges(removed));
-        this.emitPending();
-        return;
-      }
-      this.emit('notice', [{ code: reply.code, message: reply.message }]);
-      if (reply.code === ErrorCodes.CLIENT_ID_TAKEN) {
-        this.moveOffTakenIds(frame, reply.clientIds ?? []);
-        return;
-      }
-      if (retriedUpdateRefusals.has(reply.code)) {
-        // Not durable yet (or refused for now): send the same updates again after a pause.
-        this.pending.resetSent();
-        this.scheduleRetry(() => this.scheduleSend());
-      }
-    });
-  }
-
-  /**
-   * The server refused a frame because it writes under client ids another session owns: re-encode
-   * those edits under a fresh id (client-id-rekey.ts), replace the queue's entries with the result,
-   * and send it. Nothing is lost; the abandoned ranges are never offered again.
-   */
-  private moveOffTakenIds(frame: Uint8Array, taken: readonly number[]): void {
-    let from: Map<number, number>;
-    try {
-      from = Y.parseUpdateMeta(decodeSyncFrame(frame).payload).from;
-    } catch {
-      return;
-    }
-    const copies: Uint8Array[] = [];
-    for (const id of taken) {
-      const fromClock = from.get(id);
-      if (fromClock === undefined || (this.abandoned.get(id) ?? -1) >= fromClock) continue;
-      const moved = rekeyClient(this.doc, id, fromClock, this);
-      debug('%s: client id %d is taken; edits moved to %d', this.docName, id, moved?.fresh ?? this.doc.clientID);
-      if (moved === null) continue;
-      this.abandoned.set(id, moved.end);
-      this.moves.push(moved);
-      copies.push(moved.update);
-    }
-    const removed = this.pending.acknowledge(this.pending.lastSeq);
-    this.offline?.acknowledge(this.storedRanges(removed));
-    const rest = remapMoved(this.doc, withoutAbandoned(mergeMany(removed.map((entry) => entry.update)), this.abandoned), this.moves);
-    const entry = this.pending.push(mergeMany([rest, ...copies]));
-    this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update });
-    this.pending.resetSent();
-    this.emitPending();
-    this.scheduleSend();
-  }
-
-  /** The offline store's records of acknowledged entries, as one range per session. */
-  private storedRanges(removed: readonly PendingEntry[]): AcknowledgedRange[] {
-    const through = new Map<string, number>();
-    for (const entry of removed) {
-      const { session, seq } = entry.restoredFrom ?? { session: this.session, seq: entry.seq };
-      through.set(session, Math.max(seq, through.get(session) ?? 0));
-    }
-    return [...through].map(([session, throughSeq]) => ({ session, throughSeq }));
-  }
-
-  private emitPending(): void {
-    this.emit('pending', [{ count: this.pending.count, bytes: this.pending.bytes }]);
-    if (this.pending.count === 0 && this.synced) this.emit('saved', []);
+  /** The server stored these entries: the offline store may let their records go. */
+  private onAcknowledged(entries: readonly PendingEntry[]): void {
+    if (this.offline === null) return;
+    const own = { session: this.session, seq: this.sync.pending.lastSeq };
+    this.offline.acknowledge(acknowledgedRanges(own, this.restoredThrough, entries, this.sync.pending.remaining()));
   }
 
   private scheduleRetry(action: () => void): void {
@@ -483,13 +376,6 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     if (this.currentStatus === status) return;
     this.currentStatus = status;
     this.emit('status', [{ status }]);
-  }
-
-  private setSynced(synced: boolean): void {
-    this.isSynced = synced;
-    this.emit('synced', [synced]);
-    // y-websocket's name for the same event, for code written against it.
-    this.emit('sync', [synced]);
   }
 }
 

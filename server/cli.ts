@@ -60,9 +60,10 @@ async function main(): Promise<void> {
     process.stderr.write(`quire: ${describeStartupError(error, config)}\n`);
     process.exit(1);
   }
+  // Signals first: whoever waits for the line below may stop the server the moment it reads it.
+  handleSignals(service, config, logger);
   // The one line a person starting `npm start` looks for.
   process.stdout.write(`quire listening on ${service.url}/\n`);
-  handleSignals(service, config, logger);
 }
 
 function handleSignals(service: RunningService, config: QuireConfig, logger: Logger): void {

@@ -1,10 +1,12 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as SocketIoServer } from 'socket.io';
+import { partBytesFor } from '../shared/protocol/parts.js';
 import type { ConnectionLimits, RateLimits } from './limits/types.js';
 import type { ServerObserver } from './core/observer.js';
 import type { RequestHandler } from './http/static-files.js';
 import type { DocumentStore } from './persistence/types.js';
 import type { Authenticate, Authorize } from './transport/hooks.js';
+import type { VersionOptions } from './versions/options.js';
 
 export type { RateLimit } from './limits/token-bucket.js';
 export type { RateLimits } from './limits/types.js';
@@ -38,11 +40,21 @@ export interface QuireServerOptions {
   unloadGraceMs?: number;
   /**
    * Largest Socket.io message accepted (Socket.io's maxHttpBufferSize, applied to every transport).
-   * Default 16 MiB. A larger message closes the connection before it is parsed.
+   * Default 16 MiB. A larger message closes the connection before it is parsed. When quire attaches
+   * to your `io`, it uses that server's maxHttpBufferSize (Socket.io's default is 1 MB); a larger
+   * maxMessageBytes is refused at start, since Socket.io would close connections below it.
    */
   maxMessageBytes?: number;
-  /** Largest update frame accepted (UPDATE_TOO_LARGE). Default 8 MiB. */
+  /**
+   * Largest update frame accepted in one message. Default 8 MiB. Larger frames travel in parts
+   * (the server tells clients the part size), up to `maxAssembledUpdateBytes`.
+   */
   maxUpdateBytes?: number;
+  /**
+   * Largest update accepted at all, assembled from parts (UPDATE_TOO_LARGE above it); also what one
+   * connection may hold half-assembled at once. Default 64 MiB.
+   */
+  maxAssembledUpdateBytes?: number;
   /** Largest awareness message accepted (AWARENESS_TOO_LARGE): bounds one user's presence state. Default 32 KiB. */
   maxAwarenessBytes?: number;
   /** Documents one connection may have open at once (TOO_MANY_DOCUMENTS). Default 100. */
@@ -76,6 +88,8 @@ export interface QuireServerOptions {
    * before `staticDir`; each resolves true when it answered the request.
    */
   requestHandlers?: RequestHandler[];
+  /** Version history: automatic versions, restore roots, retention, policy. See docs/VERSIONS.md. */
+  versions?: VersionOptions;
 }
 
 const MiB = 1024 * 1024;
@@ -94,6 +108,9 @@ export const serverDefaults = {
   // A Y.Doc costs about 10× its encoded size in memory; 8 MiB admits large pastes and offline
   // catch-ups while keeping one message from costing more than ~100 MB to integrate.
   maxUpdateBytes: 8 * MiB,
+  // Far above any paste a person makes, and a reconnect after a long offline session; each
+  // connection may hold one such update half-assembled (memory), and a Y.Doc costs ~10× it.
+  maxAssembledUpdateBytes: 64 * MiB,
   // Awareness is relayed to every client of the document many times a second; a cursor, a name and
   // a colour take well under 1 KiB.
   maxAwarenessBytes: 32 * 1024,
@@ -137,14 +154,19 @@ export const serverDefaults = {
   } satisfies RateLimits,
 } as const;
 
-export function resolveLimits(options: QuireServerOptions): ConnectionLimits {
-  const maxUpdateBytes = options.maxUpdateBytes ?? serverDefaults.maxUpdateBytes;
+export function resolveLimits(options: QuireServerOptions, maxMessageBytes = options.maxMessageBytes ?? serverDefaults.maxMessageBytes): ConnectionLimits {
+  const maxAssembledUpdateBytes = options.maxAssembledUpdateBytes ?? serverDefaults.maxAssembledUpdateBytes;
+  // No single message may carry more than the whole cap allows.
+  const maxUpdateBytes = Math.min(options.maxUpdateBytes ?? serverDefaults.maxUpdateBytes, maxAssembledUpdateBytes);
+  const partBytes = partBytesFor(maxUpdateBytes, maxMessageBytes);
   const rates: RateLimits = { ...serverDefaults.rateLimits, ...options.rateLimits };
   // A bucket smaller than the largest allowed update would refuse that update forever.
   rates.updateBytes = { ...rates.updateBytes, burst: Math.max(rates.updateBytes.burst, maxUpdateBytes) };
   rates.catchUpBytes = { ...rates.catchUpBytes, burst: Math.max(rates.catchUpBytes.burst, maxUpdateBytes) };
   return {
     maxUpdateBytes,
+    maxAssembledUpdateBytes,
+    partBytes,
     maxAwarenessBytes: options.maxAwarenessBytes ?? serverDefaults.maxAwarenessBytes,
     maxDocumentsPerConnection: options.maxDocumentsPerConnection ?? serverDefaults.maxDocumentsPerConnection,
     maxOutgoingBytes: options.maxOutgoingBytes ?? serverDefaults.maxOutgoingBytes,

@@ -8,6 +8,8 @@ export const ErrorCodes = {
   BAD_PAYLOAD: 'BAD_PAYLOAD',
   MALFORMED_UPDATE: 'MALFORMED_UPDATE',
   UPDATE_TOO_LARGE: 'UPDATE_TOO_LARGE',
+  MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
+  MISSING_DEPENDENCIES: 'MISSING_DEPENDENCIES',
   AWARENESS_TOO_LARGE: 'AWARENESS_TOO_LARGE',
   AWARENESS_NOT_OWNED: 'AWARENESS_NOT_OWNED',
   LOAD_FAILED: 'LOAD_FAILED',
@@ -26,6 +28,11 @@ export const ErrorCodes = {
   SERVER_BUSY: 'SERVER_BUSY',
   DOCUMENT_CLOSED: 'DOCUMENT_CLOSED',
   SHUTTING_DOWN: 'SHUTTING_DOWN',
+  DOCUMENT_NOT_FOUND: 'DOCUMENT_NOT_FOUND',
+  VERSION_NOT_FOUND: 'VERSION_NOT_FOUND',
+  VERSIONS_UNAVAILABLE: 'VERSIONS_UNAVAILABLE',
+  RESTORE_IN_PROGRESS: 'RESTORE_IN_PROGRESS',
+  VERSION_LIMIT: 'VERSION_LIMIT',
   INTERNAL: 'INTERNAL',
 } as const;
 
@@ -37,6 +44,8 @@ const safeMessages: Record<ErrorCode, string> = {
   BAD_PAYLOAD: 'The message payload has the wrong type or shape.',
   MALFORMED_UPDATE: 'The update could not be decoded.',
   UPDATE_TOO_LARGE: 'The update exceeds the maximum update size.',
+  MESSAGE_TOO_LARGE: 'A message exceeded what the connection accepts, and the connection was closed.',
+  MISSING_DEPENDENCIES: 'The update builds on changes the server does not have yet; send those first.',
   AWARENESS_TOO_LARGE: 'The awareness state exceeds the maximum size.',
   AWARENESS_NOT_OWNED: 'A connection may only change the awareness states it introduced.',
   LOAD_FAILED: 'The document could not be loaded from storage.',
@@ -55,6 +64,11 @@ const safeMessages: Record<ErrorCode, string> = {
   SERVER_BUSY: 'The server cannot load more documents now; try again later.',
   DOCUMENT_CLOSED: 'The document was closed on the server (deleted or shutting down); reconnect to continue.',
   SHUTTING_DOWN: 'The server is shutting down.',
+  DOCUMENT_NOT_FOUND: 'No such document is stored.',
+  VERSION_NOT_FOUND: 'No such version of this document.',
+  VERSIONS_UNAVAILABLE: 'This server keeps no version history.',
+  RESTORE_IN_PROGRESS: 'A restore of this document is already running; try again when it is done.',
+  VERSION_LIMIT: 'This document has as many versions as it may keep; delete some first.',
   INTERNAL: 'Internal server error.',
 };
 

@@ -3,6 +3,7 @@
  */
 import type { AckCallback } from './ack.js';
 import type { ErrorInfo } from './errors.js';
+import type { VersionCreatedEvent, VersionInfo, VersionRestoredEvent } from './versions.js';
 
 /** What a client puts in Socket.io's `auth` for each document namespace it opens. */
 export interface HandshakeAuth {
@@ -21,6 +22,29 @@ export interface HandshakeAuth {
   clientIds?: number[];
 }
 
+/**
+ * What the server accepts, told in every handshake reply so the client sizes its messages to fit:
+ * a frame larger than `partBytes` travels as `update-part` messages of at most that many bytes.
+ */
+export interface SyncLimits {
+  /** Largest update frame (or part of one) sent as one message; safe over long-polling too. */
+  partBytes: number;
+  /** Largest update frame accepted at all, in parts. A larger edit stays on the client. */
+  maxAssembledUpdateBytes: number;
+}
+
+/** Identifies one part of an update frame too large for one message. See docs/PROTOCOL.md. */
+export interface UpdatePartHeader {
+  /** Chosen by the client; the same for every part of one frame. */
+  id: number;
+  /** 0, 1, 2, … in order; a part with index 0 starts a new frame and abandons an unfinished one. */
+  index: number;
+  /** Bytes of the whole frame. */
+  total: number;
+  /** The last part: its ack is the ack of the whole frame. */
+  final: boolean;
+}
+
 export interface SyncStep1Reply {
   /** Step 2 frame: everything the client lacks. */
   step2: Uint8Array;
@@ -28,6 +52,7 @@ export interface SyncStep1Reply {
   step1: Uint8Array;
   /** Whether this connection may write. */
   access: 'write' | 'read';
+  limits: SyncLimits;
 }
 
 export interface ClientToServerEvents {
@@ -35,9 +60,25 @@ export interface ClientToServerEvents {
   'sync-step-1': (frame: Uint8Array, ack: AckCallback<SyncStep1Reply>) => void;
   /** A step 2 or update frame. Acknowledged once everything it contributed is durable. */
   update: (frame: Uint8Array, ack: AckCallback) => void;
+  /**
+   * One part of a step 2 or update frame larger than `limits.partBytes`. A part is acknowledged
+   * when received; the final part's ack is the frame's: sent once everything it contributed is durable.
+   */
+  'update-part': (header: UpdatePartHeader, part: Uint8Array, ack: AckCallback) => void;
   /** A y-protocols awareness update (only states this connection introduced). */
   awareness: (update: Uint8Array) => void;
+  /** Version history (read access; see docs/VERSIONS.md). */
+  'versions:list': (request: Record<string, never>, ack: AckCallback<{ versions: VersionInfo[] }>) => void;
+  /** A named version of the document as it is now (write access). */
+  'versions:create': (request: { name?: string | null }, ack: AckCallback<{ version: VersionInfo }>) => void;
+  /** A version's full state as one binary Yjs update (read access). */
+  'versions:get': (request: { id: number }, ack: AckCallback<{ update: Uint8Array }>) => void;
+  /** Restores a version as a forward change (write access). */
+  'versions:restore': (request: { id: number }, ack: AckCallback<VersionRestoredEvent>) => void;
 }
+
+/** Client-to-server events of version history, as named on the wire. */
+export const VERSION_REQUEST_EVENTS = ['versions:list', 'versions:create', 'versions:get', 'versions:restore'] as const;
 
 export interface ServerToClientEvents {
   /** Update frame: changes made by others, merged per event-loop turn. */
@@ -46,6 +87,10 @@ export interface ServerToClientEvents {
   awareness: (update: Uint8Array) => void;
   /** An error not tied to an acknowledgement (rate limits, a dropped message). */
   notice: (error: ErrorInfo) => void;
+  /** A version of the document was created (by anyone, automatic ones included). */
+  'version-created': (event: VersionCreatedEvent) => void;
+  /** A restore was applied; its revert reaches clients as an ordinary update. */
+  'version-restored': (event: VersionRestoredEvent) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -10,3 +10,5 @@ export * from './events.js';
 export * from './protocol/sync.js';
 export * from './protocol/version.js';
 export * from './handshake-params.js';
+export * from './protocol/parts.js';
+export * from './versions.js';

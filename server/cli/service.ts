@@ -15,7 +15,7 @@ import { logObserver } from '../observability/log-observer.js';
 import type { Logger } from '../observability/logger.js';
 import { type QuireMetrics, createMetrics } from '../observability/metrics.js';
 import { timeStoreWrites } from '../observability/store-timing.js';
-import type { DocumentStore, StoreHealth } from '../persistence/types.js';
+import type { DocumentStore } from '../persistence/types.js';
 import { ErrorCodes } from '../../shared/errors.js';
 import { checkDataDirectory } from './data-dir-witness.js';
 import { jwtFromConfig } from './jwt-from-config.js';
@@ -80,13 +80,8 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
   }
   const stopReporting = opened.leveldb === undefined ? () => {} : reportStoreHealth(opened.leveldb, logger);
   const store = timeStoreWrites(opened.store, observer, { measureBatches: true });
-  const readiness = new Readiness((): StoreHealth => {
-    const health = store.health();
-    if (health.accepting && cluster !== null && !cluster.canCommit()) {
-      return { accepting: false, reason: 'cannot-commit', detail: 'This node cannot commit to PostgreSQL.' };
-    }
-    return health;
-  });
+  // A cluster node's store reports 'cannot-commit' while PostgreSQL does not take its commits.
+  const readiness = new Readiness(() => store.health());
 
   let server: QuireServer | null = null;
   const current = () => {
@@ -100,6 +95,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     unloadGraceMs: config.unloadGraceMs,
     maxMessageBytes: config.maxMessageBytes,
     maxUpdateBytes: config.maxUpdateBytes,
+    maxAssembledUpdateBytes: config.maxAssembledUpdateBytes,
     maxAwarenessBytes: config.maxAwarenessBytes,
     maxDocumentsPerConnection: config.maxDocumentsPerConnection,
     maxConnections: config.maxConnections,
@@ -108,6 +104,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     maxLoadedDocuments: config.maxLoadedDocuments,
     maxLoadedDocumentBytes: config.maxLoadedDocumentBytes,
     maxOutgoingBytes: config.maxOutgoingBytes,
+    versions: { automatic: config.automaticVersions, intervalMs: config.versionIntervalMs, idleMs: config.versionIdleMs },
     rateLimits: {
       updates: config.rateUpdates,
       updateBytes: config.rateUpdateBytes,

@@ -14,6 +14,7 @@
  */
 import createDebug from 'debug';
 import * as Y from 'yjs';
+import { isOwnersDocumentName } from '../core/client-id-owners.js';
 import type { QuireDocument } from '../core/document.js';
 import { peerOrigin } from '../core/origins.js';
 import type { CommittedRows, PostgresStore } from '../persistence/postgres-store.js';
@@ -80,6 +81,7 @@ export class ClusterNode {
       this.publish(name, { kind: 'deleted', node: this.nodeId, docName: name, sentAt: Date.now() });
     },
     list: (): Promise<StoredDocumentInfo[]> => this.options.store.list(),
+    health: () => this.options.store.health(),
     close: async () => {
       await this.options.store.close();
       await this.close();
@@ -117,6 +119,8 @@ export class ClusterNode {
   }
 
   private async load(name: string): Promise<Uint8Array[]> {
+    // A document's client-id owners are read with it but followed by no one: not a document.
+    if (isOwnersDocumentName(name)) return this.options.store.load(name);
     this.loading.add(name);
     try {
       this.trackers.get(name)?.dispose();

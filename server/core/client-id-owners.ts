@@ -17,11 +17,15 @@
  * any document. An owner is a hash of the session's secret key, never the key itself (a list of
  * them when the writer carried edits of several sessions of its device).
  */
+import createDebug from 'debug';
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
+import { clientIdTaken } from '../../shared/errors.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { DurableWriter } from './durable-writer.js';
 import { persistenceOrigin } from './origins.js';
+
+const debug = createDebug('quire:server:client-ids');
 
 /** The store name of a document's owner records: not a valid document name, so no client can open it. */
 export function ownersDocumentName(docName: string): string {
@@ -70,18 +74,30 @@ export class ClientIdOwners {
   }
 
   /**
-   * Splits the clients an update writes new content for into those this writer may not write
-   * under and those nobody owns yet.
+   * Checks an update whose clients' content ends at `ends` against what the document holds
+   * (`stateOf`): throws CLIENT_ID_TAKEN when it writes new content under an id another session
+   * owns; otherwise returns the ids nobody owns that this writer declared as its own, to claim once
+   * the update is applied.
    */
-  check(newContentClients: Iterable<number>, writerKeys: readonly string[]): { taken: number[]; unowned: number[] } {
+  claimable(
+    ends: ReadonlyMap<number, number>,
+    stateOf: (client: number) => number,
+    writer: { keys: readonly string[]; ownClientIds: readonly number[] | undefined },
+  ): number[] {
     const taken: number[] = [];
     const unowned: number[] = [];
-    for (const client of newContentClients) {
+    for (const [client, end] of ends) {
+      if (end <= stateOf(client)) continue; // nothing new: resending known content is fine
       const owner = this.ownerOf(client);
       if (owner === undefined) unowned.push(client);
-      else if (!owner.split(',').some((key) => writerKeys.includes(key))) taken.push(client);
+      else if (!owner.split(',').some((key) => writer.keys.includes(key))) taken.push(client);
     }
-    return { taken, unowned };
+    if (taken.length > 0) {
+      debug('refused an update: it writes under client ids %o of other sessions', taken);
+      throw clientIdTaken(taken);
+    }
+    const own = writer.ownClientIds;
+    return own === undefined ? [] : unowned.filter((id) => own.includes(id));
   }
 
   /**

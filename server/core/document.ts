@@ -6,7 +6,7 @@ import createDebug from 'debug';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { ErrorCodes, QuireError, clientIdTaken } from '../../shared/errors.js';
+import { ErrorCodes, QuireError } from '../../shared/errors.js';
 import { mergeMany } from '../../shared/merge-updates.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
@@ -26,7 +26,7 @@ import {
   senderOf,
 } from './origins.js';
 import { TurnBuffer } from './turn-buffer.js';
-import { updateProblem } from './update-validation.js';
+import { type UpdateInspection, fullyIntegrated, inspectUpdate } from './update-validation.js';
 
 const debug = createDebug('quire:server:document');
 
@@ -140,8 +140,10 @@ export class QuireDocument {
   }
 
   /**
-   * Applies a client's update and resolves once everything it contributed is durable.
-   * Throws a QuireError (MALFORMED_UPDATE, STORE_FAILED) instead of applying bad bytes.
+   * Applies a client's update and resolves once everything it contributed is durable and readable.
+   * Throws a QuireError: MALFORMED_UPDATE instead of applying bad bytes, STORE_FAILED when the
+   * write failed, MISSING_DEPENDENCIES when part of it builds on changes the server lacks (that
+   * part is stored, held back until they arrive, and not acknowledged).
    */
   async applyClientUpdate(connection: ConnectionRef, update: Uint8Array): Promise<void> {
     if (connection.access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
@@ -152,19 +154,6 @@ export class QuireDocument {
   /** Applies the stored client-id owners (see client-id-owners.ts). */
   applyStoredOwners(updates: readonly Uint8Array[]): void {
     this.clientIds.applyStored(updates);
-  }
-
-  /** Throws CLIENT_ID_TAKEN when the update writes new content under ids other sessions own. */
-  /** Otherwise returns the ids it writes under that nobody owns and this writer may claim. */
-  private unownedWrittenIds(ends: ReadonlyMap<number, number>, writerKeys: readonly string[], ownClientIds: readonly number[] | undefined): number[] {
-    const written: number[] = [];
-    for (const [client, end] of ends) if (end > Y.getState(this.ydoc.store, client)) written.push(client);
-    const { taken, unowned } = this.clientIds.check(written, writerKeys);
-    if (taken.length > 0) {
-      debug('refused an update to document %s: it writes under client ids %o of other sessions', this.name, taken);
-      throw clientIdTaken(taken);
-    }
-    return ownClientIds === undefined ? [] : unowned.filter((id) => ownClientIds.includes(id));
   }
 
   /**
@@ -183,20 +172,20 @@ export class QuireDocument {
     writer?: { keys: readonly string[]; ownClientIds: readonly number[] | undefined },
   ): Promise<void> {
     this.assertOpen();
-    const ends = new Map<number, number>();
-    let problem: string | null;
+    let inspection: UpdateInspection;
     try {
       // Checking the whole update first means a malformed one is rejected before any of it is
       // integrated, so the document never holds half of a bad update.
-      problem = updateProblem(update, ends);
+      inspection = inspectUpdate(update);
     } catch (error) {
-      problem = `does not decode (${error instanceof Error ? error.message : String(error)})`;
+      inspection = { problem: `does not decode (${error instanceof Error ? error.message : String(error)})`, reach: { ends: new Map(), structsEnd: new Map(), deletesEnd: new Map() } };
     }
-    if (problem !== null) {
-      debug('refused an update from %s to document %s: %s', by, this.name, problem);
+    if (inspection.problem !== null) {
+      debug('refused an update from %s to document %s: %s', by, this.name, inspection.problem);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
-    const claims = writer === undefined ? [] : this.unownedWrittenIds(ends, writer.keys, writer.ownClientIds);
+    // Throws CLIENT_ID_TAKEN before anything is applied; else the ids this writer may claim.
+    const claims = writer === undefined ? [] : this.clientIds.claimable(inspection.reach.ends, (client) => Y.getState(this.ydoc.store, client), writer);
     const pendingBefore = this.pendingParts();
     try {
       Y.applyUpdate(this.ydoc, update, origin);
@@ -207,7 +196,7 @@ export class QuireDocument {
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE, PARTIALLY_APPLIED);
     }
     // Parts whose dependencies we lack are held back by Yjs and emit no 'update' yet; store the
-    // raw update too, so that acknowledging it still means it survives a restart. Yjs replaces
+    // raw update too, so that it survives a restart and integrates once they arrive. Yjs replaces
     // the held-back buffers even when a resend adds nothing to them, so compare their bytes: a
     // client resending the same update must not grow the stored log each time.
     const pendingAfter = this.pendingParts();
@@ -217,6 +206,12 @@ export class QuireDocument {
     if (writer !== undefined && claims.length > 0) this.clientIds.claim(claims, writer.keys);
     // The claim is written in the same turn as the update, so both are in one group commit.
     await Promise.all([this.writer.whenDurable(), this.clientIds.whenDurable()]);
+    // Stored, but nobody can read the held-back part until what it builds on arrives: acknowledging
+    // it would let the client believe it saved. It sends the missing part, then this again.
+    if (!fullyIntegrated(this.ydoc, inspection.reach)) {
+      debug('update from %s to document %s builds on changes the server lacks', by, this.name);
+      throw new QuireError(ErrorCodes.MISSING_DEPENDENCIES);
+    }
   }
 
   /** Resolves once every change so far is durable. */

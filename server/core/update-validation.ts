@@ -43,32 +43,68 @@ function structProblem(struct: Struct): string | null {
   return null;
 }
 
+/** What an update reaches, per client: its structs' end clock and its delete ranges' end clock. */
+export interface UpdateReach {
+  /** Where each client's content ends (clock + length of its last struct, skips included). */
+  ends: Map<number, number>;
+  /** Where each client's content ends, skips (gaps) left out: what must be integrated. */
+  structsEnd: Map<number, number>;
+  deletesEnd: Map<number, number>;
+}
+
+export interface UpdateInspection {
+  /** Why the update would be unsafe to apply, or null when it is fine. */
+  problem: string | null;
+  reach: UpdateReach;
+}
+
+/** Checks an update and measures its reach. Throws when it does not even decode. */
+export function inspectUpdate(update: Uint8Array): UpdateInspection {
+  const { structs, ds } = Y.decodeUpdate(update);
+  const reach: UpdateReach = { ends: new Map(), structsEnd: new Map(), deletesEnd: new Map() };
+  const failed = (problem: string): UpdateInspection => ({ problem, reach });
+  const finishedClients = new Set<number>();
+  let previous: Struct | null = null;
+  for (const struct of structs) {
+    const problem = structProblem(struct);
+    if (problem !== null) return failed(problem);
+    if (previous !== null && previous.id.client !== struct.id.client) {
+      finishedClients.add(previous.id.client);
+      if (finishedClients.has(struct.id.client)) return failed(`client ${struct.id.client} appears twice`);
+    }
+    previous = struct;
+    const end = struct.id.clock + struct.length;
+    if (end > (reach.ends.get(struct.id.client) ?? 0)) reach.ends.set(struct.id.client, end);
+    // Skips are gaps, not content: what lies beyond them is what the update needs integrated.
+    if (!(struct instanceof Y.Skip)) reach.structsEnd.set(struct.id.client, struct.id.clock + struct.length);
+  }
+  for (const [client, ranges] of ds.clients) {
+    let end = 0;
+    for (const { clock, len } of ranges) {
+      if (!Number.isSafeInteger(len) || len < 1 || clock < end || clock + len > MAX_CLOCK) return failed(`delete range ${client}:${clock}+${len} is invalid`);
+      end = clock + len;
+    }
+    if (end > 0) reach.deletesEnd.set(client, end);
+  }
+  return { problem: null, reach };
+}
+
 /**
  * Why the update would be unsafe to apply, or null when it is fine. Throws when it does not even
  * decode. `ends`, when given, receives each client's end clock (clock + length of its last struct).
  */
 export function updateProblem(update: Uint8Array, ends?: Map<number, number>): string | null {
-  const { structs, ds } = Y.decodeUpdate(update);
-  const finishedClients = new Set<number>();
-  let previous: Struct | null = null;
-  for (const struct of structs) {
-    const problem = structProblem(struct);
-    if (problem !== null) return problem;
-    // Where each client's content ends, for the caller (client-id ownership), from this one decode.
-    const end = struct.id.clock + struct.length;
-    if (ends !== undefined && end > (ends.get(struct.id.client) ?? 0)) ends.set(struct.id.client, end);
-    if (previous !== null && previous.id.client !== struct.id.client) {
-      finishedClients.add(previous.id.client);
-      if (finishedClients.has(struct.id.client)) return `client ${struct.id.client} appears twice`;
-    }
-    previous = struct;
-  }
-  for (const [client, ranges] of ds.clients) {
-    let end = 0;
-    for (const { clock, len } of ranges) {
-      if (!Number.isSafeInteger(len) || len < 1 || clock < end || clock + len > MAX_CLOCK) return `delete range ${client}:${clock}+${len} is invalid`;
-      end = clock + len;
-    }
-  }
-  return null;
+  const { problem, reach } = inspectUpdate(update);
+  if (ends !== undefined) for (const [client, end] of reach.ends) ends.set(client, end);
+  return problem;
+}
+
+/**
+ * Whether everything the update carries is integrated in `doc` (after applying it): Yjs holds back
+ * structs and deletions that build on what the document lacks, and a reader cannot see them.
+ */
+export function fullyIntegrated(doc: Y.Doc, reach: UpdateReach): boolean {
+  for (const [client, end] of reach.structsEnd) if (Y.getState(doc.store, client) < end) return false;
+  for (const [client, end] of reach.deletesEnd) if (Y.getState(doc.store, client) < end) return false;
+  return true;
 }

@@ -39,6 +39,7 @@ export function isClientFault(code: ErrorCode): boolean {
 export class ConnectionBudget {
   private readonly buckets: Record<keyof RateLimits, TokenBucket>;
   private openDocuments = 0;
+  private assemblingBytes = 0;
   /** Set once the connection has been closed for abuse: everything else it sends is ignored. */
   closed = false;
 
@@ -84,6 +85,20 @@ export class ConnectionBudget {
 
   releaseDocument(): void {
     if (this.openDocuments > 0) this.openDocuments--;
+  }
+
+  /**
+   * Reserves room for an update arriving in parts. All of a connection's half-assembled updates
+   * share one allowance, so opening more documents does not multiply the memory it can hold.
+   */
+  reserveAssembly(bytes: number): boolean {
+    if (this.assemblingBytes + bytes > this.limits.maxAssembledUpdateBytes) return false;
+    this.assemblingBytes += bytes;
+    return true;
+  }
+
+  releaseAssembly(bytes: number): void {
+    this.assemblingBytes = Math.max(0, this.assemblingBytes - bytes);
   }
 
   get documentsOpen(): number {

@@ -34,7 +34,12 @@ export interface RateLimits {
 
 /** Every limit, resolved from the options and the defaults. */
 export interface ConnectionLimits {
+  /** Largest update frame (or part of one) in one message. */
   maxUpdateBytes: number;
+  /** Largest update frame assembled from parts; also what one connection may hold half-assembled. */
+  maxAssembledUpdateBytes: number;
+  /** Part size the server tells clients to use: fits maxUpdateBytes and the message limit on every transport. */
+  partBytes: number;
   maxAwarenessBytes: number;
   maxDocumentsPerConnection: number;
   /** Bytes that may wait to be written to one connection (SLOW_CONSUMER beyond). */

@@ -16,7 +16,7 @@ import { parsePostgresUrl } from './postgres/connection-url.js';
 import { type ClientPool, checkOut } from './postgres/queryable.js';
 import { type DocumentState, listDocuments, readHeads, readSince } from './postgres/reader.js';
 import { type Tables, ensureSchema, tablesIn } from './postgres/schema.js';
-import type { DocumentStore, StoredDocumentInfo } from './types.js';
+import type { DocumentStore, StoreHealth, StoredDocumentInfo } from './types.js';
 
 const debug = createDebug('quire:store:postgres');
 
@@ -44,6 +44,7 @@ export class PostgresStore implements DocumentStore {
   private readonly probe: NodeJS.Timeout;
   private closed: Promise<void> | null = null;
   private lastOutcomeOk = true;
+  private unhealthySince: number | null = null;
   private probeStarted: number | null = null;
   private compactions = { compactions: 0, failedCompactions: 0 };
 
@@ -54,7 +55,7 @@ export class PostgresStore implements DocumentStore {
   ) {
     this.writer = new GroupCommit(pool as unknown as ClientPool, tables, (rows) => this.committed(rows), (ok, error) => {
       if (ok !== this.lastOutcomeOk) debug(ok ? 'commits succeed again' : 'commits fail: %O', error);
-      this.lastOutcomeOk = ok;
+      this.setOutcome(ok);
     });
     this.probe = setInterval(() => void this.checkHealth(), options.probeIntervalMs);
     this.probe.unref();
@@ -99,6 +100,17 @@ export class PostgresStore implements DocumentStore {
   /** Whether the last commit (or health probe) succeeded: false while this node cannot commit. */
   get healthy(): boolean {
     return this.lastOutcomeOk && this.closed === null;
+  }
+
+  /**
+   * The DocumentStore health: 'cannot-commit' while the last commit or probe failed. Appends are
+   * still attempted meanwhile (the probe, every second, is what declares PostgreSQL back; a commit
+   * that succeeds does too), and each one that fails is refused, never acknowledged.
+   */
+  health(): StoreHealth {
+    if (this.closed !== null) return { accepting: false, reason: 'closed', detail: 'The store is closed.' };
+    if (this.lastOutcomeOk) return { accepting: true };
+    return { accepting: false, reason: 'cannot-commit', detail: 'This node cannot commit to PostgreSQL.', since: this.unhealthySince ?? Date.now() };
   }
 
   compactionCounters(): { compactions: number; failedCompactions: number } {
@@ -194,20 +206,26 @@ export class PostgresStore implements DocumentStore {
     if (this.closed !== null) return;
     if (this.probeStarted !== null) {
       // A probe that hangs (a blackholed connection) means this node cannot commit either.
-      if (performance.now() - this.probeStarted > 2 * this.options.probeIntervalMs) this.lastOutcomeOk = false;
+      if (performance.now() - this.probeStarted > 2 * this.options.probeIntervalMs) this.setOutcome(false);
       return;
     }
     this.probeStarted = performance.now();
     try {
       await this.pool.query({ text: 'SELECT 1', query_timeout: 4 * this.options.probeIntervalMs } as never);
       if (!this.lastOutcomeOk) debug('PostgreSQL answers again');
-      this.lastOutcomeOk = true;
+      this.setOutcome(true);
     } catch (error) {
       if (this.lastOutcomeOk) debug('PostgreSQL does not answer: %s', (error as Error).message);
-      this.lastOutcomeOk = false;
+      this.setOutcome(false);
     } finally {
       this.probeStarted = null;
     }
+  }
+
+  private setOutcome(ok: boolean): void {
+    if (!ok && this.lastOutcomeOk) this.unhealthySince = Date.now();
+    if (ok) this.unhealthySince = null;
+    this.lastOutcomeOk = ok;
   }
 
   private assertOpen(): void {

@@ -8,7 +8,9 @@
 import createDebug from 'debug';
 import { ackError, ackOk } from '../../shared/ack.js';
 import { type ErrorInfo, ErrorCodes, QuireError, errorInfo } from '../../shared/errors.js';
-import { decodeSyncFrame, decodeSyncFrameType } from '../../shared/protocol/sync.js';
+import { isUpdatePartHeader } from '../../shared/protocol/parts.js';
+import { decodeSyncFrameType } from '../../shared/protocol/sync.js';
+import { ClientSession } from '../core/client-session.js';
 import type { CoreObserver, ErrorOperation } from '../core/observer.js';
 import type { ConnectionRef } from '../core/origins.js';
 import type { DocumentRegistry } from '../core/registry.js';
@@ -17,6 +19,7 @@ import { DocumentLease } from './document-lease.js';
 import { isBinary, isCallback } from './payloads.js';
 import { expireSession } from './session-expiry.js';
 import type { QuireSocket } from './types.js';
+import { type ConnectionVersions, noteClientChange, versionHandlers } from './version-handlers.js';
 
 const debug = createDebug('quire:server:connection');
 
@@ -25,13 +28,23 @@ function toInfo(error: unknown): ErrorInfo {
   return errorInfo(ErrorCodes.INTERNAL);
 }
 
-export function handleConnection(socket: QuireSocket, registry: DocumentRegistry, budgets: ConnectionBudgets, observer: CoreObserver): void {
+export function handleConnection(
+  socket: QuireSocket,
+  registry: DocumentRegistry,
+  budgets: ConnectionBudgets,
+  observer: CoreObserver,
+  versions?: ConnectionVersions,
+): void {
   const { docName, access, sessionKey, writerKeys, ownClientIds } = socket.data;
   const connection: ConnectionRef = { id: socket.id, access, sessionKey, writerKeys, ...(ownClientIds === undefined ? {} : { ownClientIds }) };
   const { limits } = budgets;
   const budget = budgets.of(socket);
   budgets.attach(socket);
   const lease = new DocumentLease(registry, docName);
+  const session = new ClientSession(connection, () => lease.get(), limits, {
+    reserve: (bytes) => budget.reserveAssembly(bytes),
+    release: (bytes) => budget.releaseAssembly(bytes),
+  });
   // Start loading now, so the handshake that follows finds the document ready sooner.
   lease.get().catch(() => {});
   const cancelExpiry = expireSession(socket);
@@ -62,6 +75,8 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
 
   /** Set by each answered sync request: the next step 2 is the client's catch-up. */
   let catchUpExpected = false;
+  /** The id of a catch-up arriving in parts: its parts spend from the catch-up bytes too. */
+  let catchUpPartsId: number | null = null;
 
   const handlers: Record<string, (...args: unknown[]) => void> = {
     'sync-step-1': (frame: unknown, ack: unknown) =>
@@ -69,15 +84,13 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
         if (!budget.allow('syncs')) throw new QuireError(ErrorCodes.RATE_LIMITED);
         if (!isBinary(frame) || !isCallback(ack)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
         observer.messageReceived({ docName, kind: 'sync', bytes: frame.byteLength });
-        const decoded = decodeFrameOrThrow(frame);
-        if (decoded.type !== 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected a sync step 1 frame.');
-        const doc = await lease.get();
-        const answer = doc.syncReply(decoded.payload);
-        reply(null, { ...answer, access });
+        const answer = await session.syncStep1(frame);
+        reply(null, answer);
         catchUpExpected = access === 'write';
+        catchUpPartsId = null;
         observer.messageSent({ docName, kind: 'sync', bytes: answer.step2.byteLength + answer.step1.byteLength, receivers: 1 });
         // The joiner sees who is here right after its document.
-        const presence = doc.encodeFullAwareness();
+        const presence = (await lease.get()).encodeFullAwareness();
         if (presence !== null) socket.emit('awareness', presence);
       }, ack),
 
@@ -91,14 +104,31 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
         if (!isBinary(frame)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
         const received = performance.now();
         observer.messageReceived({ docName, kind: 'update', bytes: frame.byteLength });
-        if (frame.byteLength > limits.maxUpdateBytes) throw new QuireError(ErrorCodes.UPDATE_TOO_LARGE);
-        if (access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
-        const decoded = decodeFrameOrThrow(frame);
-        if (decoded.type === 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected an update frame.');
-        const doc = await lease.get();
-        await doc.applyClientUpdate(connection, decoded.payload);
+        await session.update(frame);
+        noteClientChange(socket, versions);
         reply(null);
         observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
+      }, ack),
+
+    // Parts count against the same limits as updates: one message and its bytes each.
+    'update-part': (header: unknown, part: unknown, ack: unknown) =>
+      guard('update', async (reply) => {
+        const bytes = isBinary(part) ? part.byteLength : 0;
+        const valid = isUpdatePartHeader(header) && isBinary(part);
+        // A catch-up too large for one message: its first part starts with the step 2 frame type.
+        if (valid && header.index === 0 && catchUpExpected && isStep2Frame(part)) {
+          catchUpExpected = false;
+          catchUpPartsId = header.id;
+        }
+        const catchUp = valid && catchUpPartsId === header.id;
+        if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes), catchUp)) throw new QuireError(ErrorCodes.RATE_LIMITED);
+        if (!valid) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+        const received = performance.now();
+        observer.messageReceived({ docName, kind: 'update', bytes: part.byteLength });
+        await session.updatePart(header, part);
+        if (header.final) noteClientChange(socket, versions);
+        reply(null);
+        if (header.final) observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
       }, ack),
 
     awareness: (update: unknown, ack?: unknown) =>
@@ -114,6 +144,8 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
         if (refused > 0) throw new QuireError(ErrorCodes.AWARENESS_NOT_OWNED);
         if (isCallback(ack)) reply(null);
       }, ack),
+
+    ...(versions === undefined ? {} : versionHandlers(socket, versions, budget, guard)),
   };
 
   // Every event is taken as it is read, through `onAny`: Socket.io emits ordinary listeners a tick
@@ -134,6 +166,7 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
   socket.on('disconnect', (reason) => {
     debug('%s left %s (%s)', socket.id, docName, reason);
     cancelExpiry();
+    session.close();
     budgets.detach(socket);
     observer.connectionClosed({ docName, reason });
     // Awareness this socket sent while its document loaded is dropped (see the awareness handler);
@@ -152,10 +185,3 @@ function isStep2Frame(frame: Uint8Array): boolean {
   }
 }
 
-function decodeFrameOrThrow(frame: Uint8Array) {
-  try {
-    return decodeSyncFrame(frame);
-  } catch {
-    throw new QuireError(ErrorCodes.MALFORMED_UPDATE, 'The sync frame could not be decoded.');
-  }
-}

@@ -29,7 +29,7 @@ describe('the editor against a server that checks tokens', () => {
   };
 
   beforeAll(async () => {
-    suite = await startBrowserSuite({ serverEnv: { QUIRE_JWT_SECRET: testSecret } });
+    suite = await startBrowserSuite({ QUIRE_JWT_SECRET: testSecret });
   });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});

@@ -13,7 +13,8 @@ import { PARTIALLY_APPLIED, QuireDocument } from '../../server/core/document.js'
 import type { DocumentChannel } from '../../server/core/fan-out.js';
 import type { ConnectionRef } from '../../server/core/origins.js';
 import { MemoryStore } from '../../server/persistence/memory-store.js';
-import { QuireError } from '../../shared/errors.js';
+import { ErrorCodes, QuireError } from '../../shared/errors.js';
+import { encodeIntegratedDiff } from '../../shared/integrated-diff.js';
 import { snapshotOf } from '../helpers/convergence.js';
 
 const seed = Number(process.env.QUIRE_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -106,17 +107,21 @@ describe('mutated updates never break a document', () => {
             accepted++;
           } catch (error) {
             if (!(error instanceof QuireError)) throw new Error(`${context}: threw ${String(error)}`);
-            refused++;
-            // Refused before integration: nothing changed. Failed halfway (Yjs cannot roll back):
-            // the part that integrated is kept, and the document must still be healthy (below).
-            if (error.message !== PARTIALLY_APPLIED) {
+            // Applied and stored, though part of it waits for what it builds on: not acknowledged.
+            if (error.code === ErrorCodes.MISSING_DEPENDENCIES) accepted++;
+            else refused++;
+            // Refused before integration: nothing changed. Failed halfway (Yjs cannot roll back), or
+            // refused because part of it is held back (missing dependencies): the part that
+            // integrated is kept, and the document must still be healthy (below).
+            if (error.message !== PARTIALLY_APPLIED && error.code !== ErrorCodes.MISSING_DEPENDENCIES) {
               expect(fingerprint(document.ydoc), `a refused update changed the document (${context})`).toBe(fingerprintBefore);
             }
           }
           // Healthy: it encodes, a valid update still applies, and a client can take its state.
           try {
             const state = Y.encodeStateAsUpdate(document.ydoc);
-            await document.applyClientUpdate(writer, Y.encodeStateAsUpdate(mirror, Y.encodeStateVector(document.ydoc)));
+            // What an honest client sends: what it integrated, not what it holds back.
+            await document.applyClientUpdate(writer, encodeIntegratedDiff(mirror, Y.encodeStateVector(document.ydoc)));
             Y.applyUpdate(new Y.Doc(), state);
             Y.applyUpdate(mirror, Y.encodeStateAsUpdate(document.ydoc, Y.encodeStateVector(mirror)));
           } catch (error) {

@@ -15,7 +15,7 @@ afterEach(async () => {
   await running?.close();
 });
 
-it('an update resent while the server still lacks its dependencies is stored once, not once per resend', async () => {
+it('an update whose dependencies the server lacks is stored once however often it is resent, and never acknowledged', async () => {
   const store = new MemoryStore();
   running = await startServer({ store });
   const doc = new Y.Doc();
@@ -29,9 +29,12 @@ it('an update resent while the server still lacks its dependencies is stored onc
   const sizes: number[] = [];
   for (let i = 0; i < 5; i++) {
     const reply = await socket.emitWithAck('update', encodeSyncFrame('update', updates[1]!));
-    expect(reply.ok).toBe(true);
+    expect(reply).toMatchObject({ ok: false, code: 'MISSING_DEPENDENCIES' });
     sizes.push((await store.list()).find((info) => info.name === 'held-back')?.bytes ?? 0);
   }
   expect(sizes[0]).toBeGreaterThan(0);
   expect(new Set(sizes).size).toBe(1);
+  // Once what it builds on arrives, both are acknowledged and readable.
+  expect(await socket.emitWithAck('update', encodeSyncFrame('update', updates[0]!))).toEqual({ ok: true });
+  expect(await socket.emitWithAck('update', encodeSyncFrame('update', updates[1]!))).toEqual({ ok: true });
 });

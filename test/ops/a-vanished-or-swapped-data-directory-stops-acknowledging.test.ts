@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -69,9 +69,9 @@ describe('a data directory that vanishes or is swapped under a running server', 
     expect(error?.message).toMatch(/exited with 1 before listening/);
     expect(error?.message).toContain(`The data directory ${dataDir} is missing`);
     expect(error?.message).toMatch(/delete .*\.data\.quire-data/);
-  });
+  }, 90_000);
 
-  it('swapped: stops acknowledging; swapped back, it reopens and acknowledges again; another database is refused at start', async () => {
+  it('swapped: stops acknowledging; swapped back, it reopens, acknowledges again and keeps everything', async () => {
     const quire = await start();
     const client = await connectSynced(quire.url, 'notes');
     clients.push(client);
@@ -96,30 +96,10 @@ describe('a data directory that vanishes or is swapped under a running server', 
     clients = [];
     expect(await quire.stop('SIGTERM')).toBe(0);
 
-    // A copy of the directory is the same database (a restored backup): it starts, with everything.
-    const copy = join(tempDir, 'data.copy');
-    await cp(dataDir, copy, { recursive: true });
-    await rm(dataDir, { recursive: true });
-    await rename(copy, dataDir);
+    // And it kept everything through the swap and back.
     const restarted = await start();
     const reader = await connectSynced(restarted.url, 'notes');
     clients.push(reader);
     expect(reader.doc.getArray<number>('edits').toArray()).toEqual([1, 2]);
-    destroyClients(clients);
-    clients = [];
-    expect(await restarted.stop('SIGTERM')).toBe(0);
-
-    // Another quire database in its place is refused.
-    const other = join(tempDir, 'other');
-    const otherServer = await CliProcess.start(['--data', other]);
-    processes.push(otherServer);
-    expect(await otherServer.stop('SIGTERM')).toBe(0);
-    await rm(dataDir, { recursive: true });
-    await rename(other, dataDir);
-    const error = await start().then(
-      () => null,
-      (reason: unknown) => reason as Error,
-    );
-    expect(error?.message).toContain('holds another database');
-  });
+  }, 90_000);
 });

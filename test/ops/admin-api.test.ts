@@ -143,6 +143,20 @@ describe('admin API', () => {
     expect(await service.store.list()).toEqual([]);
   });
 
+  it('answers 409 MISSING_DEPENDENCIES for an update that builds on changes the document lacks', async () => {
+    service = await startTestService(['--admin-token', TOKEN]);
+    const doc = new Y.Doc();
+    doc.getText('text').insert(0, 'base');
+    const base = Y.encodeStateAsUpdate(doc);
+    doc.getText('text').insert(4, ' and more');
+    const more = new Uint8Array(Y.encodeStateAsUpdate(doc, Y.encodeStateVectorFromUpdate(base)));
+    const response = await api('/documents/gap/update', { method: 'POST', body: more });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ ok: false, code: 'MISSING_DEPENDENCIES' });
+    // Once what it builds on arrives, both read back.
+    expect((await api('/documents/gap/update', { method: 'POST', body: new Uint8Array(base) })).status).toBe(200);
+  });
+
   it('refuses an update over the size limit with 413 UPDATE_TOO_LARGE', async () => {
     service = await startTestService(['--admin-token', TOKEN, '--max-update-bytes', '2048']);
     const response = await api('/documents/big/update', { method: 'POST', body: textUpdate('x'.repeat(5000)) });

@@ -40,7 +40,7 @@ describe('quire repair', () => {
     for (const quire of processes) quire.kill();
     processes = [];
     if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
-  });
+  }, 90_000);
 
   it('reports what is lost (dry run exits 3), repairs keeping what is readable, and the server serves it again', async () => {
     tempDir = await mkdtemp(join(tmpdir(), 'quire-repair-'));
@@ -80,5 +80,5 @@ describe('quire repair', () => {
     clients.push(repaired, untouched);
     expect(repaired.doc.getArray('edits').toArray()).toEqual([0, 1, 2, 3, 4].map((e) => `session 0 edit ${e}`));
     expect(untouched.doc.getArray('edits').length).toBe(5);
-  });
+  }, 90_000);
 });

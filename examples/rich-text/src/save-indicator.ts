@@ -4,12 +4,21 @@
  * connection). Driven only by the provider's `pending`/`saved`/`synced`/`status` events, so it
  * reports what the server confirmed, not what the page hopes.
  *
- * `data-state` is loading | offline | pending | saved | read-only; `data-pending` is the number of
+ * `data-state` is loading | offline | pending | refused | saved | read-only; `data-pending` is the number of
  * unacknowledged updates.
  */
-import type { QuireProvider } from 'y-quire/client';
+import type { QuireProvider, UpdateRefusal } from 'y-quire/client';
 
-type SaveState = 'loading' | 'offline' | 'pending' | 'saved' | 'read-only';
+type SaveState = 'loading' | 'offline' | 'pending' | 'refused' | 'saved' | 'read-only';
+
+/** Words for a refusal: the user must learn that the change is not saved, and what to do. */
+function refusalText(refusal: UpdateRefusal): string {
+  const megabytes = (refusal.bytes / 1_000_000).toFixed(1);
+  if (refusal.code === 'UPDATE_TOO_LARGE') {
+    return `Not saved: this change (${megabytes} MB) is too large for the server. Undo it to save your other edits.`;
+  }
+  return `Not saved: the server refused this change (${refusal.message}). It is kept in this tab.`;
+}
 
 /** `keptOnDevice`: unsent edits are in an offline store (they survive a reload), not only in memory. */
 export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider, keptOnDevice: boolean): () => void {
@@ -20,7 +29,12 @@ export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider
     let text: string;
     /** For a phone's header: a word or two; the connection label says the rest. */
     let short: string;
-    if (pending > 0) {
+    const refusal = provider.refused;
+    if (pending > 0 && refusal !== null) {
+      state = 'refused';
+      text = refusalText(refusal);
+      short = 'Not saved';
+    } else if (pending > 0) {
       state = 'pending';
       // The count is of Yjs updates (about one per keystroke): it means nothing to a reader.
       text = connected
@@ -53,7 +67,7 @@ export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider
     element.textContent = text;
     element.dataset['short'] = short;
   };
-  const events = ['pending', 'saved', 'synced', 'status'] as const;
+  const events = ['pending', 'saved', 'synced', 'status', 'update-refused'] as const;
   for (const event of events) provider.on(event, render);
   render();
   return () => {

@@ -70,6 +70,10 @@ export async function applyUpdate(server: QuireServer, name: string, update: Uin
     if (error instanceof QuireError && error.code === 'MALFORMED_UPDATE') {
       throw new AdminError(400, 'MALFORMED_UPDATE', error.message);
     }
+    // Stored, but held back until what it builds on arrives: not yet visible to readers.
+    if (error instanceof QuireError && error.code === 'MISSING_DEPENDENCIES') {
+      throw new AdminError(409, 'MISSING_DEPENDENCIES', error.message);
+    }
     throw error;
   } finally {
     await handle.release().catch(() => {});

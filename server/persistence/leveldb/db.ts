@@ -1,9 +1,8 @@
-import { statSync } from 'node:fs';
-import { mkdir, readFile, realpath } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import createDebug from 'debug';
 import type { LevelDown, LevelDownIterator } from 'leveldown';
+import { type DirectoryIdentity, type DirectoryProblem, directoryProblem, readIdentity, readRecoveryReport } from './directory.js';
 import { StoreLockedError, StoreUnavailableError } from './errors.js';
 
 // leveldown is CommonJS whose types say `export default`, which NodeNext reads as a `.default`
@@ -51,19 +50,6 @@ export interface DbTuning {
   cacheSize: number;
   writeBufferSize: number;
   maxOpenFiles: number;
-}
-
-/** What identifies the directory a store opened: a copy, a replacement or a removal changes it. */
-interface DirectoryIdentity {
-  dev: number;
-  dirIno: number;
-  lockIno: number;
-}
-
-/** Why the data directory is not the one the store opened, as a stable reason and a sentence. */
-export interface DirectoryProblem {
-  reason: 'directory-missing' | 'directory-replaced';
-  detail: string;
 }
 
 export class Db {
@@ -114,25 +100,7 @@ export class Db {
    * "succeed" there and vanish). Synchronous and cheap: two stats.
    */
   directoryProblem(): DirectoryProblem | null {
-    let dir;
-    try {
-      dir = statSync(this.directory);
-    } catch {
-      return { reason: 'directory-missing', detail: `The data directory ${this.directory} is gone: it was removed or moved away.` };
-    }
-    if (dir.dev !== this.identity.dev || dir.ino !== this.identity.dirIno) {
-      return { reason: 'directory-replaced', detail: `The data directory ${this.directory} was replaced by another directory while the server ran.` };
-    }
-    let lock;
-    try {
-      lock = statSync(join(this.directory, 'LOCK'));
-    } catch {
-      return { reason: 'directory-missing', detail: `The files of the data directory ${this.directory} were removed while the server ran.` };
-    }
-    if (lock.ino !== this.identity.lockIno) {
-      return { reason: 'directory-replaced', detail: `The files of the data directory ${this.directory} were replaced while the server ran.` };
-    }
-    return null;
+    return directoryProblem(this.directory, this.identity);
   }
 
   /**
@@ -258,31 +226,6 @@ function openRaw(raw: LevelDown, tuning: DbTuning, createIfMissing: boolean): Pr
   return new Promise<void>((resolve, reject) =>
     raw.open({ createIfMissing, ...tuning }, (err) => (err ? reject(err) : resolve())),
   );
-}
-
-function readIdentity(directory: string): DirectoryIdentity {
-  const dir = statSync(directory);
-  const lock = statSync(join(directory, 'LOCK'));
-  return { dev: dir.dev, dirIno: dir.ino, lockIno: lock.ino };
-}
-
-// What LevelDB writes to its info log (the LOG file, started afresh at every open) when it skips
-// records while recovering: "… .log: dropping 32768 bytes; Corruption: checksum mismatch".
-const RECOVERY_TROUBLE = /dropping \d+ bytes|corruption|ignoring error|lost/i;
-
-/** The lines of LevelDB's LOG that say its recovery at this open skipped or lost something. */
-async function readRecoveryReport(directory: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(join(directory, 'LOG'), 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .filter((line) => RECOVERY_TROUBLE.test(line))
-    // Drop LevelDB's timestamp and thread id: "2026/12/03-07:01:02.123456 7f12ab …".
-    .map((line) => line.replace(/^\S+ \S+ /, '').trim());
 }
 
 function next(it: LevelDownIterator): Promise<Entry | undefined> {

@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, statSync } from 'node:fs';
+import { type FileHandle, open as openFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import createDebug from 'debug';
 import { crc32 } from '../../../shared/crc32.js';
@@ -40,7 +41,7 @@ export interface LedgerReadReport {
 }
 
 export class Ledger {
-  private fd: number | null = null;
+  private file: FileHandle | null = null;
   private bytes = 0;
 
   private constructor(
@@ -98,16 +99,16 @@ export class Ledger {
   }
 
   /** Records documents' new next seqs (after their batch is written, before it is acknowledged). */
-  recordStates(states: ReadonlyArray<readonly [string, number]>): void {
+  async recordStates(states: ReadonlyArray<readonly [string, number]>): Promise<void> {
     if (states.length === 0) return;
-    this.append(states.map(([name, nextSeq]) => stateRecord(name, nextSeq)));
+    await this.append(states.map(([name, nextSeq]) => stateRecord(name, nextSeq)));
     for (const [name, nextSeq] of states) this.expected.set(name, nextSeq);
   }
 
   /** Records deletions (before their batch is written: the ledger may claim less, never more). */
-  recordDeleted(names: readonly string[]): void {
+  async recordDeleted(names: readonly string[]): Promise<void> {
     if (names.length === 0) return;
-    this.append(names.map(deletedRecord));
+    await this.append(names.map(deletedRecord));
     for (const name of names) this.expected.delete(name);
   }
 
@@ -130,42 +131,43 @@ export class Ledger {
    * Writes the current expectations to a new file that atomically replaces the old one: after a
    * failed append (its tail may be torn), after recovery, and when it has grown.
    */
-  rewrite(): void {
-    this.closeFile();
+  async rewrite(): Promise<void> {
+    await this.closeFile();
     const records = [...this.expected].map(([name, nextSeq]) => stateRecord(name, nextSeq));
     const data = Buffer.concat(records);
     const temp = `${this.path}.tmp`;
-    const fd = openSync(temp, 'w');
+    const file = await openFile(temp, 'w');
     try {
-      writeAll(fd, data);
-      fsyncSync(fd);
+      await writeAll(file, data);
+      await file.sync();
     } finally {
-      closeSync(fd);
+      await file.close();
     }
-    renameSync(temp, this.path);
+    await rename(temp, this.path);
     syncDirectory(this.path);
     this.bytes = data.length;
     this.report = { unreadableBytes: 0, existed: true };
     log('rewrote %s: %d documents, %d bytes', this.path, this.expected.size, data.length);
   }
 
-  close(): void {
-    this.closeFile();
+  async close(): Promise<void> {
+    await this.closeFile();
   }
 
-  private append(records: Buffer[]): void {
-    this.fd ??= openSync(this.path, 'a');
+  /** Appends without blocking the event loop (a write into a busy page cache can stall). */
+  private async append(records: Buffer[]): Promise<void> {
+    this.file ??= await openFile(this.path, 'a');
     const data = Buffer.concat(records);
-    writeAll(this.fd, data);
+    await writeAll(this.file, data);
     this.bytes += data.length;
   }
 
-  private closeFile(): void {
-    if (this.fd === null) return;
-    const fd = this.fd;
-    this.fd = null;
+  private async closeFile(): Promise<void> {
+    if (this.file === null) return;
+    const file = this.file;
+    this.file = null;
     try {
-      closeSync(fd);
+      await file.close();
     } catch {
       // Closing a descriptor whose file vanished can fail; nothing is left to release.
     }
@@ -205,9 +207,9 @@ function withHeader(body: Buffer): Buffer {
   return record;
 }
 
-function writeAll(fd: number, data: Buffer): void {
+async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
   let offset = 0;
-  while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+  while (offset < data.length) offset += (await file.write(data, offset, data.length - offset)).bytesWritten;
 }
 
 /** Makes a rename durable (the directory entry), where the platform allows opening a directory. */

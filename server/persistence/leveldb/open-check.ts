@@ -44,7 +44,7 @@ export async function checkOpenedDatabase(db: Db, ledger: Ledger): Promise<{ rep
   const deep = db.recoveryReport.length > 0 || listed.error !== null;
   if (deep) log('checking every record of every document (LevelDB reported: %s)', db.recoveryReport.join(' | ') || listed.error?.message);
   const damaged = await findDamage(db, ledger, deep, listed.documents);
-  ledger.rewrite();
+  await ledger.rewrite();
   const report: OpenReport = {
     leveldbRecovery: [...db.recoveryReport],
     ledgerStarted,

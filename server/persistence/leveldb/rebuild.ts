@@ -45,9 +45,9 @@ export async function rebuildDatabase(
       ledger.raise(doc.name, doc.nextSeq);
       actions.set(doc.name, doc.problem === null ? 'kept' : 'rewritten');
     }
-    ledger.rewrite();
+    await ledger.rewrite();
   } finally {
-    ledger.close();
+    await ledger.close();
     await db.close();
   }
 

@@ -88,7 +88,7 @@ export async function repairStore(directory: string, options: { dryRun: boolean;
     const listed = await listDocuments(db);
     const names = new Set([...listed.documents.map((d) => d.name), ...[...ledger.entries()].map(([name]) => name)]);
     for (const name of names) salvaged.push(await salvageDocument(db, ledger, name));
-    ledger.close();
+    await ledger.close();
   } finally {
     await db.close();
   }

@@ -4,7 +4,7 @@ import type { Health } from './health.js';
 
 /** What a batch is about to write, as shown to the `beforeWrite` hook. */
 export interface WriteInfo {
-  kind: 'group' | 'compaction';
+  kind: 'group' | 'compaction' | 'versions';
   /** Documents the batch touches. */
   documents: string[];
   /** Number of LevelDB operations (puts and deletes) in the batch. */
@@ -51,8 +51,8 @@ export type BeforeWrite = (info: WriteInfo) => void | Promise<void>;
 
 /** Steps around one batch: `before` runs just before LevelDB writes it, `after` once it is written. */
 export interface WriteSteps {
-  before?: () => void;
-  after?: () => void;
+  before?: () => Promise<void>;
+  after?: () => Promise<void>;
 }
 
 /**
@@ -97,7 +97,7 @@ export class Writer {
     try {
       // The hook is a test seam: a throw here fails the batch exactly as a disk error would.
       await this.beforeWrite?.(info);
-      steps.before?.();
+      await steps.before?.();
       await this.db.batch(ops, this.sync);
     } catch (err) {
       this.stats.failedBatches++;
@@ -113,7 +113,7 @@ export class Writer {
       throw new StoreUnavailableError(problem.detail);
     }
     try {
-      steps.after?.();
+      await steps.after?.();
     } catch (err) {
       this.stats.failedBatches++;
       this.onFailure(err);

@@ -14,7 +14,7 @@ interface QuireWindow {
   };
 }
 
-export type SaveState = 'loading' | 'offline' | 'pending' | 'saved' | 'read-only';
+export type SaveState = 'loading' | 'offline' | 'pending' | 'refused' | 'saved' | 'read-only';
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
 const WAIT = { timeout: 20_000 };

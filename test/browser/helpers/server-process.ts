@@ -10,7 +10,7 @@ export interface ServerProcessOptions {
   staticDir: string;
   /** 0 picks a free port on the first start; restarts reuse the port it got. */
   port?: number;
-  /** Extra environment for the server fixture (e.g. QUIRE_JWT_SECRET). */
+  /** More environment for the fixture (limits). */
   env?: Record<string, string>;
 }
 
@@ -41,7 +41,7 @@ export class ServerProcess {
     const child = await startServerProcess({
       dataDir: this.options.dataDir,
       port: this.port,
-      env: { QUIRE_STATIC_DIR: this.options.staticDir, ...this.options.env },
+      env: { ...this.options.env, QUIRE_STATIC_DIR: this.options.staticDir },
     });
     this.child = child;
     this.port = child.port;

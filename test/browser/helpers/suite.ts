@@ -24,9 +24,10 @@ export interface BrowserSuite {
   close(): Promise<void>;
 }
 
-export async function startBrowserSuite(options: { serverEnv?: Record<string, string> } = {}): Promise<BrowserSuite> {
+/** `serverEnv`: environment for the server process (limits, see test/fixtures/server-process.ts). */
+export async function startBrowserSuite(serverEnv: Record<string, string> = {}): Promise<BrowserSuite> {
   const dataDir = mkdtempSync(join(tmpdir(), 'quire-browser-'));
-  const server = await ServerProcess.start({ dataDir, staticDir: EDITOR_BUILD_DIR, ...(options.serverEnv === undefined ? {} : { env: options.serverEnv }) });
+  const server = await ServerProcess.start({ dataDir, staticDir: EDITOR_BUILD_DIR, env: serverEnv });
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
