@@ -1,2 +1,6 @@
-/** Node-only entry (`quire/client/file-store`): the file offline store imports node:fs. */
+/**
+ * The Node-only file offline store (it imports node:fs, hence its own entry).
+ *
+ * @module y-quire/client/file-store
+ */
 export { FileOfflineStore, type FileOfflineStoreOptions } from './offline/file-store.js';

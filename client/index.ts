@@ -1,3 +1,8 @@
+/**
+ * The provider (browsers and Node): `QuireProvider`, its options and events, and the browser-safe offline stores.
+ *
+ * @module y-quire/client
+ */
 export { QuireProvider } from './provider.js';
 export type {
   ConnectionStatus,
@@ -10,4 +15,5 @@ export type {
 export { ProviderVersions, VersionRequestError, type ProviderVersionsEvents } from './versions.js';
 export type { VersionCreatedEvent, VersionInfo, VersionKind, VersionRestoredEvent } from '../shared/versions.js';
 export { ErrorCodes, type ErrorCode, type ErrorInfo } from '../shared/errors.js';
+export type { HandshakeParams } from '../shared/handshake-params.js';
 export * from './offline/index.js';

@@ -1,6 +1,7 @@
 import type { Awareness } from 'y-protocols/awareness';
 import type { Manager } from 'socket.io-client';
 import type { ErrorInfo } from '../shared/errors.js';
+import type { HandshakeParams } from '../shared/handshake-params.js';
 import type { OfflineStore } from './offline/types.js';
 import type { UpdateRefusal } from './session-types.js';
 
@@ -18,6 +19,8 @@ export interface QuireProviderEvents {
   status: (event: { status: ConnectionStatus }) => void;
   /** True once the server's state has been applied; false when the connection drops. */
   synced: (synced: boolean) => void;
+  /** The same as 'synced', under y-websocket's name. */
+  sync: (synced: boolean) => void;
   pending: (status: PendingStatus) => void;
   /** Everything edited locally is durable on the server (pending reached zero while synced). */
   saved: () => void;
@@ -66,6 +69,12 @@ export interface QuireProviderOptions {
    * for good. Default 15,000.
    */
   tokenTimeout?: number;
+  /**
+   * Extra string fields sent with each document's handshake (y-websocket's `params`), read by the
+   * server's hooks as `handshake.params`; a function is called at each (re)connect. At most 32
+   * fields of up to 4 KiB each; others are dropped by the server.
+   */
+  params?: HandshakeParams | (() => HandshakeParams | Promise<HandshakeParams>);
   /** Socket.io endpoint path. Default '/socket.io'. */
   path?: string;
   /** Socket.io transports, e.g. ['polling'] or ['websocket']. Default: polling, then upgrade. */
@@ -78,8 +87,14 @@ export interface QuireProviderOptions {
   /**
    * Where the document and the pending queue are kept so that a reload, a crash or a closed tab
    * while offline loses nothing: an IndexedDbOfflineStore in browsers, a FileOfflineStore
-   * (`quire/client/file-store`) in Node, a MemoryOfflineStore shared within a process. Both are
+   * (`y-quire/client/file-store`) in Node, a MemoryOfflineStore shared within a process. Both are
    * restored before the provider connects. Default: none (memory, for this provider's lifetime).
    */
   offline?: OfflineStore;
+  /**
+   * Share this document's edits with the other tabs of this browser (BroadcastChannel), so they
+   * see each other live even while the server is unreachable. Default: true in browsers, false
+   * elsewhere.
+   */
+  crossTab?: boolean;
 }

@@ -18,7 +18,9 @@ import { ClosedConnectionBackoff, closesTheConnection } from './closed-connectio
 import { type ManagerLease, leaseManager } from './connection-pool.js';
 import { OfflineBinding } from './offline/offline-binding.js';
 import { acknowledgedRanges } from './acknowledged-ranges.js';
+import { clearAwarenessOnPageLeave } from './page-leave.js';
 import type { ConnectionStatus, QuireProviderEvents, QuireProviderOptions } from './provider-types.js';
+import { TabChannel, tabsAvailable } from './tab-channel.js';
 import { isPayloadTooLarge } from './transport-close.js';
 import type { PendingEntry } from './pending-queue.js';
 import type { SyncTransport, UpdateRefusal } from './session-types.js';
@@ -45,7 +47,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   /** The document's name in its one spelling (Unicode NFC). */
   readonly docName: string;
   readonly awareness: Awareness;
-  status: ConnectionStatus = 'disconnected';
+  private currentStatus: ConnectionStatus = 'disconnected';
   /** The document's version history (client/versions.ts). */
   readonly versions = new ProviderVersions();
 
@@ -64,6 +66,9 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   private readonly restoredThrough = new Map<string, number>();
   /** Sessions of this device whose restored edits this provider sends (see HandshakeAuth.sessions). */
   private readonly earlierSessions = new Set<string>();
+  /** Null outside browsers or with `crossTab: false`. */
+  private readonly tabs: TabChannel | null;
+  private readonly stopWatchingPage: () => void;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryDelay = 500;
   private wantConnected = false;
@@ -98,7 +103,11 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     });
     this.socket = this.openSocket(options.manager ?? this.lease!.manager);
     this.sync = new SyncSession(doc, this, {
-      synced: (synced) => this.emit('synced', [synced]),
+      synced: (synced) => {
+        this.emit('synced', [synced]);
+        // y-websocket's name for the same event, for code written against it.
+        this.emit('sync', [synced]);
+      },
       pending: (status) => this.emit('pending', [status]),
       saved: () => this.emit('saved', []),
       notice: (info) => this.emit('notice', [info]),
@@ -111,8 +120,24 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.offline = options.offline === undefined
       ? null
       : new OfflineBinding(options.offline, docName, doc, (error) => this.emit('offline-error', [error]));
+    this.tabs = (options.crossTab ?? tabsAvailable())
+      ? new TabChannel(`y-quire:${url}:${options.path ?? '/socket.io'}:${docName}`, doc, {
+          isOwnEdit: (origin) => origin !== this && (this.offline === null || origin !== this.offline),
+          mayShare: () => this.access !== 'read',
+          sessions: () => [this.session, ...this.earlierSessions],
+          carry: (session) => {
+            if (session !== this.session) this.earlierSessions.add(session);
+          },
+        })
+      : null;
+    this.stopWatchingPage = clearAwarenessOnPageLeave(this.awareness, 'page-leave');
     this.restoring = this.restore();
     if (options.connect !== false) this.connect();
+  }
+
+  /** The connection's state; changes are announced by the 'status' event. */
+  get status(): ConnectionStatus {
+    return this.currentStatus;
   }
 
   /**
@@ -208,6 +233,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     if (this.destroyed) return;
     this.destroyed = true;
     this.awarenessSync.leave();
+    this.stopWatchingPage();
+    this.tabs?.close();
     this.disconnect();
     this.closeSocket();
     this.doc.off('update', this.onLocalUpdate);
@@ -224,7 +251,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   private openSocket(manager: Manager): ClientSocket {
     const socket: ClientSocket = manager.socket(docNamespace(this.docName), {
       // Asked at every (re)connect: a token function is called each time (see TokenRetry).
-      auth: (send) => this.tokens.request((token) => send(this.handshakeAuth(token))),
+      auth: (send) => this.tokens.request((token) => void this.handshakeAuth(token).then(send)),
     });
     socket.on('connect', this.onConnect);
     socket.on('disconnect', this.onDisconnect);
@@ -237,12 +264,21 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     return socket;
   }
 
-  private handshakeAuth(token: string | undefined): HandshakeAuth {
+  private async handshakeAuth(token: string | undefined): Promise<HandshakeAuth> {
     const auth: HandshakeAuth = { protocol: PROTOCOL_VERSION, session: this.session };
     if (this.earlierSessions.size > 0) auth.sessions = [...this.earlierSessions].slice(-16);
     // The id this provider writes under: the server binds it to our session (see docs/SECURITY.md).
     auth.clientIds = [this.doc.clientID];
     if (token !== undefined) auth.token = token;
+    const { params } = this.options;
+    if (params !== undefined) {
+      try {
+        auth.params = typeof params === 'function' ? await params() : params;
+      } catch (error) {
+        // The hooks see no params rather than the document never connecting.
+        debug('%s: the params function failed: %O', this.docName, error);
+      }
+    }
     return auth;
   }
 
@@ -356,6 +392,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
     // Our own origin marks the server's updates; the binding's marks what it restored.
     if (origin === this || (origin !== null && origin === this.offline)) return;
+    // Another tab's edit: that tab sends it (see TabChannel).
+    if (this.tabs?.isOrigin(origin)) return;
     const entry = this.sync.localUpdate(update);
     this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update });
   };
@@ -383,8 +421,8 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   }
 
   private setStatus(status: ConnectionStatus): void {
-    if (this.status === status) return;
-    this.status = status;
+    if (this.currentStatus === status) return;
+    this.currentStatus = status;
     this.emit('status', [{ status }]);
   }
 }

@@ -15,6 +15,11 @@ import { packageVersion } from './cli/package-root.js';
 import type { RunningService } from './cli/service.js';
 
 async function main(): Promise<void> {
+  // `--help | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   if (process.argv[2] === 'repair') {
     const { runRepairCommand } = await import('./cli/repair-command.js');
     process.exit(await runRepairCommand(process.argv.slice(3), process.env));
@@ -49,8 +54,10 @@ async function main(): Promise<void> {
     service = await startService(config, { logger });
   } catch (error) {
     if (error instanceof ConfigError) usageError(error.message);
-    logger.fatal({ err: error }, 'quire could not start');
-    process.stderr.write(`quire: could not start: ${(error as Error).message}\n`);
+    // One line for the person or the service manager; the stack only when asked for (--log-level debug).
+    logger.debug({ err: error }, 'start-up failure');
+    const { describeStartupError } = await import('./cli/startup-error.js');
+    process.stderr.write(`quire: ${describeStartupError(error, config)}\n`);
     process.exit(1);
   }
   // Signals first: whoever waits for the line below may stop the server the moment it reads it.

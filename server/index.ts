@@ -1,3 +1,8 @@
+/**
+ * The server: `createServer`, stores (LevelDB, memory), JWT authentication, hooks and observer types.
+ *
+ * @module y-quire/server
+ */
 export { createServer } from './create-server.js';
 export type { ListenAddress, QuireServer } from './create-server.js';
 export type { DocumentHandle } from './document-handle.js';

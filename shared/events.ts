@@ -14,6 +14,8 @@ export interface HandshakeAuth {
    * the Yjs client ids it writes under.
    */
   session?: string;
+  /** The provider's `params`, for the server's hooks (see handshake-params.ts). */
+  params?: Record<string, string>;
   /** Earlier sessions of this device whose unsent edits the provider carries (restored offline). */
   sessions?: string[];
   /** The Yjs client ids this provider writes under (its document's); new ones are claimed for its session. */

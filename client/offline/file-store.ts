@@ -1,6 +1,6 @@
 /**
  * Offline store for Node services: one append-only log file per document in a directory.
- * Node-only (imports node:fs); import it from `quire/client/file-store`.
+ * Node-only (imports node:fs); import it from `y-quire/client/file-store`.
  *
  * Crash safety: a write appends one checksummed record (see log-codec.ts) and, by default, fsyncs
  * before resolving; a record torn by a crash is cut off the next time the document is opened.

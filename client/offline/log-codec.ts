@@ -14,7 +14,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../../shared/crc32.js';
 import type { OfflineChanges } from './types.js';
 
 export const LOG_HEADER = new Uint8Array([0x51, 0x4f, 0x46, 0x4c, 1]);

@@ -8,7 +8,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Server as SocketIoServer } from 'socket.io';
-import { createServer as createQuire, MemoryStore, type DocumentStore, type QuireServer } from '../../server/index.js';
+import { createServer as createQuire, MemoryStore, type DocumentStore, type QuireServer } from 'y-quire/server';
 
 /** The app's Socket.io endpoint; quire clients must be given the same `path`. */
 export const SOCKET_PATH = '/realtime';

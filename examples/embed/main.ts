@@ -8,7 +8,7 @@
  */
 import { io as connectApp } from 'socket.io-client';
 import * as Y from 'yjs';
-import { QuireProvider } from '../../client/index.js';
+import { QuireProvider } from 'y-quire/client';
 import { SOCKET_PATH, startEmbeddedApp } from './app.js';
 
 const serve = process.argv.includes('--serve');

@@ -5,8 +5,8 @@
  *   npx tsx examples/headless/sync-two-clients.ts http://127.0.0.1:3000   # uses a running server
  */
 import * as Y from 'yjs';
-import { QuireProvider } from '../../client/index.js';
-import { createServer } from '../../server/index.js';
+import { QuireProvider } from 'y-quire/client';
+import { createServer } from 'y-quire/server';
 
 const givenUrl = process.argv[2];
 const server = givenUrl === undefined ? createServer() : null;

@@ -4,4 +4,4 @@ import { offlineShellPlugin } from './offline-shell-plugin.js';
 
 const config = exampleViteConfig('rich-text');
 
-export default defineConfig({ ...config, plugins: [offlineShellPlugin()] });
+export default defineConfig({ ...config, plugins: [...(config.plugins ?? []), offlineShellPlugin()] });

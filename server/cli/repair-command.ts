@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CACHE_SIZE, DEFAULT_MAX_OPEN_FILES, DEFAULT_WRITE_BUFFER_SIZE } from '../persistence/leveldb/options.js';
 import { type RepairReport, repairStore } from '../persistence/leveldb/repair.js';
 
-const HELP = `Usage: quire repair [--data <dir>] [--dry-run] [--json]
+const HELP = `Usage: y-quire repair [--data <dir>] [--dry-run] [--json]
 
 Checks every document of a stopped server's data directory against what was acknowledged and
 repairs what is damaged: the database is rebuilt with every sound document as it was and each

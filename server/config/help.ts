@@ -1,4 +1,5 @@
-/** `quire --help`, generated from the schema's option table so it lists every option. */
+/** `y-quire --help`, generated from the schema's option table so it lists every option. */
+import { PACKAGE_NAME } from '../cli/package-root.js';
 import { type OptionKey, defaultText, optionInfo } from './schema.js';
 
 export function helpText(): string {
@@ -12,8 +13,8 @@ export function helpText(): string {
       `      allowed: ${info.allowed}`,
     ].join('\n');
   });
-  return `Usage: quire [options]
-       quire repair --data <dir> [--dry-run] [--json]   (see quire repair --help)
+  return `Usage: ${PACKAGE_NAME} [options]    (npx ${PACKAGE_NAME}, or npm start -- [options] in a checkout)
+       ${PACKAGE_NAME} repair --data <dir> [--dry-run] [--json]   (see ${PACKAGE_NAME} repair --help)
 
 Serves the example editor and the quire sync endpoint, with documents stored in LevelDB.
 Operations endpoints: GET /healthz, GET /readyz, GET /metrics; the admin API under /admin

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
+import { HELP_COMMAND } from '../cli/package-root.js';
 import { type OptionKey, type QuireConfig, configSchema, optionInfo } from './schema.js';
 
 export class ConfigError extends Error {
@@ -76,7 +77,7 @@ function readFlags(argv: readonly string[]): Record<string, string | boolean | u
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     // parseArgs names the offending flag ("Unknown option '--prot'", "Option '--port <value>' argument missing").
-    throw new ConfigError(`${(error as Error).message.replace(/\.?\s*$/, '')}. Run "quire --help" for the options.`);
+    throw new ConfigError(`${(error as Error).message.replace(/\.?\s*$/, '')}. Run \`${HELP_COMMAND}\` for the options.`);
   }
 }
 

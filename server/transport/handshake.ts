@@ -3,6 +3,7 @@
  * A refusal reaches the client as `connect_error` with `data: { code, message }`; Socket.io does
  * not retry a namespace its middleware refused, so a denied client does not loop.
  */
+import { readHandshakeParams } from '../../shared/handshake-params.js';
 import createDebug from 'debug';
 import type { ExtendedError } from 'socket.io';
 import { docNameFromNamespace, docNamespace } from '../../shared/doc-name.js';
@@ -102,6 +103,7 @@ async function admit(socket: QuireSocket, options: HandshakeOptions): Promise<vo
     headers: socket.handshake.headers,
     address: socket.handshake.address,
     query: socket.handshake.query,
+    params: readHandshakeParams(auth.params),
   };
   let principal: unknown = null;
   if (options.authenticate !== undefined) {

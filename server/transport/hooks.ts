@@ -9,6 +9,8 @@ export interface HandshakeInfo {
   headers: Record<string, string | string[] | undefined>;
   address: string;
   query: Record<string, unknown>;
+  /** The provider's `params` option: string fields only, at most 32 (others are dropped). */
+  params: Record<string, string>;
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as prng from 'lib0/prng';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { type TestClient, connectClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { converged } from '../helpers/convergence.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';

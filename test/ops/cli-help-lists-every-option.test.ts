@@ -6,7 +6,7 @@ describe('quire --help', () => {
   it('lists every option with its flag, environment variable, default and allowed values, and exits 0', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Usage: quire [options]');
+    expect(result.stdout).toContain('Usage: y-quire [options]');
     for (const [key, info] of Object.entries(optionInfo)) {
       expect(result.stdout).toContain(`--${info.flag}`);
       expect(result.stdout).toContain(`env ${info.env}`);

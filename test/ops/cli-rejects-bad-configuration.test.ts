@@ -31,8 +31,8 @@ describe('a bad configuration value fails fast with exit 2 and a message naming 
     ['a shutdown timeout too short', ['--shutdown-timeout-ms', '5'], {}, ['--shutdown-timeout-ms', '"5"', 'an integer from 100 to 600000']],
     ['a short admin token, without echoing it', ['--admin-token', 'hunter2'], {}, ['--admin-token', '(hidden)', 'at least 16 characters']],
     ['a static directory that does not exist', ['--static', '/nonexistent/quire-site'], {}, ['--static', '/nonexistent/quire-site', 'an existing directory']],
-    ['an unknown flag', ['--prot', '80'], {}, ["'--prot'", 'quire --help']],
-    ['a flag without its value', ['--port'], {}, ['--port', 'quire --help']],
+    ['an unknown flag', ['--prot', '80'], {}, ["'--prot'", 'npx y-quire --help']],
+    ['a flag without its value', ['--port'], {}, ['--port', 'npx y-quire --help']],
     ['a missing config file', ['--config', '/nonexistent/quire.json'], {}, ['/nonexistent/quire.json', 'ENOENT']],
   ];
 

@@ -83,7 +83,8 @@ describe('the quire CLI on SIGTERM and SIGINT', () => {
         (reason: unknown) => reason as Error,
       );
       expect(error?.message).toMatch(/exited with 1 before listening/);
-      expect(error?.message).toContain('EADDRINUSE');
+      expect(error?.message).toContain('already in use');
+      expect(error?.message).toContain('--port');
       expect(error?.message).toContain(port);
     } finally {
       await rm(otherDir, { recursive: true, force: true });

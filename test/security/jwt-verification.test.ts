@@ -6,7 +6,7 @@ import { QuireError } from '../../shared/errors.js';
 
 const secret = 'a-shared-secret-of-at-least-32-bytes!';
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
-const handshake = (token: string | undefined): HandshakeInfo => ({ token, auth: {}, headers: {}, address: '', query: {} });
+const handshake = (token: string | undefined): HandshakeInfo => ({ token, auth: {}, headers: {}, address: '', query: {}, params: {} });
 
 function refusalCode(run: () => unknown): string | null {
   try {

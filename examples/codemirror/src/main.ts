@@ -4,7 +4,7 @@
  * chosen like the rich-text example's: `?doc=` or `#name`.
  */
 import { basicSetup, EditorView } from 'codemirror';
-import { QuireProvider } from 'quire/client';
+import { QuireProvider } from 'y-quire/client';
 import { yCollab } from 'y-codemirror.next';
 import * as Y from 'yjs';
 import './styles.css';

@@ -5,16 +5,16 @@
  * instead of retried in silence.
  */
 import type { Editor } from '@tiptap/core';
-import type { ErrorInfo, QuireProvider } from 'quire/client';
+import type { ErrorInfo, QuireProvider } from 'y-quire/client';
 
-export function guardAccess(editor: Editor, provider: QuireProvider, onRefused: (message: string) => void): () => void {
+export function guardAccess(editor: Editor, provider: QuireProvider, onRefused: (error: ErrorInfo) => void): () => void {
   const onSynced = (synced: boolean): void => {
     if (!synced) return;
     const readOnly = provider.access === 'read';
     editor.setEditable(!readOnly);
     document.body.dataset['access'] = readOnly ? 'read' : 'write';
   };
-  const onDenied = (error: ErrorInfo): void => onRefused(error.message);
+  const onDenied = (error: ErrorInfo): void => onRefused(error);
   provider.on('synced', onSynced);
   provider.on('permission-denied', onDenied);
   provider.on('auth-failed', onDenied);

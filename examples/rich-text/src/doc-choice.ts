@@ -2,7 +2,7 @@
  * Which document the page edits: `?doc=name` wins, then `#name`; with neither, a fresh random
  * name is put in the hash so the address bar is a link others can open to join.
  */
-import { docNameProblem } from 'quire/shared';
+import { docNameProblem } from 'y-quire/shared';
 
 export type DocChoice = { ok: true; name: string } | { ok: false; problem: string };
 

@@ -1,13 +1,18 @@
 /**
  * The quire example editor: picks the document from the URL, opens it, and reopens another when
  * the URL's document changes (the "New document" button, a pasted link, back/forward).
+ *
+ * The editor itself (Tiptap, ProseMirror, Yjs, Socket.io) is loaded after the page's frame has
+ * painted: the header and the status appear at once, the editor a moment later.
  */
 import './styles.css';
 import { chooseDocument, randomDocName, urlForDocument } from './doc-choice.js';
 import { cleanName, loadIdentity, saveIdentity, type UserIdentity } from './identity.js';
-import { keepsEditsOnThisDevice } from './offline-store.js';
 import { registerOfflineShell } from './offline-shell.js';
-import { openDocumentSession, type DocumentSession, type SessionElements } from './session.js';
+import type { ErrorInfo } from 'y-quire/client';
+import { guidanceForRefusal, renderGuidance } from './refusal-guidance.js';
+import type { DocumentSession, SessionElements } from './session.js';
+import { currentToken, takeTokenFromUrl } from './token.js';
 
 function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.querySelector<T>(`[data-testid="${id}"]`);
@@ -36,6 +41,8 @@ const elements: SessionElements = {
 };
 const docNameElement = byTestId('doc-name');
 const problemElement = byTestId('doc-problem');
+const problemTitle = byTestId('problem-title');
+const problemBody = byTestId('problem-body');
 const nameInput = byTestId<HTMLInputElement>('user-name');
 const newDocButton = byTestId<HTMLButtonElement>('new-doc');
 
@@ -44,39 +51,60 @@ const serverUrl = window.location.origin;
 let user: UserIdentity = loadIdentity(new URL(window.location.href));
 let session: DocumentSession | null = null;
 
-function showProblem(message: string): void {
-  problemElement.textContent = message;
+function showProblem(title: string, paragraphs: string[]): void {
+  renderGuidance(problemTitle, problemBody, { title, paragraphs });
   problemElement.hidden = false;
   document.body.dataset['state'] = 'problem';
 }
 
-function openFromUrl(): void {
-  const url = new URL(window.location.href);
+function showRefusal(error: ErrorInfo, docName: string): void {
+  const { title, paragraphs } = guidanceForRefusal(error, docName, currentToken() !== undefined);
+  showProblem(title, paragraphs);
+  document.body.dataset['refusal'] = error.code;
+}
+
+/** Loads the editor's code once; later documents reuse it. */
+let sessionModule: Promise<typeof import('./session.js')> | null = null;
+/** Counts openings, so a slow first load does not open a document the address has left. */
+let opening = 0;
+
+async function openFromUrl(): Promise<void> {
+  const address = new URL(window.location.href);
+  const url = takeTokenFromUrl(address);
+  if (url !== address) history.replaceState(null, '', url);
   const choice = chooseDocument(url);
   if (!choice.ok) {
     session?.destroy();
     session = null;
-    showProblem(`This address does not name a usable document: ${choice.problem}`);
+    showProblem('This address does not name a usable document', [choice.problem, 'Open `/` for a new document, or `/#name` for the document called name.']);
     return;
   }
   problemElement.hidden = true;
   delete document.body.dataset['state'];
+  delete document.body.dataset['refusal'];
   const canonical = urlForDocument(url, choice.name);
-  // Put a generated name in the address bar so the link can be shared; no history entry.
-  if (url.searchParams.get('doc') === null && url.hash !== canonical.hash) {
+  // Put a generated name in the address bar so the link can be shared (an empty `?doc=` too);
+  // no history entry.
+  if (!url.searchParams.get('doc') && url.href !== canonical.href) {
     history.replaceState(null, '', canonical);
   }
   if (session?.docName === choice.name) return;
   session?.destroy();
+  session = null;
+  docNameElement.textContent = choice.name;
+  docNameElement.title = choice.name;
+  document.title = `${choice.name} · quire`;
+  const ticket = ++opening;
+  sessionModule ??= import('./session.js');
+  const { openDocumentSession } = await sessionModule;
+  if (ticket !== opening) return;
   session = openDocumentSession({
     serverUrl,
     docName: choice.name,
     user,
     elements,
-    onRefused: (message) => showProblem(`The server refused this document: ${message}`),
+    onRefused: (error) => showRefusal(error, choice.name),
   });
-  docNameElement.textContent = choice.name;
-  document.title = `${choice.name} · quire`;
   exposeForDebugging(session);
 }
 
@@ -88,8 +116,7 @@ function exposeForDebugging(current: DocumentSession): void {
 newDocButton.addEventListener('click', () => {
   const next = urlForDocument(new URL(window.location.href), randomDocName());
   history.pushState(null, '', next);
-  openFromUrl();
-  session?.editor.commands.focus();
+  void openFromUrl().then(() => session?.editor.commands.focus());
 });
 
 nameInput.value = user.name;
@@ -108,10 +135,10 @@ nameInput.addEventListener('change', () => {
 // Without an offline store (no IndexedDB), unsent edits live only in this tab: ask before a
 // reload or close would drop them.
 window.addEventListener('beforeunload', (event) => {
-  if (!keepsEditsOnThisDevice() && (session?.provider.pendingCount ?? 0) > 0) event.preventDefault();
+  if (session?.unsavedWouldBeLost() === true) event.preventDefault();
 });
 
 registerOfflineShell();
-window.addEventListener('hashchange', openFromUrl);
-window.addEventListener('popstate', openFromUrl);
-openFromUrl();
+window.addEventListener('hashchange', () => void openFromUrl());
+window.addEventListener('popstate', () => void openFromUrl());
+void openFromUrl();

@@ -4,7 +4,7 @@
  * a reload or a closed tab and reach the server on the next connection. Browsers without
  * IndexedDB get the provider's default (memory: edits survive reconnects, not a reload).
  */
-import { IndexedDbOfflineStore, type QuireProviderOptions } from 'quire/client';
+import { IndexedDbOfflineStore, type QuireProviderOptions } from 'y-quire/client';
 
 const DATABASE_NAME = 'quire-editor';
 

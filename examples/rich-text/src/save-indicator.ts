@@ -4,12 +4,12 @@
  * connection). Driven only by the provider's `pending`/`saved`/`synced`/`status` events, so it
  * reports what the server confirmed, not what the page hopes.
  *
- * `data-state` is loading | pending | refused | saved | read-only; `data-pending` is the number of
+ * `data-state` is loading | offline | pending | refused | saved | read-only; `data-pending` is the number of
  * unacknowledged updates.
  */
-import type { QuireProvider, UpdateRefusal } from 'quire/client';
+import type { QuireProvider, UpdateRefusal } from 'y-quire/client';
 
-type SaveState = 'loading' | 'pending' | 'refused' | 'saved' | 'read-only';
+type SaveState = 'loading' | 'offline' | 'pending' | 'refused' | 'saved' | 'read-only';
 
 /** Words for a refusal: the user must learn that the change is not saved, and what to do. */
 function refusalText(refusal: UpdateRefusal): string {
@@ -27,10 +27,13 @@ export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider
     const connected = provider.status === 'connected';
     let state: SaveState;
     let text: string;
+    /** For a phone's header: a word or two; the connection label says the rest. */
+    let short: string;
     const refusal = provider.refused;
     if (pending > 0 && refusal !== null) {
       state = 'refused';
       text = refusalText(refusal);
+      short = 'Not saved';
     } else if (pending > 0) {
       state = 'pending';
       // The count is of Yjs updates (about one per keystroke): it means nothing to a reader.
@@ -39,20 +42,30 @@ export function mountSaveIndicator(element: HTMLElement, provider: QuireProvider
         : keptOnDevice
           ? 'Saved on this device, will sync when back online'
           : 'Unsaved changes, kept until you are back online';
+      short = connected ? 'Saving…' : keptOnDevice ? 'On this device' : 'Unsaved';
     } else if (provider.access === 'read') {
       // Nothing of ours to save: "All changes saved" would suggest we could make some.
       state = 'read-only';
       text = 'View only';
-    } else if (!provider.synced) {
+      short = text;
+    } else if (!provider.synced && connected) {
       state = 'loading';
-      text = connected ? 'Loading…' : 'Waiting for the server…';
+      text = 'Loading…';
+      short = text;
+    } else if (!provider.synced) {
+      // Nothing unsent, no server: say what happens to edits made now, not that we are waiting.
+      state = 'offline';
+      text = keptOnDevice ? 'Edits are kept on this device' : 'Edits sync when back online';
+      short = '';
     } else {
       state = 'saved';
       text = 'All changes saved';
+      short = 'Saved';
     }
     element.dataset['state'] = state;
     element.dataset['pending'] = String(pending);
     element.textContent = text;
+    element.dataset['short'] = short;
   };
   const events = ['pending', 'saved', 'synced', 'status', 'update-refused'] as const;
   for (const event of events) provider.on(event, render);

@@ -4,7 +4,7 @@
  * so no listener, socket namespace or awareness state outlives the document it belongs to.
  */
 import type { Editor } from '@tiptap/core';
-import { QuireProvider } from 'quire/client';
+import { type ErrorInfo, QuireProvider } from 'y-quire/client';
 import * as Y from 'yjs';
 import { guardAccess } from './access-guard.js';
 import { type HistoryElements, mountHistoryPanel } from './history/history-panel.js';
@@ -14,6 +14,7 @@ import type { UserIdentity } from './identity.js';
 import { keepsEditsOnThisDevice, offlineOptions } from './offline-store.js';
 import { mountPresenceList } from './presence-list.js';
 import { mountSaveIndicator } from './save-indicator.js';
+import { currentToken } from './token.js';
 import { mountToolbar } from './toolbar.js';
 
 export interface SessionElements {
@@ -32,6 +33,8 @@ export interface DocumentSession {
   readonly provider: QuireProvider;
   readonly editor: Editor;
   setUser(user: UserIdentity): void;
+  /** Whether closing the tab now would lose edits (no offline store, some not yet acknowledged). */
+  unsavedWouldBeLost(): boolean;
   destroy(): void;
 }
 
@@ -40,13 +43,14 @@ export interface SessionOptions {
   docName: string;
   user: UserIdentity;
   elements: SessionElements;
-  /** The server refused this document to us; `message` is safe to show. */
-  onRefused(message: string): void;
+  /** The server refused this document to us; the error's message is safe to show. */
+  onRefused(error: ErrorInfo): void;
 }
 
 export function openDocumentSession({ serverUrl, docName, user, elements, onRefused }: SessionOptions): DocumentSession {
   const ydoc = new Y.Doc();
-  const provider = new QuireProvider(serverUrl, docName, ydoc, offlineOptions());
+  const token = currentToken();
+  const provider = new QuireProvider(serverUrl, docName, ydoc, { ...offlineOptions(), ...(token === undefined ? {} : { token }) });
   const editor = createEditor({ element: elements.editor, ydoc, provider, user });
   const unmount = [
     mountToolbar(elements.toolbar, editor),
@@ -64,6 +68,7 @@ export function openDocumentSession({ serverUrl, docName, user, elements, onRefu
     setUser: (next) => {
       editor.commands.updateUser({ ...next });
     },
+    unsavedWouldBeLost: () => !keepsEditsOnThisDevice() && provider.pendingCount > 0,
     destroy: () => {
       for (const stop of unmount) stop();
       editor.destroy();

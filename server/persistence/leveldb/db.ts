@@ -248,7 +248,7 @@ function openError(path: string, err: unknown): Error {
   if (OTHER_PROCESS_LOCK.test(message)) return new StoreLockedError(path, 'process', { cause: err });
   if (SAME_PROCESS_LOCK.test(message)) return new StoreLockedError(path, 'this process', { cause: err });
   const repair = /corrupt|MANIFEST|CURRENT|No such file/i.test(message)
-    ? ` LevelDB cannot read its own files: stop nothing else, back the directory up, then run \`quire repair --data ${path}\` (docs/OPERATING.md, "When storage fails").`
+    ? ` LevelDB cannot read its own files: stop nothing else, back the directory up, then run \`npx y-quire repair --data ${path}\` (docs/OPERATING.md, "When storage fails").`
     : '';
   return new Error(`Could not open the data directory ${path}: ${message}.${repair}`, { cause: err });
 }

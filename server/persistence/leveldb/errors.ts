@@ -74,7 +74,7 @@ export class DamagedTablesError extends Error {
     const list = tables.map((t) => `${t.file} (${t.problem})`).join(', ');
     super(
       `The data directory ${path} has damaged LevelDB table files: ${list}. quire does not open it, because LevelDB ` +
-        `can abort the whole process reading them. Back the directory up, then run \`quire repair --data ${path}\` ` +
+        `can abort the whole process reading them. Back the directory up, then run \`npx y-quire repair --data ${path}\` ` +
         '(docs/OPERATING.md, "When storage fails").',
     );
     this.name = 'DamagedTablesError';

@@ -2,7 +2,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, statSync } from 'node:fs'
 import { type FileHandle, open as openFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import createDebug from 'debug';
-import { crc32 } from './checksum.js';
+import { crc32 } from '../../../shared/crc32.js';
 
 const log = createDebug('quire:store:leveldb:ledger');
 

@@ -1,4 +1,4 @@
-import { crc32 } from './checksum.js';
+import { crc32 } from '../../../shared/crc32.js';
 
 /**
  * Value encoding. Every value is `<crc32 of payload, 4 bytes big-endian><payload>`.

@@ -14,7 +14,7 @@ interface QuireWindow {
   };
 }
 
-export type SaveState = 'loading' | 'pending' | 'refused' | 'saved' | 'read-only';
+export type SaveState = 'loading' | 'offline' | 'pending' | 'refused' | 'saved' | 'read-only';
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 
 const WAIT = { timeout: 20_000 };
@@ -43,6 +43,7 @@ export class EditorPage {
 
   /** Puts the caret at the end of the document and types like a person, key by key. */
   async typeAtEnd(text: string, delayMs = 15): Promise<void> {
+    await this.waitForEditor();
     await this.editable.click();
     await this.page.evaluate(() => (window as unknown as QuireWindow).quire!.editor.commands.focus('end'));
     await this.page.keyboard.type(text, { delay: delayMs });
@@ -53,10 +54,17 @@ export class EditorPage {
   }
 
   async text(): Promise<string> {
+    await this.waitForEditor();
     return this.page.evaluate(() => (window as unknown as QuireWindow).quire!.editor.getText());
   }
 
+  /** The editor's code loads after the page's frame (a lazy chunk): wait for it after a (re)load. */
+  async waitForEditor(): Promise<void> {
+    await this.page.waitForFunction(() => (window as unknown as QuireWindow).quire !== undefined, null, WAIT);
+  }
+
   async json(): Promise<unknown> {
+    await this.waitForEditor();
     return this.page.evaluate(() => (window as unknown as QuireWindow).quire!.editor.getJSON());
   }
 

@@ -17,8 +17,8 @@ export interface CliResult {
 }
 
 /** Runs the CLI to completion (for options that make it exit on its own). */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const child = spawnCli(args, env);
+export async function runCli(args: string[], env: Record<string, string> = {}, options: SpawnCliOptions = {}): Promise<CliResult> {
+  const child = spawnCli(args, env, options);
   const output = collect(child);
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   return { code, signal, ...output() };
@@ -68,10 +68,18 @@ export class CliProcess {
   }
 }
 
-function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
+export interface SpawnCliOptions {
+  /** Run as this user id (through setpriv; the test must run as root): permission checks apply. */
+  uid?: number;
+}
+
+function spawnCli(args: string[], env: Record<string, string>, options: SpawnCliOptions = {}): ChildProcess {
   // Only the variables a test names reach the child, so the developer's PORT or LOG_LEVEL cannot.
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const node = [process.execPath, '--import', 'tsx', CLI, ...args];
+  const [command, ...commandArgs] =
+    options.uid === undefined ? node : ['setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', ...node];
+  return spawn(command!, commandArgs, {
     cwd: fileURLToPath(new URL('../../..', import.meta.url)),
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,7 @@
  *
  * Every string here that comes from the server or other people (names, authors) is set as text.
  */
-import type { QuireProvider, VersionInfo } from 'quire/client';
+import type { QuireProvider, VersionInfo } from 'y-quire/client';
 import type * as Y from 'yjs';
 import { createVersionPreview } from './version-preview.js';
 

@@ -1,4 +1,8 @@
-/** CRC-32 (IEEE), to tell a whole log record from one torn by a crash. */
+/**
+ * CRC-32 (IEEE 802.3, the zlib/PNG polynomial), to tell a whole record from one torn by a crash
+ * or damaged on disk. One implementation for both sides: the client's offline log and the
+ * server's LevelDB records. Plain table-driven JavaScript, so it runs in browsers too.
+ */
 const table = new Uint32Array(256);
 for (let n = 0; n < 256; n++) {
   let c = n;
