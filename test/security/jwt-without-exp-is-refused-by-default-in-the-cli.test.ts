@@ -38,8 +38,8 @@ describe('a JWT without exp (a token, and a session, that never expire)', () => 
 
   it('is refused by jwtAuth({ requireExpiry: true }) and accepted by default in the library', async () => {
     const strict = jwtAuth({ secret: testSecret, requireExpiry: true });
-    expect(() => strict.authenticate({ token: forever, auth: {}, headers: {}, address: '', query: {} })).toThrow(/no expiry/);
+    expect(() => strict.authenticate({ token: forever, auth: {}, headers: {}, address: '', query: {}, params: {} })).toThrow(/no expiry/);
     const lenient = jwtAuth({ secret: testSecret });
-    expect(lenient.authenticate({ token: forever, auth: {}, headers: {}, address: '', query: {} })).toMatchObject({ subject: 'alice', expiresAt: null });
+    expect(lenient.authenticate({ token: forever, auth: {}, headers: {}, address: '', query: {}, params: {} })).toMatchObject({ subject: 'alice', expiresAt: null });
   });
 });
