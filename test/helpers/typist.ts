@@ -32,7 +32,13 @@ export class Typist {
     };
     if (!reply.ok) throw new Error(`handshake refused: ${JSON.stringify(reply)}`);
     Y.applyUpdate(this.doc, decodeSyncFrame(reply.step2).payload, 'server');
-    const missing = Y.encodeStateAsUpdate(this.doc, decodeSyncFrame(reply.step1).payload);
+    // Only its own entries: the server binds each client id to the session that wrote it, so the
+    // entries of other typists that it relayed before a crash are theirs to upload.
+    const target = Y.decodeStateVector(decodeSyncFrame(reply.step1).payload);
+    for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(this.doc))) {
+      if (client !== this.doc.clientID) target.set(client, Math.max(clock, target.get(client) ?? 0));
+    }
+    const missing = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(target));
     const ack = (await socket.timeout(10_000).emitWithAck('update', encodeSyncFrame('step2', missing))) as { ok: boolean };
     if (!ack.ok) throw new Error('upload refused');
   }
