@@ -25,6 +25,7 @@ import type { SyncTransport, UpdateRefusal } from './session-types.js';
 import { SyncSession } from './sync-session.js';
 import { randomSessionId } from './session-id.js';
 import { TokenRetry } from './token-retry.js';
+import { ProviderVersions } from './versions.js';
 
 const debug = createDebug('quire:client:provider');
 
@@ -42,6 +43,8 @@ const terminalConnectErrors = new Set<string>([
 export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   readonly awareness: Awareness;
   status: ConnectionStatus = 'disconnected';
+  /** The document's version history (client/versions.ts). */
+  readonly versions: ProviderVersions;
 
   private socket: ClientSocket;
   /** Null with a `manager` option: the pool then neither shares nor moves the connection. */
@@ -98,6 +101,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
       queued: (entry) => this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update }),
     }, { retryDelayMin: options.reconnectionDelay ?? 500, retryDelayMax: options.reconnectionDelayMax ?? 5_000 });
     this.awarenessSync = new AwarenessSync(this.awareness, (update) => this.socket.emit('awareness', update), this);
+    this.versions = new ProviderVersions(this.socket);
     doc.on('update', this.onLocalUpdate);
     this.offline = options.offline === undefined
       ? null
@@ -203,6 +207,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.closeSocket();
     this.doc.off('update', this.onLocalUpdate);
     this.sync.destroy();
+    this.versions.destroy();
     // Hands unsaved changes to the store now, so a provider reopened on it at once finds them.
     void this.offline?.close();
     this.lease?.release();
@@ -251,6 +256,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.socket.disconnect();
     this.lease = moved;
     this.socket = this.openSocket(moved.manager);
+    this.versions.rebind(this.socket);
     this.socket.connect();
     return true;
   }

@@ -25,6 +25,9 @@ import { limitConnections } from './transport/connection-ceilings.js';
 import { cleanUpDocumentNamespaces } from './transport/namespace-cleanup.js';
 import { SingleFrameAdapter } from './transport/single-frame-adapter.js';
 import type { QuireIo, QuireNamespace } from './transport/types.js';
+import { AutoVersions } from './versions/auto.js';
+import { resolveVersionOptions } from './versions/options.js';
+import { type ServerVersions, VersionService } from './versions/service.js';
 
 const debug = createDebug('quire:server');
 
@@ -39,6 +42,8 @@ export interface QuireServer {
   readonly httpServer: HttpServer | null;
   readonly store: DocumentStore;
   readonly registry: DocumentRegistry;
+  /** Version history of the documents (docs/VERSIONS.md); VERSIONS_UNAVAILABLE when the store keeps none. */
+  readonly versions: ServerVersions;
   listen(port?: number, host?: string): Promise<ListenAddress>;
   /** Server-side access to a document; its edits reach connected clients and the store. */
   openDocument(name: string): Promise<DocumentHandle>;
@@ -122,13 +127,19 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
     observer,
   );
 
+  const versionService = new VersionService(store, registry, resolveVersionOptions(options.versions), (docName, event, payload) => {
+    namespaceOf(docNamespace(docName))?.emit(event, payload as never);
+  });
+  const autoVersions = new AutoVersions(versionService);
+  const connectionVersions = versionService.available ? { service: versionService, auto: autoVersions } : undefined;
+
   const documents: QuireNamespace = io.of(DOC_NAMESPACE_PATTERN);
   cleanUpDocumentNamespaces(io, documents);
   const budgets = new ConnectionBudgets(resolveLimits(options, maxMessageBytes), (socket) =>
     observer.error({ docName: socket.data.docName ?? null, code: ErrorCodes.SLOW_CONSUMER, operation: 'outgoing' }),
   );
   documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets, observer }));
-  documents.on('connection', (socket) => handleConnection(socket, registry, budgets, observer));
+  documents.on('connection', (socket) => handleConnection(socket, registry, budgets, observer, connectionVersions));
   // Socket.io admits anyone to its main namespace. On a server of our own nothing lives there, so
   // refuse it rather than hold a socket per connection for nothing; an app's own io keeps its '/'.
   if (ownsIo) io.of('/').use((_socket, next) => next(refusal(errorInfo(ErrorCodes.BAD_DOC_NAME, 'Only document namespaces are served.'))));
@@ -140,6 +151,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
     httpServer,
     store,
     registry,
+    versions: versionService,
 
     listen(port = 0, host = '127.0.0.1') {
       if (httpServer === null) throw new Error('listen() needs the server to own its HTTP server');
@@ -162,15 +174,22 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
 
     async deleteDocument(name) {
       assertValidDocName(name);
-      const exists = registry.isLoaded(name) || (await store.load(name)).length > 0;
-      if (!exists) return false;
-      // A client that still holds a copy and reconnects re-creates the document: CRDT replicas
-      // are their own source of truth.
-      namespaceOf(docNamespace(name))?.disconnectSockets(false);
-      await registry.evict(name);
-      await store.delete(name);
-      await store.delete(ownersDocumentName(name));
-      return true;
+      // Inside the versions' lock: no version of the document is being written while it goes.
+      return versionService.exclusive(name, async () => {
+        const exists = registry.isLoaded(name) || (await store.load(name)).length > 0;
+        if (!exists) return false;
+        // A client that still holds a copy and reconnects re-creates the document: CRDT replicas
+        // are their own source of truth.
+        // No automatic version of what is being deleted (its last client leaves just below).
+        autoVersions.cancel(name);
+        namespaceOf(docNamespace(name))?.disconnectSockets(false);
+        await registry.evict(name);
+        autoVersions.cancel(name);
+        versionService.forget(name);
+        await store.delete(name);
+        await store.delete(ownersDocumentName(name));
+        return true;
+      });
     },
 
     close() {
@@ -183,7 +202,10 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
         for (const nsp of [...io._nsps.values()]) {
           if (DOC_NAMESPACE_PATTERN.test(nsp.name)) nsp.disconnectSockets(ownsIo);
         }
+        // Versions of documents whose last client just left are taken before documents unload.
+        await autoVersions.close();
         await registry.closeAll();
+        await versionService.close();
         await store.close();
         if (ownsHttp) await new Promise<void>((resolve) => void io.close(() => resolve()));
         else if (ownsIo) io.engine.close();

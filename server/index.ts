@@ -16,3 +16,8 @@ export type { SignKeys } from './auth/jwt-sign.js';
 export type { DocGrant } from './auth/doc-grants.js';
 export { LevelDbStore, StoreLockedError, CorruptDocumentError } from './persistence/leveldb-store.js';
 export type { LevelDbStoreOptions } from './persistence/leveldb-store.js';
+export type { RestoreOptions, RestoreResult, ServerVersions } from './versions/service.js';
+export type { RetentionOptions, VersionAction, VersionOptions } from './versions/options.js';
+export { versionDefaults } from './versions/options.js';
+export type { VersionRecord, VersionRecordStore, VersionChange } from './versions/types.js';
+export type { VersionCreatedEvent, VersionInfo, VersionKind, VersionRestoredEvent } from '../shared/versions.js';

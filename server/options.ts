@@ -6,6 +6,7 @@ import type { ServerObserver } from './core/observer.js';
 import type { RequestHandler } from './http/static-files.js';
 import type { DocumentStore } from './persistence/types.js';
 import type { Authenticate, Authorize } from './transport/hooks.js';
+import type { VersionOptions } from './versions/options.js';
 
 export type { RateLimit } from './limits/token-bucket.js';
 export type { RateLimits } from './limits/types.js';
@@ -87,6 +88,8 @@ export interface QuireServerOptions {
    * before `staticDir`; each resolves true when it answered the request.
    */
   requestHandlers?: RequestHandler[];
+  /** Version history: automatic versions, restore roots, retention, policy. See docs/VERSIONS.md. */
+  versions?: VersionOptions;
 }
 
 const MiB = 1024 * 1024;

@@ -28,6 +28,11 @@ export const ErrorCodes = {
   SERVER_BUSY: 'SERVER_BUSY',
   DOCUMENT_CLOSED: 'DOCUMENT_CLOSED',
   SHUTTING_DOWN: 'SHUTTING_DOWN',
+  DOCUMENT_NOT_FOUND: 'DOCUMENT_NOT_FOUND',
+  VERSION_NOT_FOUND: 'VERSION_NOT_FOUND',
+  VERSIONS_UNAVAILABLE: 'VERSIONS_UNAVAILABLE',
+  RESTORE_IN_PROGRESS: 'RESTORE_IN_PROGRESS',
+  VERSION_LIMIT: 'VERSION_LIMIT',
   INTERNAL: 'INTERNAL',
 } as const;
 
@@ -59,6 +64,11 @@ const safeMessages: Record<ErrorCode, string> = {
   SERVER_BUSY: 'The server cannot load more documents now; try again later.',
   DOCUMENT_CLOSED: 'The document was closed on the server (deleted or shutting down); reconnect to continue.',
   SHUTTING_DOWN: 'The server is shutting down.',
+  DOCUMENT_NOT_FOUND: 'No such document is stored.',
+  VERSION_NOT_FOUND: 'No such version of this document.',
+  VERSIONS_UNAVAILABLE: 'This server keeps no version history.',
+  RESTORE_IN_PROGRESS: 'A restore of this document is already running; try again when it is done.',
+  VERSION_LIMIT: 'This document has as many versions as it may keep; delete some first.',
   INTERNAL: 'Internal server error.',
 };
 

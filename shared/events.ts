@@ -3,6 +3,7 @@
  */
 import type { AckCallback } from './ack.js';
 import type { ErrorInfo } from './errors.js';
+import type { VersionCreatedEvent, VersionInfo, VersionRestoredEvent } from './versions.js';
 
 /** What a client puts in Socket.io's `auth` for each document namespace it opens. */
 export interface HandshakeAuth {
@@ -64,7 +65,18 @@ export interface ClientToServerEvents {
   'update-part': (header: UpdatePartHeader, part: Uint8Array, ack: AckCallback) => void;
   /** A y-protocols awareness update (only states this connection introduced). */
   awareness: (update: Uint8Array) => void;
+  /** Version history (read access; see docs/VERSIONS.md). */
+  'versions:list': (request: Record<string, never>, ack: AckCallback<{ versions: VersionInfo[] }>) => void;
+  /** A named version of the document as it is now (write access). */
+  'versions:create': (request: { name?: string | null }, ack: AckCallback<{ version: VersionInfo }>) => void;
+  /** A version's full state as one binary Yjs update (read access). */
+  'versions:get': (request: { id: number }, ack: AckCallback<{ update: Uint8Array }>) => void;
+  /** Restores a version as a forward change (write access). */
+  'versions:restore': (request: { id: number }, ack: AckCallback<VersionRestoredEvent>) => void;
 }
+
+/** Client-to-server events of version history, as named on the wire. */
+export const VERSION_REQUEST_EVENTS = ['versions:list', 'versions:create', 'versions:get', 'versions:restore'] as const;
 
 export interface ServerToClientEvents {
   /** Update frame: changes made by others, merged per event-loop turn. */
@@ -73,6 +85,10 @@ export interface ServerToClientEvents {
   awareness: (update: Uint8Array) => void;
   /** An error not tied to an acknowledgement (rate limits, a dropped message). */
   notice: (error: ErrorInfo) => void;
+  /** A version of the document was created (by anyone, automatic ones included). */
+  'version-created': (event: VersionCreatedEvent) => void;
+  /** A restore was applied; its revert reaches clients as an ordinary update. */
+  'version-restored': (event: VersionRestoredEvent) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -5,3 +5,4 @@ export * from './events.js';
 export * from './protocol/sync.js';
 export * from './protocol/version.js';
 export * from './protocol/parts.js';
+export * from './versions.js';

@@ -104,6 +104,7 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     maxLoadedDocuments: config.maxLoadedDocuments,
     maxLoadedDocumentBytes: config.maxLoadedDocumentBytes,
     maxOutgoingBytes: config.maxOutgoingBytes,
+    versions: { automatic: config.automaticVersions, intervalMs: config.versionIntervalMs, idleMs: config.versionIdleMs },
     rateLimits: {
       updates: config.rateUpdates,
       updateBytes: config.rateUpdateBytes,

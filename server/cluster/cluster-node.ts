@@ -14,8 +14,8 @@
  */
 import createDebug from 'debug';
 import * as Y from 'yjs';
-import type { QuireDocument } from '../core/document.js';
 import { isOwnersDocumentName } from '../core/client-id-owners.js';
+import type { QuireDocument } from '../core/document.js';
 import { peerOrigin } from '../core/origins.js';
 import type { CommittedRows, PostgresStore } from '../persistence/postgres-store.js';
 import type { DocumentStore, StoredDocumentInfo } from '../persistence/types.js';
@@ -119,8 +119,8 @@ export class ClusterNode {
   }
 
   private async load(name: string): Promise<Uint8Array[]> {
-    // A document's client-id owner records are read with it, not followed on the bus.
-    if (isOwnersDocumentName(name)) return (await this.options.store.loadState(name)).updates;
+    // A document's client-id owners are read with it but followed by no one: not a document.
+    if (isOwnersDocumentName(name)) return this.options.store.load(name);
     this.loading.add(name);
     try {
       this.trackers.get(name)?.dispose();

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { LOG_FORMATS, LOG_LEVELS } from '../observability/log-levels.js';
 import { serverDefaults } from '../options.js';
+import { versionDefaults } from '../versions/options.js';
 import { DEFAULT_COMPACT_AFTER_BYTES, DEFAULT_COMPACT_AFTER_UPDATES } from '../persistence/leveldb/options.js';
 import { boolean, integer, list, rate } from './coerce.js';
 
@@ -36,6 +37,9 @@ export const configSchema = z
     compactAfterBytes: integer(0, Number.MAX_SAFE_INTEGER).default(DEFAULT_COMPACT_AFTER_BYTES),
     compactAfterUpdates: integer(0, Number.MAX_SAFE_INTEGER).default(DEFAULT_COMPACT_AFTER_UPDATES),
     unloadGraceMs: integer(0, 86_400_000).default(serverDefaults.unloadGraceMs),
+    automaticVersions: boolean().default(versionDefaults.automatic),
+    versionIntervalMs: integer(1_000, 604_800_000).default(versionDefaults.intervalMs),
+    versionIdleMs: integer(1_000, 604_800_000).default(versionDefaults.idleMs),
     maxMessageBytes: integer(1024, 1024 * MiB).default(serverDefaults.maxMessageBytes),
     maxUpdateBytes: integer(1024, 1024 * MiB).default(serverDefaults.maxUpdateBytes),
     maxAssembledUpdateBytes: integer(1024, 4096 * MiB).default(serverDefaults.maxAssembledUpdateBytes),
@@ -274,6 +278,26 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
     arg: '<s>',
     description: 'Clock skew accepted on the "exp" and "nbf" claims',
     allowed: 'an integer from 0 to 3600',
+  },
+  automaticVersions: {
+    flag: 'automatic-versions',
+    env: 'QUIRE_AUTOMATIC_VERSIONS',
+    description: 'Take automatic versions of changed documents (docs/VERSIONS.md), --no-automatic-versions to turn off',
+    allowed: 'true or false',
+  },
+  versionIntervalMs: {
+    flag: 'version-interval-ms',
+    env: 'QUIRE_VERSION_INTERVAL_MS',
+    arg: '<ms>',
+    description: 'An automatic version once a document changed and this long has passed',
+    allowed: 'an integer from 1000 to 604800000',
+  },
+  versionIdleMs: {
+    flag: 'version-idle-ms',
+    env: 'QUIRE_VERSION_IDLE_MS',
+    arg: '<ms>',
+    description: 'An automatic version after a changed document has been idle this long',
+    allowed: 'an integer from 1000 to 604800000',
   },
   rateUpdates: { flag: 'rate-updates', env: 'QUIRE_RATE_UPDATES', arg: '<rate>', description: 'Update messages per client connection (RATE_LIMITED beyond)', allowed: RATE_ALLOWED },
   rateUpdateBytes: { flag: 'rate-update-bytes', env: 'QUIRE_RATE_UPDATE_BYTES', arg: '<rate>', description: 'Update bytes per client connection', allowed: RATE_ALLOWED },

@@ -17,6 +17,7 @@ export type ErrorOperation =
   | 'update'
   | 'awareness'
   | 'unknown-event'
+  | 'versions'
   | 'load'
   | 'unload'
   | 'store-write'

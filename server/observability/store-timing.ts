@@ -53,6 +53,8 @@ export function timeStoreWrites(inner: DocumentStore, observer: CoreObserver, op
 
   return {
     inner,
+    // Version records are written through the inner store's own writer, after its appends.
+    ...(inner.versions === undefined ? {} : { versions: inner.versions }),
     get accepting() {
       return accepting;
     },

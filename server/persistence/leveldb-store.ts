@@ -14,6 +14,8 @@ import { type OpenReport, checkOpenedDatabase } from './leveldb/open-check.js';
 import { type LevelDbStoreOptions, type ResolvedOptions, resolveOptions } from './leveldb/options.js';
 import { Recovery } from './leveldb/recovery.js';
 import { findDamagedTables } from './leveldb/table-check.js';
+import { LevelDbVersionRecords } from './leveldb/versions.js';
+import { VersionKeys } from './leveldb/versions-keys.js';
 import { type WriteStats, Writer, emptyWriteStats } from './leveldb/writer.js';
 import type { DocumentStore, StoreHealth, StoredDocumentInfo } from './types.js';
 
@@ -70,6 +72,8 @@ export class LevelDbStore implements DocumentStore {
   private damaged = new Map<string, string>();
   /** What the latest open or recovery found; see OpenReport. */
   openReport: OpenReport;
+  /** Version history records, in their own key range (leveldb/versions-keys.ts). */
+  readonly versions: LevelDbVersionRecords;
 
   private constructor(
     private readonly db: Db,
@@ -90,7 +94,16 @@ export class LevelDbStore implements DocumentStore {
         this.damaged = damaged;
       },
     }, () => this.counters.recoveries++);
-    this.groupCommit = new GroupCommit(db, this.writer, this.states, ledger, this.healthState, (names) => this.compactor.consider(names));
+    this.groupCommit = new GroupCommit(
+      db,
+      this.writer,
+      this.states,
+      ledger,
+      this.healthState,
+      (names) => this.compactor.consider(names),
+      // A document's versions are deleted in the same batch as its records.
+      (name) => [new VersionKeys(name).all],
+    );
     this.compactor = new Compactor(
       db,
       this.writer,
@@ -98,6 +111,12 @@ export class LevelDbStore implements DocumentStore {
       { afterBytes: options.compactAfterBytes, afterUpdates: options.compactAfterUpdates },
       () => this.groupCommit.written(),
     );
+    this.versions = new LevelDbVersionRecords({
+      db,
+      writer: this.writer,
+      read: (run) => this.read(run),
+      assertOpen: () => this.assertOpen(),
+    });
     this.directoryWatch = setInterval(() => this.checkDirectory(), options.directoryCheckMs);
     this.directoryWatch.unref();
   }
@@ -157,7 +176,10 @@ export class LevelDbStore implements DocumentStore {
     return this.groupCommit.append(new DocKeys(name), update);
   }
 
-  /** Removes every record of the document: also the way to accept the loss of a damaged one. */
+  /**
+   * Removes every record of the document, its versions included, in one atomic batch: also the
+   * way to accept the loss of a damaged one.
+   */
   async delete(name: string): Promise<void> {
     this.assertOpen();
     await this.groupCommit.delete(new DocKeys(name));

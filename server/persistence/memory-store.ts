@@ -1,3 +1,4 @@
+import { MemoryVersionRecords } from '../versions/memory-version-records.js';
 import type { DocumentStore, StoredDocumentInfo } from './types.js';
 
 interface MemoryRecord {
@@ -10,6 +11,7 @@ interface MemoryRecord {
 export class MemoryStore implements DocumentStore {
   private readonly documents = new Map<string, MemoryRecord>();
   private closed = false;
+  readonly versions = new MemoryVersionRecords();
 
   async load(name: string): Promise<Uint8Array[]> {
     this.assertOpen();
@@ -32,6 +34,7 @@ export class MemoryStore implements DocumentStore {
   async delete(name: string): Promise<void> {
     this.assertOpen();
     this.documents.delete(name);
+    await this.versions.deleteAllVersions(name);
   }
 
   async list(): Promise<StoredDocumentInfo[]> {

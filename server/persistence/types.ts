@@ -1,3 +1,5 @@
+import type { VersionRecordStore } from '../versions/types.js';
+
 /**
  * The persistence seam. The core only ever talks to a DocumentStore, so LevelDB, memory and
  * (later) PostgreSQL stores are interchangeable; one contract suite runs against each.
@@ -50,7 +52,7 @@ export interface DocumentStore {
   load(name: string): Promise<Uint8Array[]>;
   /** Resolves once `update` is durable; rejects when the write failed (nothing is acknowledged). */
   append(name: string, update: Uint8Array): Promise<void>;
-  /** Removes every record of the document. */
+  /** Removes every record of the document, its versions included. */
   delete(name: string): Promise<void>;
   /** The stored documents. */
   list(): Promise<StoredDocumentInfo[]>;
@@ -59,6 +61,11 @@ export interface DocumentStore {
    * acknowledged; the store recovers on its own when it can (see `StoreHealth`).
    */
   health?(): StoreHealth;
+  /**
+   * Version history records (server/versions/types.ts); a store without them cannot keep
+   * versions, and the version API answers VERSIONS_UNAVAILABLE.
+   */
+  readonly versions?: VersionRecordStore;
   /** Waits for writes in flight, then releases the store. Idempotent. */
   close(): Promise<void>;
 }

@@ -19,6 +19,7 @@ import { DocumentLease } from './document-lease.js';
 import { isBinary, isCallback } from './payloads.js';
 import { expireSession } from './session-expiry.js';
 import type { QuireSocket } from './types.js';
+import { type ConnectionVersions, noteClientChange, versionHandlers } from './version-handlers.js';
 
 const debug = createDebug('quire:server:connection');
 
@@ -27,7 +28,13 @@ function toInfo(error: unknown): ErrorInfo {
   return errorInfo(ErrorCodes.INTERNAL);
 }
 
-export function handleConnection(socket: QuireSocket, registry: DocumentRegistry, budgets: ConnectionBudgets, observer: CoreObserver): void {
+export function handleConnection(
+  socket: QuireSocket,
+  registry: DocumentRegistry,
+  budgets: ConnectionBudgets,
+  observer: CoreObserver,
+  versions?: ConnectionVersions,
+): void {
   const { docName, access, sessionKey, writerKeys, ownClientIds } = socket.data;
   const connection: ConnectionRef = { id: socket.id, access, sessionKey, writerKeys, ...(ownClientIds === undefined ? {} : { ownClientIds }) };
   const { limits } = budgets;
@@ -98,6 +105,7 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
         const received = performance.now();
         observer.messageReceived({ docName, kind: 'update', bytes: frame.byteLength });
         await session.update(frame);
+        noteClientChange(socket, versions);
         reply(null);
         observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
       }, ack),
@@ -118,6 +126,7 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
         const received = performance.now();
         observer.messageReceived({ docName, kind: 'update', bytes: part.byteLength });
         await session.updatePart(header, part);
+        if (header.final) noteClientChange(socket, versions);
         reply(null);
         if (header.final) observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
       }, ack),
@@ -135,6 +144,8 @@ export function handleConnection(socket: QuireSocket, registry: DocumentRegistry
         if (refused > 0) throw new QuireError(ErrorCodes.AWARENESS_NOT_OWNED);
         if (isCallback(ack)) reply(null);
       }, ack),
+
+    ...(versions === undefined ? {} : versionHandlers(socket, versions, budget, guard)),
   };
 
   // Every event is taken as it is read, through `onAny`: Socket.io emits ordinary listeners a tick

@@ -1,5 +1,5 @@
 /**
- * The Tiptap editor bound to a Y.Doc: the document lives in the Y.XmlFragment `content`, undo is
+ * The Tiptap editor bound to a Y.Doc: the document lives in the Y.XmlFragment `default`, undo is
  * Yjs' own (it only undoes this user's changes, never a collaborator's), and remote carets and
  * selections are drawn from awareness with each user's name and color.
  */
@@ -11,8 +11,11 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { UserIdentity } from './identity.js';
 
-/** The Y.Doc field holding the rich text; other quire clients of this document must agree on it. */
-export const CONTENT_FIELD = 'content';
+/**
+ * The Y.Doc field holding the rich text; other quire clients of this document must agree on it.
+ * 'default' is Tiptap's own default and the root a version restore brings back by default.
+ */
+export const CONTENT_FIELD = 'default';
 
 export interface EditorOptions {
   element: HTMLElement;

@@ -22,6 +22,17 @@ const elements: SessionElements = {
   saved: byTestId('saved'),
   presence: byTestId('presence'),
   presenceCount: byTestId('presence-count'),
+  history: {
+    list: byTestId('versions'),
+    form: byTestId<HTMLFormElement>('save-version-form'),
+    nameInput: byTestId<HTMLInputElement>('version-name'),
+    message: byTestId('history-message'),
+    preview: byTestId('preview'),
+    previewTitle: byTestId('preview-title'),
+    previewEditor: byTestId('preview-editor'),
+    restoreButton: byTestId<HTMLButtonElement>('restore-version'),
+    closeButton: byTestId<HTMLButtonElement>('close-preview'),
+  },
 };
 const docNameElement = byTestId('doc-name');
 const problemElement = byTestId('doc-problem');

@@ -7,6 +7,7 @@ import type { Editor } from '@tiptap/core';
 import { QuireProvider } from 'quire/client';
 import * as Y from 'yjs';
 import { guardAccess } from './access-guard.js';
+import { type HistoryElements, mountHistoryPanel } from './history/history-panel.js';
 import { mountConnectionIndicator } from './connection-indicator.js';
 import { createEditor } from './editor.js';
 import type { UserIdentity } from './identity.js';
@@ -22,6 +23,7 @@ export interface SessionElements {
   saved: HTMLElement;
   presence: HTMLElement;
   presenceCount: HTMLElement;
+  history: Omit<HistoryElements, 'liveEditor'>;
 }
 
 export interface DocumentSession {
@@ -52,6 +54,7 @@ export function openDocumentSession({ serverUrl, docName, user, elements, onRefu
     mountSaveIndicator(elements.saved, provider, keepsEditsOnThisDevice()),
     mountPresenceList(elements.presence, elements.presenceCount, provider.awareness),
     guardAccess(editor, provider, onRefused),
+    mountHistoryPanel({ ...elements.history, liveEditor: elements.editor }, provider, ydoc),
   ];
   return {
     docName,

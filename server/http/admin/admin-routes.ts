@@ -7,6 +7,7 @@
  *   GET    /admin/documents/<name>/update   the document as one Yjs update (binary)
  *   POST   /admin/documents/<name>/update   apply a Yjs update (binary body); reaches clients
  *   DELETE /admin/documents/<name>          disconnect its clients and delete every record
+ *   …/documents/<name>/versions[/<id>[/update|/restore]]   version history: version-routes.ts
  *
  * `<name>` is encodeURIComponent(document name). Errors are `{ ok: false, code, message }`.
  */
@@ -19,6 +20,7 @@ import { hasBearerToken, pathnameOf, sendError, sendJson, sendUnauthorized } fro
 import type { RequestHandler } from '../static-files.js';
 import { AdminError, applyUpdate, deleteDocument, documentJson, documentState, listDocuments } from './documents.js';
 import { readBody } from './request-body.js';
+import { type VersionRoute, dispatchVersions, parseVersionRoute } from './version-routes.js';
 
 const PREFIX = '/admin';
 
@@ -34,7 +36,10 @@ export interface AdminOptions {
   audit?: (event: AdminAuditEvent) => void;
 }
 
-export type AdminAuditEvent = { action: 'apply-update'; docName: string; bytes: number } | { action: 'delete'; docName: string };
+export type AdminAuditEvent =
+  | { action: 'apply-update'; docName: string; bytes: number }
+  | { action: 'delete'; docName: string }
+  | { action: 'create-version' | 'restore-version' | 'rename-version' | 'delete-version'; docName: string };
 
 export function adminRoutes(options: AdminOptions): RequestHandler {
   return async (req, res) => {
@@ -79,12 +84,13 @@ export function adminRoutes(options: AdminOptions): RequestHandler {
 interface Route {
   docName: string | null;
   /** null: the collection; '': the document; 'update': its update resource. */
-  resource: 'collection' | 'document' | 'update';
+  resource: 'collection' | 'document' | 'update' | 'versions';
+  versions?: VersionRoute;
 }
 
 function parseRoute(rest: string): Route {
   if (rest === '/documents' || rest === '/documents/') return { docName: null, resource: 'collection' };
-  const match = /^\/documents\/([^/]+)(\/update)?$/.exec(rest);
+  const match = /^\/documents\/([^/]+)(\/update|\/versions(?:\/.*)?)?$/.exec(rest);
   if (match === null) throw new AdminError(404, 'NOT_FOUND', 'No such admin route; see docs/OPERATING.md.');
   let name: string;
   try {
@@ -94,6 +100,11 @@ function parseRoute(rest: string): Route {
   }
   const problem = docNameProblem(name);
   if (problem !== null) throw new AdminError(400, 'BAD_DOC_NAME', problem);
+  if (match[2]?.startsWith('/versions') === true) {
+    const versions = parseVersionRoute(name, match[2]);
+    if (versions === null) throw new AdminError(404, 'NOT_FOUND', 'No such admin route; see docs/OPERATING.md.');
+    return { docName: name, resource: 'versions', versions };
+  }
   return { docName: name, resource: match[2] === undefined ? 'document' : 'update' };
 }
 
@@ -104,6 +115,12 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, route: Route,
   if (route.resource === 'collection' || name === null) {
     allow(method, ['GET']);
     sendJson(res, 200, { documents: await listDocuments(server) });
+    return;
+  }
+  if (route.resource === 'versions') {
+    await dispatchVersions(req, res, route.versions!, server.versions, allow, (action) =>
+      options.audit?.({ action: action as 'create-version', docName: name }),
+    );
     return;
   }
   if (route.resource === 'document') {

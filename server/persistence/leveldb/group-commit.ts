@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import type { BatchOp, Db } from './db.js';
+import type { BatchOp, Db, Range } from './db.js';
 import type { DocState, DocStates } from './doc-states.js';
 import { StoreWriteError, describeNames } from './errors.js';
 import type { DocKeys } from './keys.js';
@@ -44,6 +44,8 @@ export class GroupCommit {
     private readonly health: Health,
     /** Called with the documents of each written batch (to consider compaction). */
     private readonly onCommitted: (names: string[]) => void,
+    /** Key ranges outside `doc/` that belong to a document and go in the same batch when it is deleted (its versions). */
+    private readonly ownedRanges: (name: string) => Range[] = () => [],
   ) {}
 
   append(keys: DocKeys, update: Uint8Array): Promise<void> {
@@ -204,6 +206,9 @@ export class GroupCommit {
       for (const { key } of await this.db.readRange(keys.all, { values: false })) batch.push({ type: 'del', key });
     }
     for (const seq of draft.added) batch.push({ type: 'del', key: keys.update(seq) });
+    for (const range of this.ownedRanges(keys.name)) {
+      for (const { key } of await this.db.readRange(range, { values: false })) batch.push({ type: 'del', key });
+    }
     // nextSeq keeps growing: a seq is never reused while this process runs.
     draft.state = { ...draft.state, tailCount: 0, tailBytes: 0, snapshotBytes: 0, exists: false };
     draft.added = [];

@@ -4,7 +4,7 @@ import type { Health } from './health.js';
 
 /** What a batch is about to write, as shown to the `beforeWrite` hook. */
 export interface WriteInfo {
-  kind: 'group' | 'compaction';
+  kind: 'group' | 'compaction' | 'versions';
   /** Documents the batch touches. */
   documents: string[];
   /** Number of LevelDB operations (puts and deletes) in the batch. */
