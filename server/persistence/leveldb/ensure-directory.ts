@@ -4,7 +4,13 @@ import { dirname, resolve } from 'node:path';
 
 /** The data directory cannot be used; the message names it and says why. */
 export class DataDirectoryError extends Error {
-  constructor(path: string, reason: string) {
+  constructor(
+    path: string,
+    reason: string,
+    /** The system error code behind it, so callers can put it in plain words. */
+    readonly code?: string,
+    readonly syscall = 'mkdir',
+  ) {
     super(`cannot use ${path} as the data directory: ${reason}`);
     this.name = 'DataDirectoryError';
   }
@@ -21,19 +27,19 @@ export async function ensureDirectory(path: string): Promise<void> {
   const target = resolve(path);
   const existing = await kindOf(target);
   if (existing === 'directory') return;
-  if (existing === 'other') throw new DataDirectoryError(path, 'it exists and is not a directory');
+  if (existing === 'other') throw new DataDirectoryError(path, 'it exists and is not a directory', 'ENOTDIR');
   const parent = dirname(target);
   if (parent !== target) {
     const parentKind = await kindOf(parent);
     if (parentKind === 'missing') await ensureDirectory(parent);
-    else if (parentKind === 'other') throw new DataDirectoryError(path, `${parent} is not a directory`);
+    else if (parentKind === 'other') throw new DataDirectoryError(path, `${parent} is not a directory`, 'ENOTDIR');
   }
   try {
     await mkdir(target);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' && (await kindOf(target)) === 'directory') return; // created meanwhile
-    throw new DataDirectoryError(path, `${parent} does not let a directory be created in it (${code ?? (error as Error).message})`);
+    throw new DataDirectoryError(path, `${parent} does not let a directory be created in it (${code ?? (error as Error).message})`, code);
   }
 }
 
@@ -53,19 +59,19 @@ export function ensureDirectorySync(path: string): void {
   const target = resolve(path);
   const existing = kindOfSync(target);
   if (existing === 'directory') return;
-  if (existing === 'other') throw new DataDirectoryError(path, 'it exists and is not a directory');
+  if (existing === 'other') throw new DataDirectoryError(path, 'it exists and is not a directory', 'ENOTDIR');
   const parent = dirname(target);
   if (parent !== target) {
     const parentKind = kindOfSync(parent);
     if (parentKind === 'missing') ensureDirectorySync(parent);
-    else if (parentKind === 'other') throw new DataDirectoryError(path, `${parent} is not a directory`);
+    else if (parentKind === 'other') throw new DataDirectoryError(path, `${parent} is not a directory`, 'ENOTDIR');
   }
   try {
     mkdirSync(target);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' && kindOfSync(target) === 'directory') return;
-    throw new DataDirectoryError(path, `${parent} does not let a directory be created in it (${code ?? (error as Error).message})`);
+    throw new DataDirectoryError(path, `${parent} does not let a directory be created in it (${code ?? (error as Error).message})`, code);
   }
 }
 
