@@ -3,6 +3,7 @@
  * which option changes it. Operators read it on a terminal or in a service manager's log, so it
  * carries no stack and never repeats itself (leveldown's messages already quote their cause).
  */
+import { DataDirectoryError } from '../persistence/leveldb/ensure-directory.js';
 import { resolve } from 'node:path';
 import { StoreLockedError } from '../persistence/leveldb-store.js';
 
@@ -44,7 +45,10 @@ function dataDirectoryProblem(error: Error): string | null {
   const text = messageChain(error);
   if (code === 'EACCES' || code === 'EPERM' || /permission denied/i.test(text)) return `permission denied (${syscall ?? 'open'})`;
   if (code === 'EROFS' || /read-only file system/i.test(text)) return 'the file system is read-only';
-  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file is in the way of the directory';
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    const detail = error instanceof DataDirectoryError ? ` (${error.reason})` : '';
+    return `a file is in the way of the directory${detail}`;
+  }
   if (code === 'ENOSPC' || /no space left/i.test(text)) return 'the disk is full';
   return null;
 }

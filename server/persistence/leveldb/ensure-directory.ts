@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 export class DataDirectoryError extends Error {
   constructor(
     path: string,
-    reason: string,
+    /** Why, in words: "it exists and is not a directory", "/a/b is not a directory", … */
+    readonly reason: string,
     /** The system error code behind it, so callers can put it in plain words. */
     readonly code?: string,
     readonly syscall = 'mkdir',
