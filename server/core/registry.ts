@@ -206,13 +206,20 @@ export class DocumentRegistry {
       return; // a failed load already removed itself
     }
     doc.close();
+    await this.flushed(entry, doc);
+    this.drop(entry, doc);
+  }
+
+  /** Waits for the document's changes to be durable; reports and answers false when they are not. */
+  private async flushed(entry: Entry, doc: QuireDocument): Promise<boolean> {
     try {
       await doc.whenDurable();
+      return true;
     } catch (error) {
       debug('flush before unloading document %s failed: %O', entry.name, error);
       this.observer.error({ docName: entry.name, code: ErrorCodes.STORE_FAILED, operation: 'unload', cause: error });
+      return false;
     }
-    this.drop(entry, doc);
   }
 
   private async unload(entry: Entry): Promise<void> {
@@ -227,11 +234,7 @@ export class DocumentRegistry {
       return; // a failed load already removed itself
     }
     doc.flushBroadcasts();
-    try {
-      await doc.whenDurable();
-    } catch (error) {
-      debug('flush before unloading document %s failed: %O', entry.name, error);
-      this.observer.error({ docName: entry.name, code: ErrorCodes.STORE_FAILED, operation: 'unload', cause: error });
+    if (!(await this.flushed(entry, doc))) {
       entry.unloading = false;
       // Keep it loaded: its changes are only in memory. Try again after another grace period.
       if (entry.refs === 0 && entry.dying === null) {
