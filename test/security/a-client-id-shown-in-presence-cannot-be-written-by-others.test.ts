@@ -5,6 +5,8 @@
  * as soon as presence announces it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { QuireProvider } from '../../client/index.js';
 import { connectSynced, destroyClients, type TestClient } from '../helpers/clients.js';
 import { connectRaw, emitWithAck, type RawSocket, syncRaw, textUpdateFrame } from '../helpers/raw-socket.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
@@ -51,5 +53,28 @@ describe('a client id shown in presence', () => {
     const reader = await connectSynced(server.url, 'presence-id');
     clients.push(reader);
     expect(reader.doc.getText('text').toString()).toBe('victim words');
+  });
+
+  it('moves the edits of a new provider on the same Y.Doc to a fresh id, losing nothing', async () => {
+    server = await startServer();
+    const doc = new Y.Doc();
+    const first = new QuireProvider(server.url, 'presence-remount', doc);
+    await first.whenSynced();
+    first.awareness.setLocalStateField('user', { name: 'first' });
+    const watcher = await connectSynced(server.url, 'presence-remount');
+    clients.push(watcher);
+    await waitFor(() => watcher.provider.awareness.getStates().has(doc.clientID), 'the first provider’s presence');
+    first.destroy();
+
+    const second = new QuireProvider(server.url, 'presence-remount', doc);
+    clients.push({ doc, provider: second });
+    const notices: string[] = [];
+    second.on('notice', (notice) => notices.push(notice.code));
+    await second.whenSynced();
+    doc.getText('text').insert(0, 'written through the second provider');
+    await waitFor(() => second.pendingCount === 0 && notices.includes('CLIENT_ID_TAKEN'), 'the second provider’s edits saved');
+    const reader = await connectSynced(server.url, 'presence-remount');
+    clients.push(reader);
+    expect(reader.doc.getText('text').toString()).toBe('written through the second provider');
   });
 });
