@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const fixture = fileURLToPath(new URL('../fixtures/server-process.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('./processes/leveldb-server.ts', import.meta.url));
 
 export interface ServerProcess {
   url: string;
