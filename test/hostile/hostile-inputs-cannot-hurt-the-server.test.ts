@@ -1,3 +1,11 @@
+/**
+ * The hostile-input suite: at least 10,000 seeded bad inputs against a server child process while
+ * honest clients edit one document. Afterwards the server is alive and serves a normal client, the
+ * honest document is intact and identical everywhere, what was stored reloads after a restart, and
+ * the server's memory is back near its baseline.
+ *
+ * Reproduce a run with QUIRE_HOSTILE_SEED=<seed> (the seed is in the test name).
+ */
 import createDebug from 'debug';
 import * as prng from 'lib0/prng';
 import { afterAll, describe, expect, it } from 'vitest';
