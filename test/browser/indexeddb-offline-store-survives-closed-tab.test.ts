@@ -13,11 +13,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for.js';
 import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
-import { ServerProcesses } from '../helpers/offline/server-process.js';
+import { ServerProcesses } from '../helpers/server-process.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 import { launchChromium } from '../helpers/browser/chromium.js';
 
-const servers = new ServerProcesses();
+const servers = new ServerProcesses({ unloadGraceMs: 50, anyOrigin: true });
 let browser: Browser | undefined;
 let pageServer: Server | undefined;
 let pageOrigin = '';

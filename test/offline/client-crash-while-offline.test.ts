@@ -6,10 +6,10 @@ import { afterEach, expect, it } from 'vitest';
 import { FileOfflineStore } from '../../client/offline/file-store.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
-import { ServerProcesses } from '../helpers/offline/server-process.js';
+import { ServerProcesses } from '../helpers/server-process.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
-const servers = new ServerProcesses();
+const servers = new ServerProcesses({ unloadGraceMs: 50, anyOrigin: true });
 const clientFixture = fileURLToPath(new URL('../helpers/processes/offline-client.ts', import.meta.url));
 let child: ChildProcess | undefined;
 

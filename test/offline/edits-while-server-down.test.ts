@@ -2,10 +2,10 @@ import { Manager } from 'socket.io-client';
 import { afterEach, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for.js';
 import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
-import { ServerProcesses } from '../helpers/offline/server-process.js';
+import { ServerProcesses } from '../helpers/server-process.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
-const servers = new ServerProcesses();
+const servers = new ServerProcesses({ unloadGraceMs: 50, anyOrigin: true });
 
 afterEach(async () => {
   closeClients();

@@ -4,10 +4,10 @@ import * as Y from 'yjs';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
-import { ServerProcesses } from '../helpers/offline/server-process.js';
+import { ServerProcesses } from '../helpers/server-process.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
-const servers = new ServerProcesses();
+const servers = new ServerProcesses({ unloadGraceMs: 50, anyOrigin: true });
 
 afterEach(async () => {
   closeClients();

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium } from './chromium.js';
 import { EditorPage } from './editor-page.js';
-import { ServerProcess } from './server-process.js';
+import { ServerProcess } from '../server-process.js';
 import { makeTempDir } from '../temp-dir.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));

@@ -7,7 +7,7 @@ import { createServer, jwtAuth } from '../../../server/index.js';
 import { LevelDbStore } from '../../../server/persistence/leveldb-store.js';
 
 const [dataDir, portArg] = process.argv.slice(2);
-if (dataDir === undefined) throw new Error('usage: server-process.ts <dataDir> [port]');
+if (dataDir === undefined) throw new Error('usage: leveldb-server.ts <dataDir> [port]');
 const numberFromEnv = (name: string) => (process.env[name] === undefined ? undefined : Number(process.env[name]));
 
 const store = await LevelDbStore.open({
