@@ -41,7 +41,6 @@ async function damagedDataDirectory(dataDir: string): Promise<void> {
 describe('documents whose stored records are damaged', () => {
   let service: TestService | undefined;
   let clients: TestClient[] = [];
-  let workDir: string | undefined;
   afterEach(async () => {
     destroyClients(clients);
     clients = [];
@@ -51,8 +50,7 @@ describe('documents whose stored records are damaged', () => {
   });
 
   it('are logged at start, refused with LOAD_FAILED (never served empty), listed with their problem; the rest work', async () => {
-    workDir = await tempDir('damaged-docs');
-    const dataDir = join(workDir, 'data');
+    const dataDir = join(await tempDir('damaged-docs'), 'data');
     await damagedDataDirectory(dataDir);
     service = await startTestService(['--data', dataDir, '--admin-token', ADMIN], 'leveldb');
 

@@ -30,7 +30,6 @@ async function damagedDataDirectory(dataDir: string): Promise<void> {
 }
 
 describe('quire repair', () => {
-  let workDir: string | undefined;
   let processes: CliProcess[] = [];
   let clients: TestClient[] = [];
   afterEach(async () => {
@@ -42,8 +41,7 @@ describe('quire repair', () => {
   }, 90_000);
 
   it('reports what is lost (dry run exits 3), repairs keeping what is readable, and the server serves it again', async () => {
-    workDir = await tempDir('repair');
-    const dataDir = join(workDir, 'data');
+    const dataDir = join(await tempDir('repair'), 'data');
     await damagedDataDirectory(dataDir);
 
     const dryRun = await runCli(['repair', '--data', dataDir, '--dry-run']);
