@@ -186,7 +186,11 @@ export class QuireDocument {
       // integrated, so the document never holds half of a bad update.
       inspection = inspectUpdate(update);
     } catch (error) {
-      inspection = { problem: `does not decode (${error instanceof Error ? error.message : String(error)})`, reach: { ends: new Map(), structsEnd: new Map(), deletesEnd: new Map() }, structs: [] };
+      inspection = {
+        problem: `does not decode (${error instanceof Error ? error.message : String(error)})`,
+        reach: { ends: new Map(), structsEnd: new Map(), deletesEnd: new Map() },
+        structs: [],
+      };
     }
     if (inspection.problem === null && nestsTooDeep(this.ydoc, inspection.structs)) {
       inspection.problem = `nests shared types more than ${MAX_NESTING_DEPTH} deep`;

@@ -57,7 +57,12 @@ export function nestsTooDeep(doc: Y.Doc, structs: readonly Struct[], limit = MAX
     else {
       const neighbour = item.origin ?? item.rightOrigin;
       const sibling = neighbour === null ? null : inUpdate(neighbour);
-      depth = sibling !== null ? containerDepth(sibling, budget - 1) : neighbour === null ? 0 : docContainerDepth(doc, neighbour, budget, docMemo);
+      depth =
+        sibling !== null
+          ? containerDepth(sibling, budget - 1)
+          : neighbour === null
+            ? 0
+            : docContainerDepth(doc, neighbour, budget, docMemo);
     }
     memo.set(item, depth);
     return depth;
@@ -83,7 +88,11 @@ function docContainerDepth(doc: Y.Doc, id: Y.ID, budget: number, memo: Map<unkno
   // Walks up to a root or to a type measured before (an update's items share few containers).
   const chain: unknown[] = [];
   let depth = 0;
-  for (let type = struct.parent as Y.AbstractType<unknown> | null; type?._item != null; type = type._item.parent as Y.AbstractType<unknown>) {
+  for (
+    let type = struct.parent as Y.AbstractType<unknown> | null;
+    type?._item != null;
+    type = type._item.parent as Y.AbstractType<unknown>
+  ) {
     const known = memo.get(type);
     if (known !== undefined) {
       depth = known;
