@@ -34,22 +34,30 @@ export function describeStartupError(error: unknown, context: StartupContext): s
   if (error instanceof StoreLockedError) return `could not start: ${error.message.replace(/\.\s*$/, '')} (--data or DATA_DIR).`;
   const dataProblem = dataDirectoryProblem(error);
   if (dataProblem !== null) {
-    return `could not start: cannot use the data directory ${resolve(context.dataDir)}: ${dataProblem}. Fix its permissions, or choose another directory with --data (or DATA_DIR).`;
+    const { problem, remedy } = dataProblem;
+    return `could not start: cannot use the data directory ${resolve(context.dataDir)}: ${problem}. ${remedy}, or choose another directory with --data (or DATA_DIR).`;
   }
   return `could not start: ${messageChain(error)}`;
 }
 
-/** A data-directory failure in plain words, or null when the error is about something else. */
-function dataDirectoryProblem(error: Error): string | null {
+/**
+ * A data-directory failure in plain words with the remedy that fits it (a file in the way is
+ * not a permissions problem), or null when the error is about something else.
+ */
+function dataDirectoryProblem(error: Error): { problem: string; remedy: string } | null {
   const { code, syscall } = error as SystemError;
   const text = messageChain(error);
-  if (code === 'EACCES' || code === 'EPERM' || /permission denied/i.test(text)) return `permission denied (${syscall ?? 'open'})`;
-  if (code === 'EROFS' || /read-only file system/i.test(text)) return 'the file system is read-only';
+  if (code === 'EACCES' || code === 'EPERM' || /permission denied/i.test(text)) {
+    return { problem: `permission denied (${syscall ?? 'open'})`, remedy: 'Fix its permissions' };
+  }
+  if (code === 'EROFS' || /read-only file system/i.test(text)) {
+    return { problem: 'the file system is read-only', remedy: 'Mount it writable' };
+  }
   if (code === 'ENOTDIR' || code === 'EEXIST') {
     const detail = error instanceof DataDirectoryError ? ` (${error.reason})` : '';
-    return `a file is in the way of the directory${detail}`;
+    return { problem: `a file is in the way of the directory${detail}`, remedy: 'Move that file away' };
   }
-  if (code === 'ENOSPC' || /no space left/i.test(text)) return 'the disk is full';
+  if (code === 'ENOSPC' || /no space left/i.test(text)) return { problem: 'the disk is full', remedy: 'Free some space' };
   return null;
 }
 

@@ -78,11 +78,13 @@ describe('start-up failures', { timeout: 120_000 }, () => {
     expect(line).not.toMatch(/IO error.*IO error/);
   });
 
-  it('name a file that stands where the data directory should be', async () => {
+  it('name a file that stands where the data directory should be and advise moving it, not fixing permissions', async () => {
     const file = join(dir, 'a-file');
     await writeFile(file, 'not a directory');
     const line = expectOneClearLine(await runCli(['--data', join(file, 'sub'), '--port', '0']));
     expect(line).toContain('a file is in the way');
+    expect(line).toContain('Move that file away');
+    expect(line).not.toContain('permissions');
   });
 
   it('keep the stack for --log-level debug', async () => {
