@@ -52,6 +52,11 @@ export class FileOfflineStore implements OfflineStore {
   private closed = false;
 
   constructor(options: FileOfflineStoreOptions) {
+    // Checked here because a misspelt option from plain JavaScript would otherwise surface only as
+    // an 'offline-error' nobody listens to, while the edits silently stay in memory.
+    if (typeof options?.directory !== 'string' || options.directory === '') {
+      throw new TypeError('FileOfflineStore needs { directory: <path> }, the directory that keeps the offline logs.');
+    }
     this.directory = options.directory;
     this.fsync = options.fsync ?? true;
     this.compactAfterBytes = options.compactAfterBytes ?? 1024 * 1024;
