@@ -14,7 +14,7 @@ import { renderTable, type PeerOutcome, type WorkloadReport } from './lib/report
 import { fanoutLatencySvg, type Series } from './lib/svg-chart.js';
 import { assertSingleYjs } from './lib/yjs-guard.js';
 import { WORKLOADS } from './workloads/index.js';
-import { profileConnections, profileFanout, profileTrace } from './workloads/profile.js';
+import { profileConnections, profileFanout, profilePresence, profileTrace } from './workloads/profile.js';
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
@@ -118,8 +118,8 @@ async function main(): Promise<void> {
     for (const peer of options.peers) {
       const adapter = adapters.get(peer);
       if (adapter === undefined) continue;
-      log(`# CPU profiles of the ${peer} server: fan-out, trace, connections`);
-      for (const profile of [profileFanout, profileTrace, profileConnections]) {
+      log(`# CPU profiles of the ${peer} server: fan-out, trace, connections, presence`);
+      for (const profile of [profileFanout, profileTrace, profileConnections, profilePresence]) {
         out(await profile({ peer, adapter, options, log }));
         out('');
       }

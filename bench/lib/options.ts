@@ -1,5 +1,6 @@
 /** Command-line options of `npm run bench -- [workload...] [--flag value ...]`. */
 import { PEERS, isPeerName, type PeerName } from './peers.js';
+import type { PresenceLoad } from '../workloads/presence.js';
 
 export interface BenchOptions {
   workloads: string[];
@@ -19,6 +20,8 @@ export interface BenchOptions {
   connections: number;
   offlineEdits: number;
   onlineEdits: number;
+  /** Presence: client counts and cursor moves per second per client. */
+  presenceLoads: PresenceLoad[];
   /** Where results/ goes. */
   resultsDir: string;
 }
@@ -38,6 +41,10 @@ export const DEFAULTS: Omit<BenchOptions, 'workloads' | 'resultsDir'> = {
   connections: 2000,
   offlineEdits: 10_000,
   onlineEdits: 1_000,
+  presenceLoads: [
+    { clients: 100, hz: 2 },
+    { clients: 300, hz: 5 },
+  ],
 };
 
 /** `--quick`: every workload at a size that finishes in seconds, for development. */
@@ -51,6 +58,7 @@ const QUICK: Partial<BenchOptions> = {
   connections: 200,
   offlineEdits: 1_000,
   onlineEdits: 100,
+  presenceLoads: [{ clients: 20, hz: 2 }],
 };
 
 const int = (flag: string, value: string): number => {
@@ -120,6 +128,13 @@ export function parseOptions(argv: readonly string[], known: readonly string[], 
         break;
       case '--online-edits':
         overrides.onlineEdits = int(flag, value);
+        break;
+      case '--presence':
+        // e.g. 100x2,300x5: clients × cursor moves per second each.
+        overrides.presenceLoads = value.split(',').map((load) => {
+          const [clients = '', hz = ''] = load.split('x');
+          return { clients: int(flag, clients), hz: int(flag, hz) };
+        });
         break;
       default:
         throw new Error(`unknown option ${flag}`);

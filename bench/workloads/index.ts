@@ -6,5 +6,6 @@ import { trace } from './trace.js';
 import { crash } from './crash.js';
 import { connections } from './connections.js';
 import { offline } from './offline.js';
+import { presence } from './presence.js';
 
-export const WORKLOADS: readonly Workload[] = [fanout, manyDocs, trace, crash, connections, offline];
+export const WORKLOADS: readonly Workload[] = [fanout, manyDocs, trace, crash, connections, offline, presence];
