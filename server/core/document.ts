@@ -7,7 +7,6 @@ import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { ErrorCodes, QuireError } from '../../shared/errors.js';
-import { mergeMany } from '../../shared/merge-updates.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
@@ -26,6 +25,7 @@ import {
   senderOf,
 } from './origins.js';
 import { TurnBuffer } from './turn-buffer.js';
+import { type TurnUpdate, describeDocUpdate, mergeTurn } from './turn-merge.js';
 import { type UpdateInspection, fullyIntegrated, inspectUpdate } from './update-validation.js';
 
 const debug = createDebug('quire:server:document');
@@ -62,7 +62,7 @@ export class QuireDocument {
   private readonly writer: DurableWriter;
   private readonly ownership: AwarenessOwnership;
   private readonly clientIds: ClientIdOwners;
-  private readonly outgoingUpdates: TurnBuffer<Uint8Array>;
+  private readonly outgoingUpdates: TurnBuffer<TurnUpdate>;
   private readonly outgoingAwareness: TurnBuffer<number[]>;
   private encodedState: EncodedState | null = null;
   /** Closed by a forced unload: nothing more is applied (it would be acknowledged but lost). */
@@ -85,7 +85,7 @@ export class QuireDocument {
     this.clientIds = new ClientIdOwners(name, store);
     this.clientIds.reserveForServer(this.ydoc.clientID);
     this.outgoingUpdates = new TurnBuffer((items) =>
-      fanOut(items, (updates) => encodeSyncFrame('update', mergeMany(updates)), 'update', channel),
+      fanOut(items, (updates) => encodeSyncFrame('update', mergeTurn(updates)), 'update', channel),
     );
     this.outgoingAwareness = new TurnBuffer((items) =>
       fanOut(items, (ids) => this.encodeAwareness(ids), 'awareness', channel),
@@ -289,8 +289,10 @@ export class QuireDocument {
     this.encodedBytes += update.byteLength;
     // Another node committed it already; storing it again would only grow the log.
     if (!isFromPeer(origin)) this.writer.append(update);
-    this.outgoingUpdates.push(senderOf(origin), update);
+    this.outgoingUpdates.push(senderOf(origin), describeDocUpdate(update, this.clockOf));
   };
+
+  private readonly clockOf = (client: number): number => Y.getState(this.ydoc.store, client);
 
   private readonly onAwarenessUpdate = (
     change: { added: number[]; updated: number[]; removed: number[] },
