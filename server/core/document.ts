@@ -9,7 +9,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { ErrorCodes, QuireError } from '../../shared/errors.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
-import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
+import { decodeAwarenessEntries, encodeAwarenessEntries, encodeAwarenessSegments, joinAwarenessSegments } from './awareness-frames.js';
 import { AwarenessOwnership } from './awareness-ownership.js';
 import { ClientIdOwners, writerKeyOf } from './client-id-owners.js';
 import { DurableWriter } from './durable-writer.js';
@@ -29,6 +29,14 @@ import { type TurnUpdate, describeDocUpdate, mergeTurn } from './turn-merge.js';
 import { type UpdateInspection, fullyIntegrated, inspectUpdate } from './update-validation.js';
 
 const debug = createDebug('quire:server:document');
+
+/**
+ * Presence goes out at most this often per document. Every broadcast is a write per receiver, and
+ * with many people moving their cursors those writes were most of the server's work: gathered over
+ * 50 ms, a busy document's cursor moves share one write per receiver (at most 20 a second, as
+ * smooth as cursors need). Presence after a quiet moment still goes out at the end of its turn.
+ */
+export const PRESENCE_INTERVAL_MS = 50;
 
 export interface DocumentLimits {
   /** Awareness client ids one connection may introduce. */
@@ -87,9 +95,11 @@ export class QuireDocument {
     this.outgoingUpdates = new TurnBuffer((items) =>
       fanOut(items, (updates) => encodeSyncFrame('update', mergeTurn(updates)), 'update', channel),
     );
-    this.outgoingAwareness = new TurnBuffer((items) =>
-      fanOut(items, (ids) => this.encodeAwareness(ids), 'awareness', channel),
-    );
+    this.outgoingAwareness = new TurnBuffer((items) => {
+      // Collapsed to the latest state per client, each encoded once for every payload.
+      const segments = encodeAwarenessSegments(this.awareness, items.flatMap((item) => item.value));
+      fanOut(items, (idLists) => joinAwarenessSegments(segments, idLists.flat()), 'awareness', channel);
+    }, PRESENCE_INTERVAL_MS);
     this.ydoc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
   }
