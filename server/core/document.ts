@@ -99,7 +99,8 @@ export class QuireDocument {
       async () => {
         await Promise.all([this.writer.whenDurable(), this.clientIds.whenDurable()]);
       },
-      (items: Contribution<TurnUpdate>[]) => fanOut(items, (updates) => encodeSyncFrame('update', mergeTurn(updates)), 'update', channel),
+      // The turns one write made durable go out together: one message per receiver per write.
+      (turns: Contribution<TurnUpdate>[][]) => fanOut(turns.flat(), (updates) => encodeSyncFrame('update', mergeTurn(updates)), 'update', channel),
     );
     this.outgoingUpdates = new TurnBuffer((items) => this.durableUpdates.push(items));
     this.outgoingAwareness = new TurnBuffer((items) => {
