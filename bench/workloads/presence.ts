@@ -80,7 +80,8 @@ export async function measurePresence(
     count: load.clients,
     docName: () => `presence-${load.clients}`,
     concurrency: 20,
-    timeoutMs: 30_000,
+    // Hundreds of joins on a busy machine: every client's presence reaches every other one.
+    timeoutMs: 120_000,
   });
   try {
     const cursors = new Cursors(clients);
