@@ -26,7 +26,12 @@ hostServer(async ({ dataDir }) => {
   // The workloads send one update per event-loop turn, far above what a person types; quire's
   // per-connection rate limits would throttle them (the peers have none), so they are raised here.
   const unlimited = { perSecond: 1e9, burst: 1e9 };
-  const server = createServer({ store, rateLimits: { updates: unlimited, updateBytes: unlimited, awareness: unlimited, syncs: unlimited, joins: unlimited } });
+  // Every simulated user connects from 127.0.0.1, which the per-address ceiling (256) would refuse.
+  const server = createServer({
+    store,
+    maxConnectionsPerAddress: 100_000,
+    rateLimits: { updates: unlimited, updateBytes: unlimited, awareness: unlimited, syncs: unlimited, joins: unlimited },
+  });
   const { port } = await server.listen(0, '127.0.0.1');
   return {
     port,
