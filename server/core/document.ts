@@ -9,7 +9,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { ErrorCodes, QuireError } from '../../shared/errors.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
-import { decodeAwarenessEntries, encodeAwarenessEntries, encodeAwarenessSegments, joinAwarenessSegments } from './awareness-frames.js';
+import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
 import { AwarenessOwnership } from './awareness-ownership.js';
 import { ClientIdOwners, writerKeyOf } from './client-id-owners.js';
 import { DurableRelay } from './durable-relay.js';
@@ -104,9 +104,14 @@ export class QuireDocument {
     );
     this.outgoingUpdates = new TurnBuffer((items) => this.durableUpdates.push(items));
     this.outgoingAwareness = new TurnBuffer((items) => {
-      // Collapsed to the latest state per client, each encoded once for every payload.
-      const segments = encodeAwarenessSegments(this.awareness, items.flatMap((item) => item.value));
-      fanOut(items, (idLists) => joinAwarenessSegments(segments, idLists.flat()), 'awareness', channel);
+      const payload = this.encodeAwareness(items.map((item) => item.value));
+      if (payload === null) return;
+      // One payload, one write per receiver. A lone sender is spared its own state; when several
+      // sent, each receives its own among the others' (y-protocols ignores a state at the clock it
+      // already has), instead of a payload encoded and written apart for every sender.
+      const senders = new Set(items.map((item) => item.senderId));
+      const [only] = senders;
+      channel.broadcast('awareness', payload, senders.size === 1 && only !== null && only !== undefined ? [only] : []);
     }, PRESENCE_INTERVAL_MS);
     this.ydoc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);

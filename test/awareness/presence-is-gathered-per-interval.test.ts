@@ -1,7 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
-import { encodeAwarenessSegments, joinAwarenessSegments } from '../../server/core/awareness-frames.js';
 import { type Contribution, TurnBuffer } from '../../server/core/turn-buffer.js';
 import { delay, waitFor } from '../helpers/wait-for.js';
 
@@ -38,24 +35,5 @@ describe('presence is gathered: at most one broadcast per interval, a quiet one 
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(everyTurn).toEqual([[0], [1], [2]]);
-  });
-
-  it('payloads joined from per-client segments apply like y-protocols encodings, removed clients included', () => {
-    const server = new Awareness(new Y.Doc());
-    server.setLocalState(null);
-    const peers = [new Awareness(new Y.Doc()), new Awareness(new Y.Doc()), new Awareness(new Y.Doc())];
-    peers.forEach((peer, i) => peer.setLocalState({ user: `u${i}`, cursor: i }));
-    for (const peer of peers) applyAwarenessUpdate(server, encodeAwarenessUpdate(peer, [peer.clientID]), 'peer');
-    peers[2]!.setLocalState(null);
-    applyAwarenessUpdate(server, encodeAwarenessUpdate(peers[2]!, [peers[2]!.clientID]), 'peer');
-    const ids = peers.map((peer) => peer.clientID);
-    const segments = encodeAwarenessSegments(server, [...ids, ids[0]!, 424242]);
-    const receiver = new Awareness(new Y.Doc());
-    applyAwarenessUpdate(receiver, encodeAwarenessUpdate(peers[2]!, [ids[2]!]), 'earlier');
-    applyAwarenessUpdate(receiver, joinAwarenessSegments(segments, [ids[1]!, ids[0]!, ids[2]!, ids[0]!])!, 'server');
-    expect(receiver.getStates().get(ids[0]!)).toEqual({ user: 'u0', cursor: 0 });
-    expect(receiver.getStates().get(ids[1]!)).toEqual({ user: 'u1', cursor: 1 });
-    expect(receiver.getStates().has(ids[2]!)).toBe(false);
-    expect(joinAwarenessSegments(segments, [424242])).toBeNull();
   });
 });
