@@ -11,7 +11,7 @@ import { withServer } from '../lib/lifecycle.js';
 import { cpuBetween, type ServerProcess } from '../lib/server-process.js';
 import { median } from '../lib/stats.js';
 import type { MeasureHooks } from './fanout.js';
-import { sleep, waitFor } from '../lib/wait.js';
+import { TimeoutError, sleep, waitFor } from '../lib/wait.js';
 import type { Figure, PeerResult, Workload, WorkloadContext } from './types.js';
 
 const CONVERGE_TIMEOUT_MS = 60_000;
@@ -29,6 +29,8 @@ interface PresenceRun {
   /** Send start to every client holding every last cursor. */
   wallMs: number;
   moves: number;
+  /** Every client saw every last cursor within the timeout. */
+  converged: boolean;
 }
 
 class Cursors {
@@ -86,8 +88,16 @@ export async function measurePresence(
   try {
     const cursors = new Cursors(clients);
     const rate = load.clients * load.hz;
-    const converge = async (): Promise<void> =>
-      waitFor(() => cursors.converged(), { timeoutMs: CONVERGE_TIMEOUT_MS, intervalMs: 20, what: 'every client to see every cursor' });
+    /** False when the clients did not catch up in time: the run is still measured, and says so. */
+    const converge = async (): Promise<boolean> => {
+      try {
+        await waitFor(() => cursors.converged(), { timeoutMs: CONVERGE_TIMEOUT_MS, intervalMs: 20, what: 'every client to see every cursor' });
+        return true;
+      } catch (error) {
+        if (error instanceof TimeoutError) return false;
+        throw error;
+      }
+    };
     await cursors.paced(rate, rate * WARMUP_SECONDS);
     await converge();
     await hooks.beforeTraffic?.();
@@ -98,7 +108,7 @@ export async function measurePresence(
       const before = await server.stats();
       const t0 = performance.now();
       await cursors.paced(rate, moves);
-      await converge();
+      const converged = await converge();
       const wallMs = performance.now() - t0;
       const cpuUs = cpuBetween(before, await server.stats());
       const driverCpu = process.cpuUsage(driverBefore);
@@ -108,6 +118,7 @@ export async function measurePresence(
         driverBusy: (driverCpu.user + driverCpu.system) / 1000 / wallMs,
         wallMs,
         moves,
+        converged,
       });
       context.log(`  presence ${load.clients}×${load.hz} Hz, run ${run + 1}: server ${(100 * runs.at(-1)!.serverBusy).toFixed(1)} % of a core, ${wallMs.toFixed(0)} ms`);
     }
@@ -139,7 +150,8 @@ export const presence: Workload = {
       const driverBusy = median(runs.map((r) => r.driverBusy));
       result.notes.push(
         `${load.clients} × ${load.hz} Hz: the driver (all clients) used ${(100 * driverBusy).toFixed(0)} % of a core; ` +
-          `runs took ${stretch.toFixed(2)}× their send time` + (driverBusy > 0.8 || stretch > 1.2 ? ' — client-side bound' : ''),
+          `runs took ${stretch.toFixed(2)}× their send time` + (driverBusy > 0.8 || stretch > 1.2 ? ' — client-side bound' : '') +
+          (runs.every((r) => r.converged) ? '' : `; ${runs.filter((r) => !r.converged).length} run(s) stopped after ${CONVERGE_TIMEOUT_MS / 1000} s without every client holding every cursor`),
       );
     }
     return result;
