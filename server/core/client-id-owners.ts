@@ -44,24 +44,44 @@ export function writerKeyOf(sessionKey: string): string {
 /** The server's own edits (admin API, openDocument): not a session, never claimable by one. */
 const SERVER_OWNER = 'server';
 
+interface OwnerRecords {
+  doc: Y.Doc;
+  owners: Y.Map<string>;
+  writer: DurableWriter;
+}
+
 export class ClientIdOwners {
-  private readonly doc = new Y.Doc({ gc: true });
-  private readonly owners = this.doc.getMap<string>('owners');
-  private readonly writer: DurableWriter;
+  /**
+   * The owners map and its writer, built when something is stored or claimed: a document nobody
+   * has written to never needs them, and a Y.Doc with its writer per open document adds up.
+   */
+  private records: OwnerRecords | null = null;
   private readonly reserved = new Map<number, string>();
 
-  constructor(docName: string, store: DocumentStore) {
-    const storeName = ownersDocumentName(docName);
-    this.writer = new DurableWriter(storeName, store, () => Y.encodeStateAsUpdate(this.doc));
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== persistenceOrigin) this.writer.append(update);
-    });
+  constructor(
+    private readonly docName: string,
+    private readonly store: DocumentStore,
+  ) {}
+
+  /** Stored owners are applied at once, so damaged records fail the document's load. */
+  applyStored(updates: readonly Uint8Array[]): void {
+    if (updates.length === 0) return;
+    const { doc } = this.built;
+    Y.transact(doc, () => {
+      for (const update of updates) Y.applyUpdate(doc, update, persistenceOrigin);
+    }, persistenceOrigin);
   }
 
-  applyStored(updates: readonly Uint8Array[]): void {
-    Y.transact(this.doc, () => {
-      for (const update of updates) Y.applyUpdate(this.doc, update, persistenceOrigin);
-    }, persistenceOrigin);
+  private get built(): OwnerRecords {
+    if (this.records === null) {
+      const doc = new Y.Doc({ gc: true });
+      const writer = new DurableWriter(ownersDocumentName(this.docName), this.store, () => Y.encodeStateAsUpdate(doc));
+      doc.on('update', (update: Uint8Array, origin: unknown) => {
+        if (origin !== persistenceOrigin) writer.append(update);
+      });
+      this.records = { doc, owners: doc.getMap<string>('owners'), writer };
+    }
+    return this.records;
   }
 
   /** The server writes under this id: nobody may claim it (kept in memory; it changes per load). */
@@ -70,7 +90,11 @@ export class ClientIdOwners {
   }
 
   ownerOf(clientId: number): string | undefined {
-    return this.reserved.get(clientId) ?? this.owners.get(String(clientId));
+    const reserved = this.reserved.get(clientId);
+    if (reserved !== undefined) return reserved;
+    // Nothing stored and nothing claimed yet: nobody owns it, no need to build the records.
+    if (this.records === null) return undefined;
+    return this.built.owners.get(String(clientId));
   }
 
   /**
@@ -109,20 +133,23 @@ export class ClientIdOwners {
     const fresh = clientIds.filter((id) => this.ownerOf(id) === undefined);
     if (fresh.length === 0) return;
     const owner = writerKeys.join(',');
-    this.doc.transact(() => {
-      for (const id of fresh) this.owners.set(String(id), owner);
+    const { doc, owners } = this.built;
+    doc.transact(() => {
+      for (const id of fresh) owners.set(String(id), owner);
     });
   }
 
   get size(): number {
-    return this.owners.size + this.reserved.size;
+    return (this.records?.owners.size ?? 0) + this.reserved.size;
   }
 
   whenDurable(): Promise<void> {
-    return this.writer.whenDurable();
+    return this.records === null ? Promise.resolve() : this.records.writer.whenDurable();
   }
 
   destroy(): void {
-    this.doc.destroy();
+    this.records?.doc.destroy();
+    this.records = null;
   }
 }
+

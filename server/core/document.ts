@@ -58,7 +58,8 @@ export interface SyncReply {
 
 export class QuireDocument {
   readonly ydoc = new Y.Doc({ gc: true });
-  readonly awareness: awarenessProtocol.Awareness;
+  /** Created with the first presence (see `awareness`): most open documents never see any. */
+  private presence: awarenessProtocol.Awareness | null = null;
   private readonly writer: DurableWriter;
   private readonly ownership: AwarenessOwnership;
   private readonly clientIds: ClientIdOwners;
@@ -77,9 +78,6 @@ export class QuireDocument {
     private readonly channel: DocumentChannel,
     private readonly limits: DocumentLimits = defaultDocumentLimits,
   ) {
-    this.awareness = new awarenessProtocol.Awareness(this.ydoc);
-    // The server has no presence of its own.
-    this.awareness.setLocalState(null);
     this.writer = new DurableWriter(name, store, () => Y.encodeStateAsUpdate(this.ydoc));
     this.ownership = new AwarenessOwnership(limits.maxAwarenessIdsPerConnection);
     this.clientIds = new ClientIdOwners(name, store);
@@ -91,7 +89,22 @@ export class QuireDocument {
       fanOut(items, (ids) => this.encodeAwareness(ids), 'awareness', channel),
     );
     this.ydoc.on('update', this.onDocUpdate);
-    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  /**
+   * The document's presence states. An Awareness keeps maps and a timer (every 3 s, to drop states
+   * nobody refreshed) per document, so it is created when the first presence arrives, or when
+   * someone asks for it (the cluster relay), not for every document a client merely opens.
+   */
+  get awareness(): awarenessProtocol.Awareness {
+    if (this.presence === null) {
+      const awareness = new awarenessProtocol.Awareness(this.ydoc);
+      // The server has no presence of its own.
+      awareness.setLocalState(null);
+      awareness.on('update', this.onAwarenessUpdate);
+      this.presence = awareness;
+    }
+    return this.presence;
   }
 
   /** Applies what the store holds; nothing is written back or broadcast. */
@@ -241,7 +254,8 @@ export class QuireDocument {
 
   /** The full awareness state, for a joiner; null when nobody is present. */
   encodeFullAwareness(): Uint8Array | null {
-    return this.encodeAwareness([[...this.awareness.getStates().keys()]]);
+    if (this.presence === null) return null;
+    return this.encodeAwareness([[...this.presence.getStates().keys()]]);
   }
 
   /** Removes the awareness states a departed connection introduced, for everyone at once. */
@@ -277,8 +291,8 @@ export class QuireDocument {
     this.destroyed = true;
     this.flushBroadcasts();
     this.ydoc.off('update', this.onDocUpdate);
-    this.awareness.off('update', this.onAwarenessUpdate);
-    this.awareness.destroy();
+    this.presence?.off('update', this.onAwarenessUpdate);
+    this.presence?.destroy();
     this.ydoc.destroy();
     this.clientIds.destroy();
   }
