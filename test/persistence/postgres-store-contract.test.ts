@@ -1,8 +1,8 @@
 import { describe } from 'vitest';
 import { PostgresStore } from '../../server/persistence/postgres-store.js';
 import type { DocumentStore } from '../../server/persistence/types.js';
-import { dropSchema, postgresReachable, postgresUrlFor, uniqueSchema } from '../cluster/helpers/services.js';
-import { describeStoreContract } from './store-contract.js';
+import { dropSchema, postgresReachable, postgresUrlFor, uniqueSchema } from '../helpers/cluster/services.js';
+import { describeStoreContract } from '../helpers/persistence/store-contract.js';
 
 describe.skipIf(!postgresReachable)('on PostgreSQL', () => {
   describeStoreContract('PostgresStore', async () => {

@@ -1,8 +1,8 @@
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
 import { MemoryStore } from '../../server/persistence/memory-store.js';
 import type { DocumentStore } from '../../server/persistence/types.js';
-import { makeTempDir } from './helpers/temp-dir.js';
-import { describeStoreContract } from './store-contract.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { describeStoreContract } from '../helpers/persistence/store-contract.js';
 
 describeStoreContract('MemoryStore', async () => {
   const store = new MemoryStore();

@@ -1,8 +1,8 @@
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
 import { MemoryStore } from '../../server/persistence/memory-store.js';
 import type { DocumentStore } from '../../server/persistence/types.js';
-import { makeTempDir } from './helpers/temp-dir.js';
-import { describeVersionStoreContract } from './version-store-contract.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { describeVersionStoreContract } from '../helpers/persistence/version-store-contract.js';
 
 describeVersionStoreContract('MemoryStore', async () => {
   const store = new MemoryStore();

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delay } from '../../helpers/wait-for.js';
-import { metric, scrape } from '../../ops/helpers/prometheus.js';
-import { ClusterHarness } from '../harness/cluster.js';
-import { quiesceAndVerify } from '../harness/checks.js';
-import { createWorkload } from '../harness/workload.js';
+import { metric, scrape } from '../../helpers/ops/prometheus.js';
+import { ClusterHarness } from '../../helpers/cluster/cluster.js';
+import { quiesceAndVerify } from '../../helpers/cluster/checks.js';
+import { createWorkload } from '../../helpers/cluster/workload.js';
 import { SCENARIO_TIMEOUT_MS, runShort, typingMs, workloadSize } from './scenario-config.js';
 
 describe.skipIf(!runShort)('three nodes without faults', () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delay, waitFor } from '../../helpers/wait-for.js';
-import { metric, scrape } from '../../ops/helpers/prometheus.js';
-import { ClusterHarness } from '../harness/cluster.js';
-import { acknowledgedSoFar, expectStoredSince, quiesceAndVerify } from '../harness/checks.js';
-import { createWorkload } from '../harness/workload.js';
+import { metric, scrape } from '../../helpers/ops/prometheus.js';
+import { ClusterHarness } from '../../helpers/cluster/cluster.js';
+import { acknowledgedSoFar, expectStoredSince, quiesceAndVerify } from '../../helpers/cluster/checks.js';
+import { createWorkload } from '../../helpers/cluster/workload.js';
 import { SCENARIO_TIMEOUT_MS, runFull, workloadSize } from './scenario-config.js';
 
 describe.skipIf(!runFull)('one node cut from PostgreSQL for 15 s', () => {

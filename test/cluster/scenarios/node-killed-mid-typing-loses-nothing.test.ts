@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delay, waitFor } from '../../helpers/wait-for.js';
-import { ClusterHarness } from '../harness/cluster.js';
-import { acknowledgedSoFar, expectStoredSince, quiesceAndVerify } from '../harness/checks.js';
-import { createWorkload, prng } from '../harness/workload.js';
+import { ClusterHarness } from '../../helpers/cluster/cluster.js';
+import { acknowledgedSoFar, expectStoredSince, quiesceAndVerify } from '../../helpers/cluster/checks.js';
+import { createWorkload, prng } from '../../helpers/cluster/workload.js';
 import { SCENARIO_TIMEOUT_MS, rounds, runShort, typingMs, workloadSize } from './scenario-config.js';
 
 describe.skipIf(!runShort)('a node killed with SIGKILL while its clients type', () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
-import { metric, scrape } from '../../ops/helpers/prometheus.js';
-import { ClusterHarness } from '../harness/cluster.js';
-import { WorkloadClient, prng } from '../harness/workload.js';
+import { metric, scrape } from '../../helpers/ops/prometheus.js';
+import { ClusterHarness } from '../../helpers/cluster/cluster.js';
+import { WorkloadClient, prng } from '../../helpers/cluster/workload.js';
 import { runFull } from './scenario-config.js';
 
 describe.skipIf(!runFull)('a long-polling client behind a load balancer without sticky sessions', () => {

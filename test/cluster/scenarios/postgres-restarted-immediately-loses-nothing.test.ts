@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delay, waitFor } from '../../helpers/wait-for.js';
-import { ClusterHarness } from '../harness/cluster.js';
-import { acknowledgedSoFar, expectStoredSince, quiesceAndVerify } from '../harness/checks.js';
-import { createWorkload, prng } from '../harness/workload.js';
+import { ClusterHarness } from '../../helpers/cluster/cluster.js';
+import { acknowledgedSoFar, expectStoredSince, quiesceAndVerify } from '../../helpers/cluster/checks.js';
+import { createWorkload, prng } from '../../helpers/cluster/workload.js';
 import { SCENARIO_TIMEOUT_MS, rounds, runFull, typingMs, workloadSize } from './scenario-config.js';
 
 const total = (acks: Map<string, Uint8Array[]>) => [...acks.values()].reduce((sum, list) => sum + list.length, 0);
