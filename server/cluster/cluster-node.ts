@@ -60,6 +60,24 @@ export class ClusterNode {
   constructor(private readonly options: ClusterNodeOptions) {
     this.nodeId = options.nodeId;
     this.gapGraceMs = options.gapGraceMs ?? 200;
+    this.store = {
+      load: (name) => this.load(name),
+      has: (name) => this.options.store.has(name),
+      append: (name, update) => this.options.store.append(name, update),
+      delete: async (name) => {
+        await this.options.store.delete(name);
+        // The nodes that hold it drop their copies, as this node's server did before deleting.
+        this.publish(name, { kind: 'deleted', node: this.nodeId, docName: name, sentAt: Date.now() });
+      },
+      list: (): Promise<StoredDocumentInfo[]> => this.options.store.list(),
+      // Claims are decided by the shared store, so they hold on every node.
+      clientIdOwners: options.store.clientIdOwners,
+      health: () => this.options.store.health(),
+      close: async () => {
+        await this.options.store.close();
+        await this.close();
+      },
+    };
     this.awareness = new AwarenessRelay(options.nodeId, (docName, message) => this.publish(docName, message));
     options.store.onCommit((rows) => this.committedHere(rows));
     options.bus?.onMessage((bytes) => this.received(bytes));
@@ -72,22 +90,7 @@ export class ClusterNode {
   }
 
   /** The store the server uses: the shared store, with subscribe-then-load on every load. */
-  readonly store: DocumentStore = {
-    load: (name) => this.load(name),
-    has: (name) => this.options.store.has(name),
-    append: (name, update) => this.options.store.append(name, update),
-    delete: async (name) => {
-      await this.options.store.delete(name);
-      // The nodes that hold it drop their copies, as this node's server did before deleting.
-      this.publish(name, { kind: 'deleted', node: this.nodeId, docName: name, sentAt: Date.now() });
-    },
-    list: (): Promise<StoredDocumentInfo[]> => this.options.store.list(),
-    health: () => this.options.store.health(),
-    close: async () => {
-      await this.options.store.close();
-      await this.close();
-    },
-  };
+  readonly store: DocumentStore;
 
   /** Binds the server's registry, once it exists. */
   attach(documents: LoadedDocuments): void {

@@ -10,6 +10,7 @@
 import createDebug from 'debug';
 import type { Pool } from 'pg';
 import { StoreClosedError } from './leveldb/errors.js';
+import { PostgresClientIdOwners } from './postgres/client-ids.js';
 import { compactDocument } from './postgres/compaction.js';
 import { type CommittedRows, GroupCommit } from './postgres/group-commit.js';
 import { parsePostgresUrl } from './postgres/connection-url.js';
@@ -47,6 +48,8 @@ export class PostgresStore implements DocumentStore {
   private unhealthySince: number | null = null;
   private probeStarted: number | null = null;
   private compactions = { compactions: 0, failedCompactions: 0 };
+  /** Client-id claims decided by PostgreSQL, so they hold on every node. */
+  readonly clientIdOwners: PostgresClientIdOwners;
 
   private constructor(
     private readonly pool: Pool,
@@ -57,6 +60,7 @@ export class PostgresStore implements DocumentStore {
       if (ok !== this.lastOutcomeOk) debug(ok ? 'commits succeed again' : 'commits fail: %O', error);
       this.setOutcome(ok);
     });
+    this.clientIdOwners = new PostgresClientIdOwners(pool, tables);
     this.probe = setInterval(() => void this.checkHealth(), options.probeIntervalMs);
     this.probe.unref();
   }
