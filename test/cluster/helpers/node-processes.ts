@@ -37,7 +37,8 @@ export async function startNodeProcesses(count: number, extraArgs: string[] = []
     storeUrl,
     start,
     async close() {
-      await Promise.all(nodes.map((node) => node.stop('SIGKILL')));
+      const running = nodes.filter((node) => node.child.exitCode === null && node.child.signalCode === null);
+      await Promise.all(running.map((node) => node.stop('SIGKILL')));
       await dropSchema(schema);
     },
   };
