@@ -81,8 +81,9 @@ export class ClusterNode {
         this.publish(name, { kind: 'deleted', node: this.busId, docName: name, sentAt: Date.now() });
       },
       list: (): Promise<StoredDocumentInfo[]> => this.options.store.list(),
-      // Claims are decided by the shared store, so they hold on every node.
+      // Claims are decided by the shared store, so they hold on every node; versions live there too.
       clientIdOwners: options.store.clientIdOwners,
+      versions: options.store.versions,
       health: () => this.options.store.health(),
       close: async () => {
         await this.options.store.close();

@@ -42,6 +42,8 @@ export class GroupCommit {
   private inFlight: Promise<void> | null = null;
   private scheduled = false;
   private closed = false;
+  /** The latest operation issued, settled either way: everything before it has settled by then. */
+  private lastIssued: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly pool: ClientPool,
@@ -70,13 +72,20 @@ export class GroupCommit {
 
   private enqueue(kind: Operation['kind'], docName: string, data: Buffer): Promise<void> {
     if (this.closed) return Promise.reject(new StoreClosedError());
-    return new Promise<void>((resolve, reject) => {
+    const operation = new Promise<void>((resolve, reject) => {
       this.queue.push({ kind, docName, name: Buffer.from(docName, 'utf8'), data, resolve, reject });
       if (this.inFlight === null && !this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
       }
     });
+    this.lastIssued = operation.catch(() => {});
+    return operation;
+  }
+
+  /** Resolves once every operation issued so far has committed or failed (transactions run in order). */
+  async settled(): Promise<void> {
+    await this.lastIssued;
   }
 
   private flush(): void {
