@@ -9,13 +9,14 @@
  * before it has committed, so a version implies the content it covers is committed too.
  *
  * Two nodes may change one document's versions at once (say, both take an automatic version):
- * each read the chain and then writes the next id. A put may rewrite a record only when it keeps
- * that record's snapshot (what a rename or a fold does); one that would replace another node's
- * version under the same id is refused instead, and that version stands.
+ * each read the chain and then writes the next id. A new record (`isNew`) whose id exists is
+ * refused (VersionIdTakenError: the chain reads again and takes the next id), so the other node's
+ * version stands; only renames and folds rewrite a record.
  */
 import { CorruptDocumentError } from '../leveldb/errors.js';
 import { isVersionFields } from '../../versions/record-fields.js';
 import type { VersionChange, VersionRecord, VersionRecordStore } from '../../versions/types.js';
+import { VersionIdTakenError } from '../../versions/version-id-taken.js';
 import { type ClientPool, checkOut } from './queryable.js';
 import { nameBytes } from './reader.js';
 import type { Tables } from './schema.js';
@@ -59,15 +60,14 @@ export class PostgresVersionRecords implements VersionRecordStore {
     const name = nameBytes(docName);
     await this.transaction(async (db) => {
       if (change.remove.length > 0) await db.query(`DELETE FROM ${this.tables.versions} WHERE name = $1 AND id = ANY($2::bigint[])`, [name, change.remove]);
-      for (const { record, payload } of change.put) {
+      for (const { record, payload, isNew } of change.put) {
         const { snapshot, ...meta } = record;
         const written = await db.query(
-          `INSERT INTO ${this.tables.versions} AS v (name, id, meta, snapshot, payload) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (name, id) DO UPDATE SET meta = EXCLUDED.meta, payload = EXCLUDED.payload
-           WHERE v.snapshot = EXCLUDED.snapshot`,
+          `INSERT INTO ${this.tables.versions} (name, id, meta, snapshot, payload) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (name, id) DO ${isNew === true ? 'NOTHING' : 'UPDATE SET meta = EXCLUDED.meta, snapshot = EXCLUDED.snapshot, payload = EXCLUDED.payload'}`,
           [name, record.id, JSON.stringify(meta), Buffer.from(snapshot), Buffer.from(payload)],
         );
-        if (written.rowCount === 0) throw new Error(`version ${record.id} of ${JSON.stringify(docName)} was taken meanwhile by another node`);
+        if (written.rowCount === 0) throw new VersionIdTakenError(docName, record.id);
       }
     });
   }
