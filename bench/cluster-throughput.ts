@@ -58,7 +58,14 @@ async function loop(writer: BenchClient, readers: BenchClient[], until: () => bo
     const started = performance.now();
     const delivered = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), ROUND_TIMEOUT_MS);
-      waiting = { key: String(i), seen: 0, done: () => (clearTimeout(timer), resolve(true)) };
+      waiting = {
+        key: String(i),
+        seen: 0,
+        done: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
     });
     marks.set(String(i), i);
     if (!(await delivered)) stalls.count++;
