@@ -28,12 +28,17 @@ export class ClientSession {
     this.assembly = new UpdateAssembly(limits.maxAssembledUpdateBytes, allowance);
   }
 
-  /** The answer to a step 1 frame; waits for the stored document to load. */
+  /**
+   * The answer to a step 1 frame; waits for the stored document to load, and for what the answer
+   * carries to be durable: a joiner never holds content that a crash could take back from the
+   * server (STORE_FAILED while the store cannot write; the client asks again).
+   */
   async syncStep1(frame: Uint8Array): Promise<SyncStep1Reply> {
     const decoded = decodeFrame(frame);
     if (decoded.type !== 'step1') throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Expected a sync step 1 frame.');
     const doc = await this.document();
     const { step2, step1 } = doc.syncReply(decoded.payload);
+    await doc.whenDurable();
     const { partBytes, maxAssembledUpdateBytes } = this.limits;
     return { step2, step1, access: this.connection.access, limits: { partBytes, maxAssembledUpdateBytes } };
   }

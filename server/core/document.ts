@@ -13,6 +13,7 @@ import type { DocumentStore } from '../persistence/types.js';
 import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
 import { AwarenessOwnership } from './awareness-ownership.js';
 import { type ClientIdWriter, ClientIdOwners, type StoredOwners, writerKeyOf } from './client-id-owners.js';
+import { DurableRelay } from './durable-relay.js';
 import { DurableWriter } from './durable-writer.js';
 import { type DocumentChannel, fanOut } from './fan-out.js';
 import {
@@ -25,7 +26,7 @@ import {
   persistenceOrigin,
   senderOf,
 } from './origins.js';
-import { TurnBuffer } from './turn-buffer.js';
+import { type Contribution, TurnBuffer } from './turn-buffer.js';
 import { type UpdateInspection, fullyIntegrated, inspectUpdate } from './update-validation.js';
 
 const debug = createDebug('quire:server:document');
@@ -63,6 +64,8 @@ export class QuireDocument {
   private readonly ownership: AwarenessOwnership;
   private readonly clientIds: ClientIdOwners;
   private readonly outgoingUpdates: TurnBuffer<Uint8Array>;
+  /** A turn's updates wait here until they are durable: nobody receives what a crash could take back. */
+  private readonly durableUpdates: DurableRelay<Contribution<Uint8Array>[]>;
   private readonly outgoingAwareness: TurnBuffer<number[]>;
   private encodedState: EncodedState | null = null;
   /**
@@ -90,9 +93,13 @@ export class QuireDocument {
     this.ownership = new AwarenessOwnership(limits.maxAwarenessIdsPerConnection);
     this.clientIds = new ClientIdOwners(name, store);
     this.clientIds.reserveForServer(this.ydoc.clientID);
-    this.outgoingUpdates = new TurnBuffer((items) =>
-      fanOut(items, (updates) => encodeSyncFrame('update', mergeMany(updates)), 'update', channel),
+    this.durableUpdates = new DurableRelay(
+      async () => {
+        await Promise.all([this.writer.whenDurable(), this.clientIds.whenDurable()]);
+      },
+      (items: Contribution<Uint8Array>[]) => fanOut(items, (updates) => encodeSyncFrame('update', mergeMany(updates)), 'update', channel),
     );
+    this.outgoingUpdates = new TurnBuffer((items) => this.durableUpdates.push(items));
     this.outgoingAwareness = new TurnBuffer((items) =>
       fanOut(items, (ids) => this.encodeAwareness(ids), 'awareness', channel),
     );
@@ -212,7 +219,7 @@ export class QuireDocument {
     }
     if (writer !== undefined && claims.length > 0) this.clientIds.claim(claims, writer.keys);
     // The claim is written in the same turn as the update, so both are in one group commit.
-    await Promise.all([this.writer.whenDurable(), this.clientIds.whenDurable()]);
+    await this.whenDurable();
     // Stored, but nobody can read the held-back part until what it builds on arrives: acknowledging
     // it would let the client believe it saved. It sends the missing part, then this again.
     if (!fullyIntegrated(this.ydoc, inspection.reach)) {
@@ -245,9 +252,9 @@ export class QuireDocument {
     this.assertOpen();
   }
 
-  /** Resolves once every change so far is durable. */
-  async whenDurable(): Promise<void> {
-    await Promise.all([this.writer.whenDurable(), this.clientIds.whenDurable()]);
+  /** Resolves once every change so far is durable (and relayed to the other connections). */
+  whenDurable(): Promise<void> {
+    return this.durableUpdates.durable();
   }
 
   /** Applies the awareness entries this connection owns; reports whether any were refused. */
@@ -307,6 +314,8 @@ export class QuireDocument {
     if (this.destroyed) return;
     this.destroyed = true;
     this.flushBroadcasts();
+    // Whatever is still held never became durable: it is not relayed.
+    this.durableUpdates.discard();
     this.ydoc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();

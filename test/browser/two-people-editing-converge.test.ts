@@ -28,7 +28,7 @@ describe('two people editing one document', () => {
     await grace.waitForText((text) => text.includes('Decisions:'), 'Ada’s first lines');
 
     // Ada prepends to the first line while Grace appends to the last one, at the same time.
-    await ada.page.evaluate(() => (window as unknown as { quire: { editor: { commands: { focus(p: 'start'): void } } } }).quire.editor.commands.focus('start'));
+    await ada.placeCaret('start');
     await grace.typeAtEnd('');
     await Promise.all([ada.page.keyboard.type('Draft: ', { delay: 20 }), grace.page.keyboard.type(' ship on Friday', { delay: 20 })]);
 

@@ -32,7 +32,7 @@ describe('version history in the editor', () => {
     expect(await grace.page.textContent('[data-testid="version"] .version-authors')).toBe('anonymous');
 
     // After the version: a deletion at the start and an insertion at the end.
-    await ada.page.evaluate(() => (window as unknown as { quire: { editor: { commands: { focus(p: 'start'): void } } } }).quire.editor.commands.focus('start'));
+    await ada.placeCaret('start');
     for (let i = 0; i < 4; i++) await ada.press('Delete');
     await ada.typeAtEnd(' Added later.');
     await ada.waitForSaveState('saved');

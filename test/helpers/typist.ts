@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import * as Y from 'yjs';
+import { encodeIntegratedDiff } from '../../shared/integrated-diff.js';
 import { decodeSyncFrame, encodeSyncFrame } from '../../shared/protocol/sync.js';
 import { rawDocumentSocket } from './raw-socket.js';
 
@@ -38,9 +39,9 @@ export class Typist {
     for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(this.doc))) {
       if (client !== this.doc.clientID) target.set(client, Math.max(clock, target.get(client) ?? 0));
     }
-    const missing = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(target));
+    const missing = encodeIntegratedDiff(this.doc, Y.encodeStateVector(target));
     const ack = (await socket.timeout(10_000).emitWithAck('update', encodeSyncFrame('step2', missing))) as { ok: boolean };
-    if (!ack.ok) throw new Error('upload refused');
+    if (!ack.ok) throw new Error(`upload refused: ${JSON.stringify(ack)}`);
   }
 
   /** Types until `stop()` returns true or the connection drops; one update per entry. */

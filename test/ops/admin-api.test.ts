@@ -100,18 +100,20 @@ describe('admin API', () => {
     }
   });
 
-  it('reads values JSON cannot hold: a bigint as its decimal string, binary as base64', async () => {
+  it('reads values JSON cannot hold: a bigint as its decimal string, binary as base64, a subdocument as its guid', async () => {
     service = await startTestService(['--admin-token', TOKEN]);
     const doc = new Y.Doc();
     doc.getMap('map').set('big', 2n ** 62n);
     doc.getMap('map').set('bytes', new Uint8Array([1, 2, 255]));
+    // A subdocument's Y.Doc refers back to itself through its item: it must not recurse forever.
+    doc.getMap('map').set('sub', new Y.Doc({ guid: 'sub-guid' }));
     const applied = await api('/documents/odd-values/update', { method: 'POST', body: new Uint8Array(Y.encodeStateAsUpdate(doc)) });
     expect(applied.status).toBe(200);
     const json = await api('/documents/odd-values');
     expect(json.status).toBe(200);
     expect(await json.json()).toEqual({
       name: 'odd-values',
-      sharedTypes: { map: { type: 'map', value: { big: '4611686018427387904', bytes: 'AQL/' } } },
+      sharedTypes: { map: { type: 'map', value: { big: '4611686018427387904', bytes: 'AQL/', sub: { subdocument: 'sub-guid' } } } },
     });
   });
 

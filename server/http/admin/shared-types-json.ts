@@ -57,10 +57,12 @@ function kindOf(type: Y.AbstractType<Y.YEvent<any>>): RootKind {
 
 /**
  * Values Yjs can hold but JSON cannot: a bigint becomes its decimal string, binary content a
- * base64 string. (Clients may store either; JSON.stringify would throw on a bigint.)
+ * base64 string, a subdocument `{ subdocument: guid }`. (Clients may store any of them;
+ * JSON.stringify would throw on a bigint, and a subdocument's Y.Doc refers back to itself.)
  */
 function jsonSafe(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Y.Doc) return { subdocument: value.guid };
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   if (Array.isArray(value)) return value.map(jsonSafe);
   if (value !== null && typeof value === 'object') {

@@ -10,7 +10,12 @@ interface QuireWindow {
   quire?: {
     docName: string;
     provider: { synced: boolean; status: string; pendingCount: number };
-    editor: { getText(): string; getJSON(): unknown; commands: { focus(position: 'start' | 'end'): boolean } };
+    editor: {
+      getText(): string;
+      getJSON(): unknown;
+      isFocused: boolean;
+      commands: { focus(position: 'start' | 'end'): boolean };
+    };
   };
 }
 
@@ -45,8 +50,22 @@ export class EditorPage {
   async typeAtEnd(text: string, delayMs = 15): Promise<void> {
     await this.waitForEditor();
     await this.editable.click();
-    await this.page.evaluate(() => (window as unknown as QuireWindow).quire!.editor.commands.focus('end'));
+    await this.placeCaret('end');
     await this.page.keyboard.type(text, { delay: delayMs });
+  }
+
+  /**
+   * Moves the caret to the start or the end of the document. Tiptap's focus command moves the
+   * selection at once but focuses the view in an animation frame: keys pressed before that frame
+   * land where the caret was, so wait for two frames and for the focus.
+   */
+  async placeCaret(position: 'start' | 'end'): Promise<void> {
+    await this.page.evaluate(async (where) => {
+      const { editor } = (window as unknown as QuireWindow).quire!;
+      editor.commands.focus(where);
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    }, position);
+    await this.page.waitForFunction(() => (window as unknown as QuireWindow).quire!.editor.isFocused, null, WAIT);
   }
 
   async press(key: string): Promise<void> {
