@@ -1,19 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { QuireProvider } from '../../client/index.js';
-import { encodeSyncFrame } from '../../shared/protocol/sync.js';
-import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { writerKeyOf } from '../../server/core/client-id-owners.js';
 import { PostgresStore } from '../../server/persistence/postgres-store.js';
 import { converged } from '../helpers/convergence.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
-import { type RawSocket, connectRaw, emitWithAck, syncRaw } from '../helpers/raw-socket.js';
+import type { RawSocket } from '../helpers/raw-socket.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { StickyProxy } from './harness/sticky-proxy.js';
 import { type NodeProcesses, startNodeProcesses } from './helpers/node-processes.js';
+import { type UpdateAnswer, writeUnderClientId } from './helpers/write-under-client-id.js';
 import { postgresReachable, redisReachable } from './helpers/services.js';
-
-type Answer = { ok: boolean; code?: string; clientIds?: number[] };
 
 /**
  * The attack of test/security/forged-client-ids-are-refused.test.ts, across nodes: the victim
@@ -40,16 +37,8 @@ describe.skipIf(!postgresReachable || !redisReachable)('a Yjs client id claimed 
     await cluster.close();
   });
 
-  /** Writes `text` under `clientId` from a session of its own; `declare` also declares the id its own. */
-  async function writeAs(url: string, session: string, clientId: number, text: string, declare = false): Promise<Answer> {
-    const socket = await connectRaw(url, 'plan', { auth: { protocol: PROTOCOL_VERSION, session, ...(declare ? { clientIds: [clientId] } : {}) } });
-    raw.push(socket);
-    const { doc } = await syncRaw(socket);
-    const before = Y.encodeStateVector(doc);
-    doc.clientID = clientId;
-    doc.getText('text').insert(doc.getText('text').length, text);
-    return (await emitWithAck(socket, 'update', encodeSyncFrame('update', Y.encodeStateAsUpdate(doc, before)))) as Answer;
-  }
+  const writeAs = (url: string, session: string, clientId: number, text: string, declare = false) =>
+    writeUnderClientId(url, 'plan', { session, clientId, text, declare }, raw);
 
   const portOf = (url: string) => Number(new URL(url).port);
 
@@ -96,7 +85,7 @@ describe.skipIf(!postgresReachable || !redisReachable)('a Yjs client id claimed 
     const [first, second] = cluster.nodes.map((node) => node.url) as [string, string];
     const rounds = 5;
     const sessions = (round: number) => [`alice-session-${round}-0123456789`, `bob-session-${round}-0123456789`] as const;
-    const answers: Answer[][] = [];
+    const answers: UpdateAnswer[][] = [];
     for (let round = 0; round < rounds; round++) {
       const [alice, bob] = sessions(round);
       answers.push(await Promise.all([writeAs(first, alice, CONTESTED + round, `alice${round} `, true), writeAs(second, bob, CONTESTED + round, `bob${round} `, true)]));
