@@ -17,7 +17,7 @@ import { CorruptDocumentError } from '../leveldb/errors.js';
 import { isVersionFields } from '../../versions/record-fields.js';
 import type { VersionChange, VersionRecord, VersionRecordStore } from '../../versions/types.js';
 import { VersionIdTakenError } from '../../versions/version-id-taken.js';
-import { type ClientPool, checkOut } from './queryable.js';
+import { type ClientPool, inTransaction } from './queryable.js';
 import { nameBytes } from './reader.js';
 import type { Tables } from './schema.js';
 
@@ -58,7 +58,7 @@ export class PostgresVersionRecords implements VersionRecordStore {
   async commitVersions(docName: string, change: VersionChange): Promise<void> {
     await this.appendsSettled();
     const name = nameBytes(docName);
-    await this.transaction(async (db) => {
+    await inTransaction(this.pool, async (db) => {
       if (change.remove.length > 0) await db.query(`DELETE FROM ${this.tables.versions} WHERE name = $1 AND id = ANY($2::bigint[])`, [name, change.remove]);
       for (const { record, payload, isNew } of change.put) {
         const { snapshot, ...meta } = record;
@@ -75,19 +75,5 @@ export class PostgresVersionRecords implements VersionRecordStore {
   async deleteAllVersions(docName: string): Promise<void> {
     await this.appendsSettled();
     await this.pool.query(`DELETE FROM ${this.tables.versions} WHERE name = $1`, [nameBytes(docName)]);
-  }
-
-  private async transaction(run: (db: ClientPool) => Promise<void>): Promise<void> {
-    const client = await checkOut(this.pool);
-    try {
-      await client.query('BEGIN');
-      await run(client as unknown as ClientPool);
-      await client.query('COMMIT');
-      client.done();
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      client.done(error);
-      throw error;
-    }
   }
 }
