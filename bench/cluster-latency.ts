@@ -19,8 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { QuireProvider } from '../client/index.js';
-import { ClusterHarness } from '../test/cluster/harness/cluster.js';
-import { CliProcess } from '../test/ops/helpers/cli-process.js';
+import { ClusterHarness } from '../test/helpers/cluster/cluster.js';
+import { CliProcess } from '../test/helpers/ops/cli-process.js';
 import { processCpuMs as cpuMs } from './lib/process-cpu.js';
 
 const print = (line = ''): void => void process.stdout.write(`${line}\n`);

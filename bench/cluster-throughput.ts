@@ -23,7 +23,7 @@ import { cpuDuring } from './lib/process-cpu.js';
 import { startServer } from './lib/server-process.js';
 import { percentile } from './lib/stats.js';
 import { sleep } from './lib/wait.js';
-import { ClusterHarness } from '../test/cluster/harness/cluster.js';
+import { ClusterHarness } from '../test/helpers/cluster/cluster.js';
 
 const print = (line = ''): void => void process.stdout.write(`${line}\n`);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);

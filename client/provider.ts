@@ -1,21 +1,20 @@
 /**
  * QuireProvider: syncs a Y.Doc with a quire server over one Socket.io namespace, in browsers and
  * in Node. The sync protocol itself (pending queue, acknowledgements, refusals, parts) is the
- * SyncSession's; this class connects it to Socket.io, awareness and the offline store.
+ * SyncSession's and the socket's life (connect, reconnect, back-off) the SocketLifecycle's; this
+ * class connects them to each other, to awareness and to the offline store.
  */
 import createDebug from 'debug';
 import { ObservableV2 } from 'lib0/observable';
 import { Awareness } from 'y-protocols/awareness';
-import * as Y from 'yjs';
-import type { Manager, Socket } from 'socket.io-client';
+import type * as Y from 'yjs';
 import { canonicalDocName, docNamespace } from '../shared/doc-name.js';
-import { type ErrorInfo, ErrorCodes } from '../shared/errors.js';
-import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../shared/events.js';
+import type { ErrorInfo } from '../shared/errors.js';
+import type { HandshakeAuth } from '../shared/events.js';
 import { PROTOCOL_VERSION } from '../shared/protocol/version.js';
 import { AwarenessSync } from './awareness-sync.js';
 import { toBytes } from './binary.js';
-import { ClosedConnectionBackoff, closesTheConnection } from './closed-connection-backoff.js';
-import { type ManagerLease, leaseManager } from './connection-pool.js';
+import { leaseManager } from './connection-pool.js';
 import { OfflineBinding } from './offline/offline-binding.js';
 import { acknowledgedRanges } from './acknowledged-ranges.js';
 import { clearAwarenessOnPageLeave } from './page-leave.js';
@@ -27,21 +26,10 @@ import type { SyncTransport, UpdateRefusal } from './session-types.js';
 import { SyncSession } from './sync-session.js';
 import { ProviderVersions } from './versions.js';
 import { randomSessionId } from './session-id.js';
+import { type ClientSocket, SocketLifecycle } from './socket-lifecycle.js';
 import { TokenRetry } from './token-retry.js';
 
 const debug = createDebug('quire:client:provider');
-
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** Errors after which retrying the same request cannot succeed. */
-const terminalConnectErrors = new Set<string>([
-  ErrorCodes.AUTH_FAILED,
-  ErrorCodes.TOKEN_EXPIRED,
-  ErrorCodes.PERMISSION_DENIED,
-  ErrorCodes.ORIGIN_NOT_ALLOWED,
-  ErrorCodes.PROTOCOL_MISMATCH,
-  ErrorCodes.BAD_DOC_NAME,
-]);
 
 export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   /** The document's name in its one spelling (Unicode NFC). */
@@ -51,15 +39,12 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   /** The document's version history (client/versions.ts). */
   readonly versions = new ProviderVersions();
 
-  private socket: ClientSocket;
-  /** Null with a `manager` option: the pool then neither shares nor moves the connection. */
-  private lease: ManagerLease | null;
+  private readonly connection: SocketLifecycle;
   private readonly tokens: TokenRetry;
   private readonly sync: SyncSession;
   /** Null without an offline store: the document and queue then live in memory only. */
   private readonly offline: OfflineBinding | null;
   private readonly restoring: Promise<void>;
-  private restored = false;
   private readonly awarenessSync: AwarenessSync;
   private readonly session = randomSessionId();
   /** Sessions whose pending records were restored, and the highest sequence number of each. */
@@ -69,10 +54,6 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
   /** Null outside browsers or with `crossTab: false`. */
   private readonly tabs: TabChannel | null;
   private readonly stopWatchingPage: () => void;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private retryDelay = 500;
-  private wantConnected = false;
-  private readonly closedBackoff = new ClosedConnectionBackoff();
   private destroyed = false;
 
   constructor(
@@ -87,21 +68,51 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     docName = this.docName;
     const namespace = docNamespace(docName);
     this.awareness = options.awareness ?? new Awareness(doc);
-    this.lease = options.manager === undefined
+    const reconnectionDelay = options.reconnectionDelay ?? 500;
+    const reconnectionDelayMax = options.reconnectionDelayMax ?? 5_000;
+    const lease = options.manager === undefined
       ? leaseManager(url, namespace, {
           path: options.path ?? '/socket.io',
           transports: options.transports ?? ['polling', 'websocket'],
-          reconnectionDelay: options.reconnectionDelay ?? 500,
-          reconnectionDelayMax: options.reconnectionDelayMax ?? 5_000,
+          reconnectionDelay,
+          reconnectionDelayMax,
         })
       : null;
     this.tokens = new TokenRetry(options.token, {
-      minDelayMs: options.reconnectionDelay ?? 500,
-      maxDelayMs: options.reconnectionDelayMax ?? 5_000,
+      minDelayMs: reconnectionDelay,
+      maxDelayMs: reconnectionDelayMax,
       timeoutMs: options.tokenTimeout ?? 15_000,
       onError: (error, retryInMs) => this.emit('token-error', [{ error, retryInMs }]),
     });
-    this.socket = this.openSocket(options.manager ?? this.lease!.manager);
+    this.connection = new SocketLifecycle(
+      {
+        docName,
+        lease,
+        manager: options.manager ?? lease!.manager,
+        tokens: this.tokens,
+        handshake: (token) => this.handshakeAuth(token),
+        tokenFunction: typeof options.token === 'function',
+        reconnectionDelay,
+        reconnectionDelayMax,
+      },
+      {
+        opened: (socket) => this.listenTo(socket),
+        closing: () => this.versions.detach(),
+        status: (status) => this.setStatus(status),
+        connected: () => {
+          this.awarenessSync.connectionOpened();
+          this.sync.connectionOpened(this.transport);
+        },
+        disconnected: (details) => {
+          this.awarenessSync.connectionLost();
+          // The connection closed over a message of ours: the next attempt sends smaller parts.
+          return this.sync.connectionLost(isPayloadTooLarge(details));
+        },
+        connectionError: (info) => this.emit('connection-error', [info]),
+        authFailed: (info) => this.emit('auth-failed', [info]),
+        permissionDenied: (info) => this.emit('permission-denied', [info]),
+      },
+    );
     this.sync = new SyncSession(doc, this, {
       synced: (synced) => {
         this.emit('synced', [synced]);
@@ -114,7 +125,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
       updateRefused: (refusal) => this.emit('update-refused', [refusal]),
       acknowledged: (entries) => this.onAcknowledged(entries),
       queued: (entry) => this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update }),
-    }, { retryDelayMin: options.reconnectionDelay ?? 500, retryDelayMax: options.reconnectionDelayMax ?? 5_000 });
+    }, { retryDelayMin: reconnectionDelay, retryDelayMax: reconnectionDelayMax });
     this.awarenessSync = new AwarenessSync(this.awareness, (update) => this.socket.emit('awareness', update), this);
     doc.on('update', this.onLocalUpdate);
     this.offline = options.offline === undefined
@@ -133,6 +144,11 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.stopWatchingPage = clearAwarenessOnPageLeave(this.awareness, 'page-leave');
     this.restoring = this.restore();
     if (options.connect !== false) this.connect();
+  }
+
+  /** The document's current socket (the lifecycle replaces it when the pool moves the document). */
+  private get socket(): ClientSocket {
+    return this.connection.socket;
   }
 
   /** The connection's state; changes are announced by the 'status' event. */
@@ -162,8 +178,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
         this.emit('offline-error', [error instanceof Error ? error : new Error(String(error))]);
       }
     }
-    this.restored = true;
-    if (this.wantConnected && !this.destroyed) this.connect();
+    this.connection.allowConnecting();
   }
 
   get synced(): boolean {
@@ -212,21 +227,14 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     });
   }
 
+  /** Connects once the offline state is restored (at once without a store). */
   connect(): void {
     if (this.destroyed) return;
-    this.wantConnected = true;
-    if (this.socket.connected || this.socket.active) return;
-    this.setStatus('connecting');
-    // Connects once the offline state is restored (restore() calls back here).
-    if (!this.restored) return;
-    this.socket.connect();
+    this.connection.connect();
   }
 
   disconnect(): void {
-    this.wantConnected = false;
-    this.clearRetry();
-    this.tokens.cancel();
-    this.socket.disconnect();
+    this.connection.disconnect();
   }
 
   override destroy(): void {
@@ -235,33 +243,23 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.awarenessSync.leave();
     this.stopWatchingPage();
     this.tabs?.close();
-    this.disconnect();
-    this.closeSocket();
+    this.connection.stop();
     this.doc.off('update', this.onLocalUpdate);
     this.sync.destroy();
     this.versions.destroy();
     // Hands unsaved changes to the store now, so a provider reopened on it at once finds them.
     void this.offline?.close();
-    this.lease?.release();
+    this.connection.release();
     if (this.options.awareness === undefined) this.awareness.destroy();
     super.destroy();
   }
 
-  /** This document's socket on `manager`, with the provider listening to it. */
-  private openSocket(manager: Manager): ClientSocket {
-    const socket: ClientSocket = manager.socket(docNamespace(this.docName), {
-      // Asked at every (re)connect: a token function is called each time (see TokenRetry).
-      auth: (send) => this.tokens.request((token) => void this.handshakeAuth(token).then(send)),
-    });
-    socket.on('connect', this.onConnect);
-    socket.on('disconnect', this.onDisconnect);
-    socket.on('connect_error', this.onConnectError);
+  /** The provider's listeners on a socket the lifecycle opened (the lifecycle removes them all). */
+  private listenTo(socket: ClientSocket): void {
     socket.on('update', this.onRemoteUpdate);
     socket.on('awareness', this.onRemoteAwareness);
     socket.on('notice', this.onNotice);
-    manager.on('reconnect_attempt', this.onReconnectAttempt);
     this.versions.attach(socket);
-    return socket;
   }
 
   private async handshakeAuth(token: string | undefined): Promise<HandshakeAuth> {
@@ -282,85 +280,11 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     return auth;
   }
 
-  private closeSocket(): void {
-    this.versions.detach();
-    this.socket.off();
-    this.socket.io.off('reconnect_attempt', this.onReconnectAttempt);
-  }
-
-  /**
-   * The server refused this document on a shared connection that carries as many as it allows:
-   * move to another connection of the pool and connect there at once.
-   */
-  private moveConnection(limit: number | undefined): boolean {
-    const moved = this.lease?.moveAfterRefusal(limit) ?? null;
-    if (moved === null) return false;
-    this.closeSocket();
-    this.socket.disconnect();
-    this.lease = moved;
-    this.socket = this.openSocket(moved.manager);
-    this.socket.connect();
-    return true;
-  }
-
-  private readonly onConnect = (): void => {
-    this.retryDelay = this.options.reconnectionDelay ?? 500;
-    this.setStatus('connected');
-    this.awarenessSync.connectionOpened();
-    this.sync.connectionOpened(this.transport);
-  };
-
   /** The session's messages, as Socket.io events with acks on this provider's socket. */
   private readonly transport: SyncTransport = {
     syncStep1: (frame, answer) => void this.socket.emit('sync-step-1', frame, answer),
     update: (frame, answer) => void this.socket.emit('update', frame, answer),
     updatePart: (header, part, answer) => void this.socket.emit('update-part', header, part, answer),
-  };
-
-  private readonly onDisconnect = (reason: Socket.DisconnectReason, details?: unknown): void => {
-    debug('%s disconnected: %s', this.docName, reason);
-    // Socket.io would replay packets buffered while offline; the pending queue resends instead.
-    this.socket.sendBuffer = [];
-    this.awarenessSync.connectionLost();
-    const tooLarge = this.sync.connectionLost(isPayloadTooLarge(details));
-    this.setStatus('disconnected');
-    // The connection closed over a message of ours: the next attempt sends smaller parts.
-    if (tooLarge !== null) this.emit('connection-error', [tooLarge]);
-    // A server-side disconnect is not retried by Socket.io itself.
-    if (reason === 'io server disconnect' && this.wantConnected) this.scheduleRetry(this.reconnect);
-  };
-
-  private readonly onConnectError = (error: Error & { data?: unknown }): void => {
-    const info = connectErrorInfo(error);
-    debug('%s connect error: %s', this.docName, info?.code ?? error.message);
-    // Without data it is a transport failure (server down): Socket.io keeps retrying by itself.
-    if (info === null) return;
-    // A shared connection that is full: not an error for the application, the pool moves on.
-    if (info.code === ErrorCodes.TOO_MANY_DOCUMENTS && this.wantConnected && this.moveConnection(info.limit)) return;
-    this.emit('connection-error', [info]);
-    // An expired token from a token function: the retry below calls the function again.
-    const refreshable = info.code === ErrorCodes.TOKEN_EXPIRED && typeof this.options.token === 'function';
-    if (!refreshable && (info.code === ErrorCodes.AUTH_FAILED || info.code === ErrorCodes.TOKEN_EXPIRED)) this.emit('auth-failed', [info]);
-    if (info.code === ErrorCodes.PERMISSION_DENIED) this.emit('permission-denied', [info]);
-    if (terminalConnectErrors.has(info.code) && !refreshable) {
-      this.wantConnected = false;
-      this.setStatus('disconnected');
-    } else if (this.wantConnected) {
-      // Socket.io does not retry a namespace the server refused; a passing refusal (rate limit,
-      // too many documents, shutdown) is retried here, with backoff.
-      this.scheduleRetry(this.reconnect);
-    }
-  };
-
-  /** Opens the namespace again after a refusal or a server-side disconnect, which Socket.io does not retry. */
-  private readonly reconnect = (): void => {
-    if (!this.wantConnected) return;
-    this.setStatus('connecting');
-    this.socket.connect();
-  };
-
-  private readonly onReconnectAttempt = (): void => {
-    if (this.wantConnected && !this.socket.connected) this.setStatus('connecting');
   };
 
   private readonly onRemoteUpdate = (frame: Uint8Array): void => {
@@ -377,16 +301,7 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
 
   private readonly onNotice = (info: ErrorInfo): void => {
     this.emit('notice', [info]);
-    if (!closesTheConnection(info.code) || !this.wantConnected) return;
-    // The server is closing the connection for how this client behaved: come back later, not at once.
-    this.emit('connection-error', [info]);
-    this.socket.disconnect();
-    this.wantConnected = true;
-    this.clearRetry();
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      if (!this.destroyed && this.wantConnected) this.socket.connect();
-    }, this.closedBackoff.nextDelay());
+    this.connection.noticed(info);
   };
 
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -405,35 +320,9 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.offline.acknowledge(acknowledgedRanges(own, this.restoredThrough, entries, this.sync.pending.remaining()));
   }
 
-  private scheduleRetry(action: () => void): void {
-    this.clearRetry();
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, this.options.reconnectionDelayMax ?? 5_000);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      if (!this.destroyed) action();
-    }, delay);
-  }
-
-  private clearRetry(): void {
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-  }
-
   private setStatus(status: ConnectionStatus): void {
     if (this.currentStatus === status) return;
     this.currentStatus = status;
     this.emit('status', [{ status }]);
   }
-}
-
-/** The server's refusal carried by a connect_error, or null for a transport failure. */
-function connectErrorInfo(error: Error & { data?: unknown }): ErrorInfo | null {
-  const data = error.data as Partial<ErrorInfo> | undefined;
-  if (typeof data?.code === 'string' && typeof data.message === 'string') {
-    const info = { code: data.code, message: data.message } as ErrorInfo;
-    if (typeof data.limit === 'number') info.limit = data.limit;
-    return info;
-  }
-  return null;
 }

@@ -4,16 +4,14 @@
  *
  * The acknowledgement rule: every local update enters the pending queue; each message carries a
  * batch of entries (or, after a handshake, a step 2 covering all of them); the server's ack of a
- * message removes exactly its entries. A refused message's entries stay: a passing refusal (rate
- * limit, store failure, shutdown, missing dependencies) is sent again after a pause; a permanent
- * one (too large, malformed) is reported once as an update refusal and nothing more is sent until
- * the document changes or the connection is renewed. So 'saved' (nothing pending) is only ever
+ * message removes exactly its entries. A refused message's entries stay, and the RefusalPolicy
+ * (refusal-policy.ts) decides when they are sent again. So 'saved' (nothing pending) is only ever
  * reached through acks, and the server acks only what it stored and can serve.
  */
 import createDebug from 'debug';
 import * as Y from 'yjs';
 import type { Ack } from '../shared/ack.js';
-import { type ErrorCode, ErrorCodes, type ErrorInfo, errorInfo } from '../shared/errors.js';
+import { ErrorCodes, type ErrorInfo, errorInfo } from '../shared/errors.js';
 import type { SyncLimits, SyncStep1Reply } from '../shared/events.js';
 import { encodeIntegratedDiff } from '../shared/integrated-diff.js';
 import { mergeMany } from '../shared/merge-updates.js';
@@ -23,30 +21,12 @@ import { toBytes } from './binary.js';
 import { ClientIdMoves } from './client-id-moves.js';
 import { uploadInParts } from './part-upload.js';
 import { type PendingEntry, PendingQueue } from './pending-queue.js';
+import { RefusalPolicy, type RefusalPolicyOptions } from './refusal-policy.js';
 import { type SyncSessionListener, type SyncTransport, type Timers, type UpdateRefusal, realTimers } from './session-types.js';
 
 const debug = createDebug('quire:client:sync');
 
-/** Refusals that a later attempt can overcome: the same entries are sent again after a pause. */
-const passingRefusals: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  ErrorCodes.RATE_LIMITED,
-  ErrorCodes.STORE_FAILED,
-  ErrorCodes.SHUTTING_DOWN,
-  ErrorCodes.MISSING_DEPENDENCIES,
-  ErrorCodes.LOAD_FAILED,
-  ErrorCodes.INTERNAL,
-  ErrorCodes.SERVER_BUSY,
-  ErrorCodes.DOCUMENT_CLOSED,
-]);
-
-export function isPassingRefusal(code: ErrorCode): boolean {
-  return passingRefusals.has(code);
-}
-
-export interface SyncSessionOptions {
-  /** Pause after a passing refusal, doubling up to the maximum. Defaults 500 and 5,000 ms. */
-  retryDelayMin?: number;
-  retryDelayMax?: number;
+export interface SyncSessionOptions extends RefusalPolicyOptions {
   timers?: Timers;
 }
 
@@ -67,20 +47,13 @@ export class SyncSession {
   /** Lowered when a connection closed over a message too large for it (a proxy's limit, say). */
   private partBytesCap = Number.POSITIVE_INFINITY;
   private sendScheduled = false;
-  /** A passing refusal: nothing is sent until the retry. */
-  private paused = false;
-  /** A step 2 was refused: the retry asks for the server's state again instead of sending entries. */
-  private resyncNeeded = false;
-  /** A permanent refusal: nothing is sent until the document changes or the connection is renewed. */
-  private refusal: UpdateRefusal | null = null;
+  private readonly policy: RefusalPolicy;
   private uploading = false;
   private nextUploadId = 1;
   /** Sizes of messages awaiting an answer, to tell which one a connection closed over. */
   private readonly inFlight = new Map<number, number>();
   private nextMessage = 1;
   private readonly interrupts = new Set<() => void>();
-  private retryTimer: unknown = null;
-  private retryDelay: number;
   private readonly timers: Timers;
 
   constructor(
@@ -88,15 +61,20 @@ export class SyncSession {
     /** Transaction origin of what the server sends (so it is not taken for a local edit). */
     private readonly origin: unknown,
     private readonly listener: SyncSessionListener,
-    private readonly options: SyncSessionOptions = {},
+    options: SyncSessionOptions = {},
   ) {
     this.timers = options.timers ?? realTimers;
-    this.retryDelay = this.retryDelayMin;
+    this.policy = new RefusalPolicy(this.timers, options, {
+      epoch: () => this.epoch,
+      resync: () => this.handshake(),
+      resend: () => this.scheduleSend(),
+      refused: (refusal) => this.listener.updateRefused(refusal),
+    });
   }
 
   /** The update refusal in force, if any. */
   get refused(): UpdateRefusal | null {
-    return this.refusal;
+    return this.policy.refused;
   }
 
   /** A connection is up: start the handshake on it. */
@@ -118,9 +96,7 @@ export class SyncSession {
     this.inFlight.clear();
     for (const interrupt of [...this.interrupts]) interrupt();
     this.uploading = false;
-    this.paused = false;
-    this.resyncNeeded = false;
-    this.clearRetry();
+    this.policy.connectionLost();
     this.setSynced(false);
     // Small messages are never the cause: only a provider that had a large one in flight adapts.
     if (!tooLarge || largest <= MIN_PART_BYTES) return null;
@@ -139,7 +115,7 @@ export class SyncSession {
     const entry = this.pending.push(this.moves.outgoing(this.doc, update));
     this.emitPending();
     // The edit may have made the refused content small enough (an undone paste): try again.
-    if (this.refusal !== null && this.synced && this.retryTimer === null) this.scheduleRetry(() => this.handshake());
+    if (this.policy.refused !== null && this.synced && !this.policy.retryScheduled) this.policy.retry(() => this.handshake());
     this.scheduleSend();
     return entry;
   }
@@ -162,10 +138,6 @@ export class SyncSession {
     if (this.pending.count === 0 && this.synced) this.listener.saved();
   }
 
-  private get retryDelayMin(): number {
-    return this.options.retryDelayMin ?? 500;
-  }
-
   private get partBytes(): number {
     return Math.min(this.limits.partBytes, this.partBytesCap);
   }
@@ -174,7 +146,7 @@ export class SyncSession {
     const transport = this.transport;
     if (transport === null) return;
     // A frame in parts is on its way; a step 2 sent in parts now would abandon it on the server.
-    if (this.uploading) return this.scheduleRetry(() => this.handshake());
+    if (this.uploading) return this.policy.retry(() => this.handshake());
     const epoch = this.epoch;
     transport.syncStep1(encodeSyncFrame('step1', Y.encodeStateVector(this.doc)), (reply) => {
       if (epoch !== this.epoch) return;
@@ -183,7 +155,7 @@ export class SyncSession {
       } catch (error) {
         // A reply we cannot read must not throw into the transport; ask again later.
         debug('unreadable handshake reply: %O', error);
-        this.scheduleRetry(() => this.handshake());
+        this.policy.retry(() => this.handshake());
       }
     });
   }
@@ -192,16 +164,14 @@ export class SyncSession {
     if (!reply.ok) {
       this.listener.notice({ code: reply.code, message: reply.message });
       // The server could not load the document: ask again later, on the same connection.
-      this.scheduleRetry(() => this.handshake());
+      this.policy.retry(() => this.handshake());
       return;
     }
-    this.retryDelay = this.retryDelayMin;
+    this.policy.accepted();
     Y.applyUpdate(this.doc, decodeSyncFrame(toBytes(reply.step2)).payload, this.origin);
     this.access = reply.access;
     this.limits = readLimits(reply.limits);
-    this.refusal = null;
-    this.resyncNeeded = false;
-    this.paused = false;
+    this.policy.synced();
     if (reply.access === 'write') this.sendStep2(decodeSyncFrame(toBytes(reply.step1)).payload);
     this.setSynced(true);
     this.scheduleSend();
@@ -241,7 +211,7 @@ export class SyncSession {
       this.listener.notice(errorInfo(ErrorCodes.READ_ONLY, 'This connection is read-only; local edits are not sent.'));
     }
     if (!this.synced || this.access !== 'write' || this.transport === null) return;
-    while (!this.paused && !this.resyncNeeded && this.refusal === null && !this.uploading) {
+    while (!this.policy.holding && !this.uploading) {
       const batch = this.nextBatch();
       if (batch === null) return;
       this.sendBatch(batch.frame, this.pending.send(batch.entries), false);
@@ -262,7 +232,7 @@ export class SyncSession {
       if (frame.byteLength <= cap) return { frame, entries };
     }
     // Later edits build on this one, so they wait with it.
-    this.refuse({ ...errorInfo(ErrorCodes.UPDATE_TOO_LARGE), bytes: unsent[0]!.update.byteLength });
+    this.policy.refuse({ ...errorInfo(ErrorCodes.UPDATE_TOO_LARGE), bytes: unsent[0]!.update.byteLength });
     return null;
   }
 
@@ -298,14 +268,14 @@ export class SyncSession {
   /** Waits before a rate-limited part is sent again; false when the connection is lost meanwhile. */
   private async pauseUpload(): Promise<boolean> {
     let timer: unknown = null;
-    const resumed = await this.interruptible<boolean>((resolve) => (timer = this.timers.set(() => resolve(true), this.nextDelay())), 0);
+    const resumed = await this.interruptible<boolean>((resolve) => (timer = this.timers.set(() => resolve(true), this.policy.nextDelay())), 0);
     if (resumed === null) this.timers.clear(timer);
     return resumed === true;
   }
 
   private onBatchAnswer(answer: Ack, batch: number, frame: Uint8Array, isStep2: boolean): void {
     if (answer.ok) {
-      this.retryDelay = this.retryDelayMin;
+      this.policy.accepted();
       const removed = this.pending.acknowledge(batch);
       if (removed.length === 0) return;
       this.listener.acknowledged(removed);
@@ -318,19 +288,7 @@ export class SyncSession {
       this.moveOffTakenIds(frame, answer.clientIds ?? []);
       return;
     }
-    if (!isPassingRefusal(answer.code)) {
-      this.refuse({ code: answer.code, message: answer.message, bytes: frame.byteLength });
-      return;
-    }
-    // Not stored (or not readable) yet: send the same entries again after a pause.
-    if (isStep2) this.resyncNeeded = true;
-    if (this.paused) return;
-    this.paused = true;
-    this.scheduleRetry(() => {
-      this.paused = false;
-      if (this.resyncNeeded) this.handshake();
-      else this.scheduleSend();
-    });
+    this.policy.messageRefused(answer, frame.byteLength, isStep2);
   }
 
   /**
@@ -349,12 +307,6 @@ export class SyncSession {
     for (const entry of rewritten) this.listener.queued(entry);
     this.emitPending();
     this.scheduleSend();
-  }
-
-  private refuse(refusal: UpdateRefusal): void {
-    debug('update refused (%s, %d bytes): kept pending', refusal.code, refusal.bytes);
-    this.refusal = refusal;
-    this.listener.updateRefused(refusal);
   }
 
   /** Runs a request whose answer may never come (the connection drops): resolves null then. */
@@ -382,26 +334,6 @@ export class SyncSession {
     if (this.synced === synced) return;
     this.synced = synced;
     this.listener.synced(synced);
-  }
-
-  private nextDelay(): number {
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, this.options.retryDelayMax ?? 5_000);
-    return delay;
-  }
-
-  private scheduleRetry(action: () => void): void {
-    this.clearRetry();
-    const epoch = this.epoch;
-    this.retryTimer = this.timers.set(() => {
-      this.retryTimer = null;
-      if (epoch === this.epoch) action();
-    }, this.nextDelay());
-  }
-
-  private clearRetry(): void {
-    if (this.retryTimer !== null) this.timers.clear(this.retryTimer);
-    this.retryTimer = null;
   }
 }
 

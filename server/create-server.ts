@@ -246,11 +246,12 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
         // No automatic version of what is being deleted (its last client leaves just below).
         autoVersions.cancel(name);
         namespaceOf(docNamespace(name))?.disconnectSockets(false);
-        await registry.evict(name);
-        autoVersions.cancel(name);
-        versionService.forget(name);
-        await store.delete(name);
-        await store.delete(ownersDocumentName(name));
+        await registry.remove(name, async () => {
+          autoVersions.cancel(name);
+          versionService.forget(name);
+          await store.delete(name);
+          await store.delete(ownersDocumentName(name));
+        });
         return true;
       });
     },

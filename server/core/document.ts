@@ -160,7 +160,7 @@ export class QuireDocument {
    */
   async applyClientUpdate(connection: ConnectionRef, update: Uint8Array): Promise<void> {
     if (connection.access !== 'write') throw new QuireError(ErrorCodes.READ_ONLY);
-    const writer = { keys: connection.writerKeys ?? [writerKeyOf(connection.sessionKey)], ownClientIds: connection.ownClientIds };
+    const writer = { keys: writerKeysOf(connection), ownClientIds: connection.ownClientIds };
     await this.applyUpdate(update, connectionOrigin(connection), connection.id, writer);
   }
 
@@ -267,6 +267,7 @@ export class QuireDocument {
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE, 'The awareness update could not be decoded.');
     }
     const owned = entries.filter((entry) => this.ownership.claim(connection, entry.clientId));
+    this.claimPresentedIds(connection, owned.map((entry) => entry.clientId));
     if (owned.length > 0) {
       awarenessProtocol.applyAwarenessUpdate(
         this.awareness,
@@ -275,6 +276,18 @@ export class QuireDocument {
       );
     }
     return { refused: entries.length - owned.length };
+  }
+
+  /**
+   * Presence shows a writer's client id to everyone before its first edit reaches us (it may be
+   * typing offline): bind the id to its session now, or anyone could write under it first, and the
+   * writer's own edits at those clocks would be skipped as known and still acknowledged.
+   */
+  private claimPresentedIds(connection: ConnectionRef, ids: readonly number[]): void {
+    const own = connection.ownClientIds;
+    if (connection.access !== 'write' || own === undefined) return;
+    const declared = ids.filter((id) => own.includes(id));
+    if (declared.length > 0) this.clientIds.claim(declared, writerKeysOf(connection));
   }
 
   /** The full awareness state, for a joiner; null when nobody is present. */
@@ -359,6 +372,11 @@ export class QuireDocument {
     const { pendingStructs, pendingDs } = this.ydoc.store;
     return [pendingStructs?.update ?? null, pendingDs];
   }
+}
+
+/** The owners a connection writes as: its session's, then those of earlier sessions it carries. */
+function writerKeysOf(connection: ConnectionRef): readonly string[] {
+  return connection.writerKeys ?? [writerKeyOf(connection.sessionKey)];
 }
 
 /** The message of a MALFORMED_UPDATE whose update failed only halfway through integration. */

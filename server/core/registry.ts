@@ -54,6 +54,8 @@ interface Entry {
 
 export class DocumentRegistry {
   private readonly entries = new Map<string, Entry>();
+  /** Documents whose stored records are being removed: nobody loads them until that is done. */
+  private readonly removals = new Map<string, Promise<void>>();
   private readonly observer: CoreObserver;
   private readonly gate: LoadGate;
   private closed = false;
@@ -67,6 +69,12 @@ export class DocumentRegistry {
   async acquire(name: string): Promise<DocumentRef> {
     for (;;) {
       if (this.closed) throw new QuireError(ErrorCodes.SHUTTING_DOWN);
+      // A load now could read the records being removed, and serve what the store no longer holds.
+      const removal = this.removals.get(name);
+      if (removal !== undefined) {
+        await removal.catch(() => {});
+        continue;
+      }
       const existing = this.entries.get(name);
       // A document being deleted or shut down is not handed out: wait until it is gone.
       if (existing?.dying != null) {
@@ -120,6 +128,21 @@ export class DocumentRegistry {
   async evict(name: string): Promise<void> {
     const entry = this.entries.get(name);
     if (entry !== undefined) await this.forceUnload(entry);
+  }
+
+  /**
+   * Deletes a document: unloads it as `evict` does, then runs `removeStored`, and nobody gets the
+   * document until both are done (a joiner then loads what is left: nothing). Callers disconnect
+   * its clients first.
+   */
+  async remove(name: string, removeStored: () => Promise<void>): Promise<void> {
+    const removal = this.evict(name).then(removeStored);
+    this.removals.set(name, removal);
+    try {
+      await removal;
+    } finally {
+      if (this.removals.get(name) === removal) this.removals.delete(name);
+    }
   }
 
   /** Flushes and unloads every document, whoever holds it, and refuses new holders (shutdown). */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../server/persistence/memory-store.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient, text } from '../offline/support/offline-client.js';
+import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
 
 const KiB = 1024;
 // Small limits, so that "larger than a message" takes hundreds of kilobytes, not megabytes.

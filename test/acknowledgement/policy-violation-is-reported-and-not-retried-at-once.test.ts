@@ -2,7 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { ErrorInfo } from '../../client/index.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { delay, waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient } from '../offline/support/offline-client.js';
+import { closeClients, openClient } from '../helpers/offline/offline-client.js';
 
 let running: RunningServer | undefined;
 

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient, text } from '../offline/support/offline-client.js';
+import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
 
 let running: RunningServer | undefined;
 

@@ -6,7 +6,7 @@ import type { ErrorInfo } from '../../client/index.js';
 import { createServer, type QuireServer } from '../../server/index.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient, text } from '../offline/support/offline-client.js';
+import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -6,9 +6,9 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EditorPage } from './helpers/editor-page.js';
-import { type BrowserSuite, startBrowserSuite } from './helpers/suite.js';
-import { type TcpProxy, startTcpProxy } from './helpers/tcp-proxy.js';
+import { EditorPage } from '../helpers/browser/editor-page.js';
+import { type BrowserSuite, startBrowserSuite } from '../helpers/browser/suite.js';
+import { type TcpProxy, startTcpProxy } from '../helpers/browser/tcp-proxy.js';
 
 const WIDTHS = [
   { name: 'desktop', viewport: { width: 1200, height: 760 } },

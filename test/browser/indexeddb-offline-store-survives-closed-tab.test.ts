@@ -12,12 +12,12 @@ import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient, text } from '../offline/support/offline-client.js';
-import { ServerProcesses } from '../offline/support/server-process.js';
-import { removeTempDirs, tempDir } from '../offline/support/temp-dir.js';
-import { launchChromium } from './helpers/chromium.js';
+import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
+import { ServerProcesses } from '../helpers/server-process.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
+import { launchChromium } from '../helpers/browser/chromium.js';
 
-const servers = new ServerProcesses();
+const servers = new ServerProcesses({ unloadGraceMs: 50, anyOrigin: true });
 let browser: Browser | undefined;
 let pageServer: Server | undefined;
 let pageOrigin = '';
@@ -68,7 +68,7 @@ afterAll(async () => {
 });
 
 it('a tab closed while offline loses nothing: the next tab restores it from IndexedDB and it reaches the server', async () => {
-  const data = await tempDir();
+  const data = await tempDir('offline');
   const first = await servers.start(data);
   const context = await browser!.newContext();
   const tab = await context.newPage();

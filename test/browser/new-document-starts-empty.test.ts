@@ -3,8 +3,8 @@
  * alone is enough for someone else to join it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EditorPage } from './helpers/editor-page.js';
-import { startBrowserSuite, type BrowserSuite } from './helpers/suite.js';
+import type { EditorPage } from '../helpers/browser/editor-page.js';
+import { startBrowserSuite, type BrowserSuite } from '../helpers/browser/suite.js';
 
 describe('the new document button', () => {
   let suite: BrowserSuite;

@@ -6,9 +6,9 @@
  * would leave the open WebSocket alive.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EditorPage } from './helpers/editor-page.js';
-import { startBrowserSuite, type BrowserSuite } from './helpers/suite.js';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import type { EditorPage } from '../helpers/browser/editor-page.js';
+import { startBrowserSuite, type BrowserSuite } from '../helpers/browser/suite.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/browser/tcp-proxy.js';
 
 describe('editing through a network cut', () => {
   let suite: BrowserSuite;

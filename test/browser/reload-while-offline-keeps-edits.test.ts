@@ -4,9 +4,9 @@
  * acknowledged (from IndexedDB), and those edits reach the server when the network returns.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EditorPage } from './helpers/editor-page.js';
-import { startBrowserSuite, type BrowserSuite } from './helpers/suite.js';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import type { EditorPage } from '../helpers/browser/editor-page.js';
+import { startBrowserSuite, type BrowserSuite } from '../helpers/browser/suite.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/browser/tcp-proxy.js';
 
 interface StoredWindow {
   quire: { provider: { whenStored(): Promise<void> } };

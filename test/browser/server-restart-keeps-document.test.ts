@@ -3,8 +3,8 @@
  * intact, edits made while the server was down reach it, and a reload shows the stored document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EditorPage } from './helpers/editor-page.js';
-import { startBrowserSuite, type BrowserSuite } from './helpers/suite.js';
+import type { EditorPage } from '../helpers/browser/editor-page.js';
+import { startBrowserSuite, type BrowserSuite } from '../helpers/browser/suite.js';
 
 describe('a server restart under an open editor', () => {
   let suite: BrowserSuite;

@@ -6,8 +6,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testSecret, tokenFor } from '../helpers/tokens.js';
-import { EditorPage } from './helpers/editor-page.js';
-import { type BrowserSuite, startBrowserSuite } from './helpers/suite.js';
+import { EditorPage } from '../helpers/browser/editor-page.js';
+import { type BrowserSuite, startBrowserSuite } from '../helpers/browser/suite.js';
 
 const VIEWPORTS = { desktop: { width: 1200, height: 760 }, phone: { width: 390, height: 844 } } as const;
 

@@ -3,8 +3,8 @@
  * content, and each sees the other's caret and presence under the other's name.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EditorPage } from './helpers/editor-page.js';
-import { startBrowserSuite, type BrowserSuite } from './helpers/suite.js';
+import type { EditorPage } from '../helpers/browser/editor-page.js';
+import { startBrowserSuite, type BrowserSuite } from '../helpers/browser/suite.js';
 
 describe('two people editing one document', () => {
   let suite: BrowserSuite;

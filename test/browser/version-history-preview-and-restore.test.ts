@@ -4,8 +4,8 @@
  * editing — and the restore reaches a second person's page live.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EditorPage } from './helpers/editor-page.js';
-import { startBrowserSuite, type BrowserSuite } from './helpers/suite.js';
+import type { EditorPage } from '../helpers/browser/editor-page.js';
+import { startBrowserSuite, type BrowserSuite } from '../helpers/browser/suite.js';
 
 describe('version history in the editor', () => {
   let suite: BrowserSuite;

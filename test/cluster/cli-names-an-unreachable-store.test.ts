@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../ops/helpers/cli-process.js';
+import { runCli } from '../helpers/ops/cli-process.js';
 
 describe('a node whose PostgreSQL store cannot be opened', () => {
   it('exits with status 1 and names the store, without its password', async () => {

@@ -7,10 +7,10 @@ import { converged } from '../helpers/convergence.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import type { RawSocket } from '../helpers/raw-socket.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { StickyProxy } from './harness/sticky-proxy.js';
-import { type NodeProcesses, startNodeProcesses } from './helpers/node-processes.js';
-import { type UpdateAnswer, writeUnderClientId } from './helpers/write-under-client-id.js';
-import { postgresReachable, redisReachable } from './helpers/services.js';
+import { StickyProxy } from '../helpers/cluster/sticky-proxy.js';
+import { type NodeProcesses, startNodeProcesses } from '../helpers/cluster/node-processes.js';
+import { type UpdateAnswer, writeUnderClientId } from '../helpers/cluster/write-under-client-id.js';
+import { postgresReachable, redisReachable } from '../helpers/cluster/services.js';
 
 /**
  * The attack of test/security/forged-client-ids-are-refused.test.ts, across nodes: the victim

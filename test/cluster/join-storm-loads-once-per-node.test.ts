@@ -3,9 +3,9 @@ import * as Y from 'yjs';
 import { converged } from '../helpers/convergence.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { metric, scrape } from '../ops/helpers/prometheus.js';
-import { type InProcessCluster, startInProcessCluster } from './helpers/in-process-nodes.js';
-import { postgresReachable, redisReachable } from './helpers/services.js';
+import { metric, scrape } from '../helpers/ops/prometheus.js';
+import { type InProcessCluster, startInProcessCluster } from '../helpers/cluster/in-process-nodes.js';
+import { postgresReachable, redisReachable } from '../helpers/cluster/services.js';
 
 describe.skipIf(!postgresReachable || !redisReachable)('thirty clients opening one stored document at once over three nodes', () => {
   let cluster: InProcessCluster;

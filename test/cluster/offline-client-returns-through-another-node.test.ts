@@ -3,8 +3,8 @@ import * as Y from 'yjs';
 import { MemoryOfflineStore, QuireProvider } from '../../client/index.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { type InProcessCluster, startInProcessCluster } from './helpers/in-process-nodes.js';
-import { postgresReachable, redisReachable } from './helpers/services.js';
+import { type InProcessCluster, startInProcessCluster } from '../helpers/cluster/in-process-nodes.js';
+import { postgresReachable, redisReachable } from '../helpers/cluster/services.js';
 
 describe.skipIf(!postgresReachable || !redisReachable)('a client that went offline on one node and returns through another', () => {
   let cluster: InProcessCluster;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { type NodeProcesses, startNodeProcesses } from './helpers/node-processes.js';
-import { postgresReachable, redisReachable } from './helpers/services.js';
+import { type NodeProcesses, startNodeProcesses } from '../helpers/cluster/node-processes.js';
+import { postgresReachable, redisReachable } from '../helpers/cluster/services.js';
 
 /** Well under y-protocols' 30 s awareness timeout, which is what removed such states before. */
 const PROMPTLY_MS = 10_000;

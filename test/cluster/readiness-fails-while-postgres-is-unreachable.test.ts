@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { type TestService, startTestService } from '../ops/helpers/service.js';
-import { FaultProxy } from './harness/fault-proxy.js';
-import { POSTGRES_URL, dropSchema, postgresReachable, postgresUrlFor, uniqueSchema } from './helpers/services.js';
+import { type TestService, startTestService } from '../helpers/ops/service.js';
+import { FaultProxy } from '../helpers/cluster/fault-proxy.js';
+import { POSTGRES_URL, dropSchema, postgresReachable, postgresUrlFor, uniqueSchema } from '../helpers/cluster/services.js';
 
 describe.skipIf(!postgresReachable)('a node whose link to PostgreSQL breaks', () => {
   let link: FaultProxy;

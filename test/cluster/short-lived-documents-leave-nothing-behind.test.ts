@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isOwnersDocumentName } from '../../server/core/client-id-owners.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { metric, scrape } from '../ops/helpers/prometheus.js';
-import { type InProcessCluster, startInProcessCluster } from './helpers/in-process-nodes.js';
-import { REDIS_URL, postgresReachable, redisReachable } from './helpers/services.js';
+import { metric, scrape } from '../helpers/ops/prometheus.js';
+import { type InProcessCluster, startInProcessCluster } from '../helpers/cluster/in-process-nodes.js';
+import { REDIS_URL, postgresReachable, redisReachable } from '../helpers/cluster/services.js';
 
 const DOCUMENTS = process.env.QUIRE_CLUSTER_FULL === '1' ? 1000 : 200;
 

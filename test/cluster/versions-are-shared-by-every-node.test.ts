@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { type InProcessCluster, startInProcessCluster } from './helpers/in-process-nodes.js';
-import { postgresReachable, redisReachable } from './helpers/services.js';
+import { type InProcessCluster, startInProcessCluster } from '../helpers/cluster/in-process-nodes.js';
+import { postgresReachable, redisReachable } from '../helpers/cluster/services.js';
 
 describe.skipIf(!postgresReachable || !redisReachable)('version history on a cluster', () => {
   let cluster: InProcessCluster;

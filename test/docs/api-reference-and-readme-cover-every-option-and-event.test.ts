@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TempDir, makeTempDir } from '../persistence/helpers/temp-dir.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as prng from 'lib0/prng';
 import { afterAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
@@ -9,21 +6,20 @@ import { converged } from '../helpers/convergence.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
 import { Typist } from '../helpers/typist.js';
 import { delay, waitFor } from '../helpers/wait-for.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 const ROUNDS = 5;
 const seed = Number(process.env.QUIRE_SEED ?? Date.now() % 1_000_000);
 const DOC = 'crash-target';
 
 describe('acknowledged updates survive SIGKILL', () => {
-  const dirs: string[] = [];
   afterAll(async () => {
-    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   it(`every acknowledged update is present after ${ROUNDS} random SIGKILLs, and all clients converge (seed ${seed})`, { timeout: 180_000 }, async () => {
     const gen = prng.create(seed);
-    const dataDir = await mkdtemp(join(tmpdir(), 'quire-crash-'));
-    dirs.push(dataDir);
+    const dataDir = await tempDir('crash');
     // A low threshold makes compaction run all the time, so kills land during compactions too.
     const env = { QUIRE_COMPACT_AFTER_UPDATES: '400', QUIRE_UPDATES_PER_SECOND: '1000000' };
     let server: ServerProcess = await startServerProcess({ dataDir, env });

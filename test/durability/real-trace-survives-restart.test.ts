@@ -1,22 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { applyPatch, loadAutomergePaperTrace, tracePatches } from '../helpers/trace.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 describe('a real editing session survives a server restart', () => {
-  const dirs: string[] = [];
   afterAll(async () => {
-    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   it('the automerge-paper trace (259,778 edits) typed through a client is restored exactly after SIGKILL', { timeout: 180_000 }, async () => {
     const trace = loadAutomergePaperTrace();
-    const dataDir = await mkdtemp(join(tmpdir(), 'quire-trace-'));
-    dirs.push(dataDir);
+    const dataDir = await tempDir('trace');
     let server = await startServerProcess({ dataDir });
     const writer = connectClient(server.url, 'paper', { transports: ['websocket'] });
     await writer.provider.whenSynced();

@@ -8,7 +8,7 @@ export interface EditingTrace {
   endContent: string;
 }
 
-const bundledTrace = new URL('../fixtures/automerge-paper.json.gz', import.meta.url);
+const bundledTrace = new URL('./data/automerge-paper.json.gz', import.meta.url);
 
 export function loadAutomergePaperTrace(): EditingTrace {
   return JSON.parse(gunzipSync(readFileSync(bundledTrace)).toString('utf8')) as EditingTrace;

@@ -6,9 +6,6 @@
  *
  * Reproduce a run with QUIRE_HOSTILE_SEED=<seed> (the seed is in the test name).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import createDebug from 'debug';
 import * as prng from 'lib0/prng';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,10 +14,11 @@ import { connectSynced, destroyClients } from '../helpers/clients.js';
 import { snapshotOf } from '../helpers/convergence.js';
 import { tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
-import type { DocumentState } from './fixtures/hostile-server.js';
-import { type AttackPlan, hostileSizes, runAttack } from './helpers/attack-plan.js';
-import { type ChildServer, startChildServer } from './helpers/child-server.js';
-import { HonestEditors } from './helpers/honest-editors.js';
+import type { DocumentState } from '../helpers/processes/hostile-server.js';
+import { type AttackPlan, hostileSizes, runAttack } from '../helpers/hostile/attack-plan.js';
+import { type ChildServer, startChildServer } from '../helpers/hostile/child-server.js';
+import { HonestEditors } from '../helpers/hostile/honest-editors.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 const debug = createDebug('quire:test:hostile');
 const seed = Number(process.env.QUIRE_HOSTILE_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -63,8 +61,8 @@ describe('hostile inputs cannot crash the server, corrupt documents or leak memo
   });
 
   it(`survives 10,000+ seeded bad inputs while honest clients edit (seed ${seed})`, { timeout: 90_000 }, async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'quire-hostile-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const { path: dataDir, remove } = await makeTempDir('hostile');
+    cleanups.push(remove);
     let server: ChildServer = await startChildServer(dataDir, serverOptions);
     cleanups.push(() => server.kill());
     const report: string[] = [`seed ${seed}`];

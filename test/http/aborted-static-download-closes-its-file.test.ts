@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { readdir, readlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 /** File descriptors this process (which runs the server) holds open on `path`. */
 async function openDescriptors(path: string): Promise<number> {
@@ -21,13 +21,13 @@ describe('a client that goes away in the middle of a static download', () => {
   let dir: string | null = null;
   afterEach(async () => {
     await running?.close();
-    if (dir !== null) await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
     running = null;
     dir = null;
   });
 
   it('leaves no file descriptor open on the server', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'quire-static-abort-'));
+    dir = await tempDir('static-abort');
     const file = join(dir, 'big.js');
     // Far more than socket buffers hold, so the server is still streaming when the client leaves.
     await writeFile(file, Buffer.alloc(32 * 1024 * 1024, 97));

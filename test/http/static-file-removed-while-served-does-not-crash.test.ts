@@ -1,21 +1,21 @@
-import { mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../helpers/server.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 describe('a static file that disappears while it is being served', () => {
   let running: RunningServer | null = null;
   let dir: string | null = null;
   afterEach(async () => {
     await running?.close();
-    if (dir !== null) await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
     running = null;
     dir = null;
   });
 
   it('is answered 404 or in full, and the server keeps serving', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'quire-static-race-'));
+    dir = await tempDir('static-race');
     const content = 'x'.repeat(64 * 1024);
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>quire</title>');
     running = await startServer({ staticDir: dir });

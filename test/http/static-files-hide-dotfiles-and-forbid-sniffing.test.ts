@@ -1,15 +1,15 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../helpers/server.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 describe('the static front-end', () => {
   let running: RunningServer;
   let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'quire-static-dot-'));
+    dir = await tempDir('static-dot');
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>quire</title>');
     await writeFile(join(dir, 'app.js'), 'console.log(1)');
     await writeFile(join(dir, '.env'), 'SECRET=1');
@@ -21,7 +21,7 @@ describe('the static front-end', () => {
   });
   afterAll(async () => {
     await running?.close();
-    await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   it('never serves dotfiles or dot-directories, nor the page in their place', async () => {

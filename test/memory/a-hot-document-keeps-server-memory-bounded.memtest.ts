@@ -1,11 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { CliProcess } from '../ops/helpers/cli-process.js';
-import { scrape } from '../ops/helpers/prometheus.js';
+import { CliProcess } from '../helpers/ops/cli-process.js';
+import { scrape } from '../helpers/ops/prometheus.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 /**
  * One hot document under paragraph-sized inserts and deletes for a minute (about 1.5 MB/s of
@@ -19,13 +18,13 @@ const MiB = 1024 * 1024;
 const PEAK_BOUND = 400 * MiB;
 const IDLE_BOUND = 250 * MiB;
 
-let tempDir: string;
+let workDir: string;
 let quire: CliProcess;
 let clients: TestClient[] = [];
 beforeAll(async () => {
-  tempDir = await mkdtemp(join(tmpdir(), 'quire-memory-'));
+  workDir = await tempDir('memory');
   quire = await CliProcess.start(
-    ['--data', join(tempDir, 'data'), '--rate-updates', '100000/100000', '--rate-update-bytes', '1000000000/1000000000'],
+    ['--data', join(workDir, 'data'), '--rate-updates', '100000/100000', '--rate-update-bytes', '1000000000/1000000000'],
     // As `npm start` runs it; QUIRE_MEMORY_ARENAS=2 measures with MALLOC_ARENA_MAX=2 (docs/OPERATING.md, "Memory").
     process.env.QUIRE_MEMORY_ARENAS === undefined ? {} : { MALLOC_ARENA_MAX: process.env.QUIRE_MEMORY_ARENAS },
   );
@@ -33,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   destroyClients(clients);
   quire?.kill();
-  await rm(tempDir, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 const rss = async () => (await scrape(quire.url)).get('process_resident_memory_bytes') ?? 0;

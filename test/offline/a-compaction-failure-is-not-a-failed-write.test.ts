@@ -8,8 +8,8 @@ import { readLog } from '../../client/offline/log-codec.js';
 import { MemoryOfflineStore } from '../../client/offline/memory-store.js';
 import { OfflineStoreProblem } from '../../client/offline/problems.js';
 import type { OfflineStore, StoredDocument } from '../../client/offline/types.js';
-import { closeClients, openClient } from './support/offline-client.js';
-import { removeTempDirs, tempDir } from './support/temp-dir.js';
+import { closeClients, openClient } from '../helpers/offline/offline-client.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 afterEach(async () => {
   closeClients();
@@ -46,7 +46,7 @@ async function expectWritesAreStoredOnce(store: OfflineStore): Promise<void> {
 
 describe('a compaction that fails after the write was stored is reported, not failed', () => {
   it('FileOfflineStore: the write resolves with the problem and its record is stored once', async () => {
-    const store = new FileOfflineStore({ directory: await tempDir(), compactAfterBytes: 100 });
+    const store = new FileOfflineStore({ directory: await tempDir('offline'), compactAfterBytes: 100 });
     await expectWritesAreStoredOnce(store);
     await store.close();
   });
@@ -62,7 +62,7 @@ describe('a compaction that fails after the write was stored is reported, not fa
   });
 
   it('FileOfflineStore: a compaction that cannot create its file leaves no temporary file and is tried again later', async () => {
-    const directory = await tempDir();
+    const directory = await tempDir('offline');
     const store = new FileOfflineStore({ directory, compactAfterBytes: 100 });
     // A directory where compaction writes its temporary file: a real file-system error, even as root.
     await mkdir(`${store.pathOf('doc')}.${process.pid}.tmp`);
@@ -76,7 +76,7 @@ describe('a compaction that fails after the write was stored is reported, not fa
   });
 
   it('a provider reports the failed compaction once as offline-error and never appends the same edits twice', async () => {
-    const directory = await tempDir();
+    const directory = await tempDir('offline');
     const store = new FileOfflineStore({ directory, compactAfterBytes: 200 });
     await mkdir(`${store.pathOf('doc')}.${process.pid}.tmp`);
     const client = openClient('http://127.0.0.1:9', 'doc', { offline: store, connect: false });

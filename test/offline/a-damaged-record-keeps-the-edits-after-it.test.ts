@@ -10,8 +10,8 @@ import { MemoryOfflineStore } from '../../client/offline/memory-store.js';
 import { OfflineStoreProblem } from '../../client/offline/problems.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient, text } from './support/offline-client.js';
-import { removeTempDirs, tempDir } from './support/temp-dir.js';
+import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 let running: RunningServer | undefined;
 
@@ -49,7 +49,7 @@ describe('a damaged record in the file store costs that record, not the ones aft
     ['a length field that points past the end of the file', 0],
     ['a length field that points inside the next record', 1],
   ])('%s: later records are kept and the damage is reported once', async (_, at) => {
-    const directory = await tempDir();
+    const directory = await tempDir('offline');
     const { store, offsets } = await fiveRecords(directory);
     const path = store.pathOf('doc');
     await damage(path, offsets[1]! + at, at === 1 ? [0x03] : [0x7f]);
@@ -74,7 +74,7 @@ describe('a damaged record in the file store costs that record, not the ones aft
   });
 
   it('a whole last record with a bad checksum is reported; a torn last append is cut silently', async () => {
-    const directory = await tempDir();
+    const directory = await tempDir('offline');
     const { store } = await fiveRecords(directory);
     const path = store.pathOf('doc');
     const { size } = await stat(path);
@@ -85,7 +85,7 @@ describe('a damaged record in the file store costs that record, not the ones aft
     expect(loaded.problems?.map((problem) => problem.kind)).toEqual(['damaged-records']);
     await reopened.close();
     // A crash while appending leaves the start of a record only.
-    const crashed = await tempDir();
+    const crashed = await tempDir('offline');
     const fresh = await fiveRecords(crashed);
     const crashedPath = fresh.store.pathOf('doc');
     await writeFile(crashedPath, (await readFile(crashedPath)).subarray(0, fresh.offsets[3]! + 6));
@@ -98,7 +98,7 @@ describe('a damaged record in the file store costs that record, not the ones aft
 
   it('a provider restoring a damaged log emits offline-error, and the offline edits after the damage reach the server', async () => {
     running = await startServer();
-    const directory = await tempDir();
+    const directory = await tempDir('offline');
     const writer = openClient(running.url, 'notes', { offline: new FileOfflineStore({ directory }) });
     await writer.provider.whenSynced();
     const type = async (word: string) => {

@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { FileOfflineStore } from '../../client/offline/file-store.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient, text } from './support/offline-client.js';
-import { ServerProcesses } from './support/server-process.js';
-import { removeTempDirs, tempDir } from './support/temp-dir.js';
+import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
+import { ServerProcesses } from '../helpers/server-process.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
-const servers = new ServerProcesses();
-const clientFixture = fileURLToPath(new URL('./fixtures/offline-client.ts', import.meta.url));
+const servers = new ServerProcesses({ unloadGraceMs: 50, anyOrigin: true });
+const clientFixture = fileURLToPath(new URL('../helpers/processes/offline-client.ts', import.meta.url));
 let child: ChildProcess | undefined;
 
 afterEach(async () => {
@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 it('edits of a client process killed while offline are restored from its file store and reach the server', async () => {
-  const [data, offlineDir] = await Promise.all([tempDir(), tempDir()]);
+  const [data, offlineDir] = await Promise.all([tempDir('offline'), tempDir('offline')]);
   const first = await servers.start(data);
   await first.crash(); // the server is down for the whole life of the client process
 

@@ -1,11 +1,11 @@
 import { Manager } from 'socket.io-client';
 import { afterEach, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient, text } from './support/offline-client.js';
-import { ServerProcesses } from './support/server-process.js';
-import { removeTempDirs, tempDir } from './support/temp-dir.js';
+import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
+import { ServerProcesses } from '../helpers/server-process.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
-const servers = new ServerProcesses();
+const servers = new ServerProcesses({ unloadGraceMs: 50, anyOrigin: true });
 
 afterEach(async () => {
   closeClients();
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 it('edits made while the server process is stopped arrive after it restarts and are acknowledged', async () => {
-  const data = await tempDir();
+  const data = await tempDir('offline');
   const first = await servers.start(data);
   // Its own Manager, so the test can count reconnect attempts.
   const manager = new Manager(first.url, { autoConnect: false, reconnectionDelay: 50, reconnectionDelayMax: 200 });

@@ -1,7 +1,7 @@
 import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { afterEach, expect, it } from 'vitest';
 import { FileOfflineStore } from '../../client/offline/file-store.js';
-import { removeTempDirs, tempDir } from './support/temp-dir.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 afterEach(removeTempDirs);
 
@@ -10,7 +10,7 @@ const write = (store: FileOfflineStore, seq: number) =>
   store.write('doc', { updates: [], pending: [pending(seq)], acknowledged: [] });
 
 it('a write torn by a crash is cut off on reopening, and later writes stay readable', async () => {
-  const directory = await tempDir();
+  const directory = await tempDir('offline');
   const store = new FileOfflineStore({ directory });
   await write(store, 1);
   await write(store, 2);
@@ -29,7 +29,7 @@ it('a write torn by a crash is cut off on reopening, and later writes stay reada
 });
 
 it('a record whose bytes were damaged is not applied', async () => {
-  const directory = await tempDir();
+  const directory = await tempDir('offline');
   const store = new FileOfflineStore({ directory });
   await write(store, 1);
   await write(store, 2);

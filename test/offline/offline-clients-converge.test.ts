@@ -1,11 +1,11 @@
 import { afterEach, expect, it } from 'vitest';
 import { converged } from '../helpers/convergence.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient, text } from './support/offline-client.js';
-import { ServerProcesses } from './support/server-process.js';
-import { removeTempDirs, tempDir } from './support/temp-dir.js';
+import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
+import { ServerProcesses } from '../helpers/server-process.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
-const servers = new ServerProcesses();
+const servers = new ServerProcesses({ unloadGraceMs: 50, anyOrigin: true });
 
 afterEach(async () => {
   closeClients();
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 it('two clients editing the same paragraph while offline converge on text holding both sets of edits', async () => {
-  const data = await tempDir();
+  const data = await tempDir('offline');
   const first = await servers.start(data);
   const alice = openClient(first.url, 'paragraph');
   const bob = openClient(first.url, 'paragraph');

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
-import { removeTempDirs, tempDir } from './support/temp-dir.js';
-import { offlineStoreContract } from './support/store-contract.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
+import { offlineStoreContract } from '../helpers/offline/store-contract.js';
 import { MemoryOfflineStore } from '../../client/offline/memory-store.js';
 import { IndexedDbOfflineStore } from '../../client/offline/indexeddb-store.js';
 import { FileOfflineStore } from '../../client/offline/file-store.js';
@@ -30,7 +30,7 @@ offlineStoreContract('IndexedDbOfflineStore (fake-indexeddb; Chromium: test/brow
 });
 
 offlineStoreContract('FileOfflineStore', async () => {
-  const directory = await tempDir();
+  const directory = await tempDir('offline');
   return {
     async open(options) {
       return new FileOfflineStore({ directory, ...options });

@@ -1,8 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient, text } from './support/offline-client.js';
-import { GatedStore } from './support/gated-store.js';
+import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
+import { GatedStore } from '../helpers/offline/gated-store.js';
 
 let running: RunningServer | undefined;
 

@@ -4,7 +4,7 @@ import { decodeSyncFrame } from '../../shared/protocol/sync.js';
 import { DOC_NAMESPACE_PATTERN } from '../../shared/doc-name.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient, text } from './support/offline-client.js';
+import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
 
 let running: RunningServer | undefined;
 

@@ -1,11 +1,11 @@
 import { afterEach, expect, it } from 'vitest';
 import { FileOfflineStore } from '../../client/offline/file-store.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient, text } from './support/offline-client.js';
-import { ServerProcesses } from './support/server-process.js';
-import { removeTempDirs, tempDir } from './support/temp-dir.js';
+import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
+import { ServerProcesses } from '../helpers/server-process.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
-const servers = new ServerProcesses();
+const servers = new ServerProcesses({ unloadGraceMs: 50, anyOrigin: true });
 
 afterEach(async () => {
   closeClients();
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 it('edits left unsent by a destroyed provider reach the server through a new provider on the same file store', async () => {
-  const [data, offlineDir] = await Promise.all([tempDir(), tempDir()]);
+  const [data, offlineDir] = await Promise.all([tempDir('offline'), tempDir('offline')]);
   const first = await servers.start(data);
   const store = new FileOfflineStore({ directory: offlineDir });
   const before = openClient(first.url, 'field-report', { offline: store });

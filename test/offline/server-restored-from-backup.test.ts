@@ -3,11 +3,11 @@ import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient, text } from './support/offline-client.js';
-import { ServerProcesses } from './support/server-process.js';
-import { removeTempDirs, tempDir } from './support/temp-dir.js';
+import { closeClients, openClient, text } from '../helpers/offline/offline-client.js';
+import { ServerProcesses } from '../helpers/server-process.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
-const servers = new ServerProcesses();
+const servers = new ServerProcesses({ unloadGraceMs: 50, anyOrigin: true });
 
 afterEach(async () => {
   closeClients();
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 it('a server restored from an older backup receives what it lacks in the next handshake', async () => {
-  const [data, backup] = await Promise.all([tempDir(), tempDir()]);
+  const [data, backup] = await Promise.all([tempDir('offline'), tempDir('offline')]);
   const first = await servers.start(data);
   const client = openClient(first.url, 'ledger');
   await client.provider.whenSynced();

@@ -3,8 +3,8 @@ import { afterEach, expect, it } from 'vitest';
 import { FileOfflineStore } from '../../client/offline/file-store.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { closeClients, openClient } from './support/offline-client.js';
-import { removeTempDirs, tempDir } from './support/temp-dir.js';
+import { closeClients, openClient } from '../helpers/offline/offline-client.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 let running: RunningServer | undefined;
 
@@ -16,7 +16,7 @@ afterEach(async () => {
 
 it('an unreadable offline store is reported and the provider still syncs and saves', async () => {
   running = await startServer();
-  const directory = await tempDir();
+  const directory = await tempDir('offline');
   const store = new FileOfflineStore({ directory });
   await writeFile(store.pathOf('damaged'), 'not a quire offline log');
   const client = openClient(running.url, 'damaged', { offline: store, connect: false });

@@ -1,17 +1,17 @@
-import { cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DATA_ID_FILE, DataDirectoryMissingError, checkDataDirectory, witnessPath } from '../../server/cli/data-dir-witness.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
-let tempDir: string;
+let workDir: string;
 let dataDir: string;
 beforeEach(async () => {
-  tempDir = await mkdtemp(join(tmpdir(), 'quire-witness-'));
-  dataDir = join(tempDir, 'data');
+  workDir = await tempDir('witness');
+  dataDir = join(workDir, 'data');
 });
 afterEach(async () => {
-  await rm(tempDir, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 const refusal = () => {
@@ -30,13 +30,13 @@ it('takes a new directory, then refuses it missing, emptied or replaced by anoth
   expect(checkDataDirectory(dataDir)).toMatchObject({ id: first.id, created: false });
 
   // A copy (a restored backup) carries the id: accepted.
-  await cp(dataDir, join(tempDir, 'copy'), { recursive: true });
+  await cp(dataDir, join(workDir, 'copy'), { recursive: true });
   await rm(dataDir, { recursive: true });
   expect(refusal()).toMatch(/is missing, but quire created a database there on .* \(id .*\).*delete .*\.data\.quire-data/);
   await mkdir(dataDir);
   expect(refusal()).toMatch(/is empty/);
   await rm(dataDir, { recursive: true });
-  await rename(join(tempDir, 'copy'), dataDir);
+  await rename(join(workDir, 'copy'), dataDir);
   expect(checkDataDirectory(dataDir)).toMatchObject({ id: first.id });
 
   await writeFile(join(dataDir, DATA_ID_FILE), JSON.stringify({ id: 'another-database', created: 'yesterday' }));

@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { CliProcess } from './helpers/cli-process.js';
-import { metric, scrape } from './helpers/prometheus.js';
+import { CliProcess } from '../helpers/ops/cli-process.js';
+import { metric, scrape } from '../helpers/ops/prometheus.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 /**
  * An operator's mistake under a running server: the data directory removed (`rm -rf`) or swapped
@@ -14,20 +14,20 @@ import { metric, scrape } from './helpers/prometheus.js';
  * exit 1 from a shutdown that could not flush, and not start on an empty directory afterwards.
  */
 describe('a data directory that vanishes or is swapped under a running server', () => {
-  let tempDir: string;
+  let workDir: string;
   let dataDir: string;
   let processes: CliProcess[] = [];
   let clients: TestClient[] = [];
   beforeEach(async () => {
-    tempDir = await mkdtemp(join(tmpdir(), 'quire-vanish-'));
-    dataDir = join(tempDir, 'data');
+    workDir = await tempDir('vanish');
+    dataDir = join(workDir, 'data');
   });
   afterEach(async () => {
     destroyClients(clients);
     clients = [];
     for (const quire of processes) quire.kill();
     processes = [];
-    await rm(tempDir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   const start = async () => {
@@ -78,7 +78,7 @@ describe('a data directory that vanishes or is swapped under a running server', 
     client.doc.getArray<number>('edits').push([1]);
     await waitFor(() => client.provider.pendingCount === 0, 'the first edit acknowledged');
 
-    const aside = join(tempDir, 'data.aside');
+    const aside = join(workDir, 'data.aside');
     await rename(dataDir, aside);
     await mkdir(dataDir);
     await waitFor(async () => (await readyz(quire.url)).status === 503, '/readyz to fail', 5000);

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { rawDocumentSocket } from '../helpers/raw-socket.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { type TestService, startTestService } from './helpers/service.js';
+import { type TestService, startTestService } from '../helpers/ops/service.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };

@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
-import { type TestService, startTestService } from './helpers/service.js';
+import { type TestService, startTestService } from '../helpers/ops/service.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 const KEYSTROKES = 30_000;
@@ -20,7 +18,7 @@ describe('admin reads of an unloaded document with a long tail', () => {
   let expectedText: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'quire-admin-tail-'));
+    dir = await tempDir('admin-tail');
     const store = await LevelDbStore.open({ path: dir, compactAfterUpdates: Number.POSITIVE_INFINITY, compactAfterBytes: Number.POSITIVE_INFINITY });
     const doc = new Y.Doc();
     const appends: Promise<void>[] = [];
@@ -35,7 +33,7 @@ describe('admin reads of an unloaded document with a long tail', () => {
 
   afterAll(async () => {
     await service?.shutdown('test');
-    await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   it('answers health checks all along while it merges the tail, and returns the whole document', async () => {

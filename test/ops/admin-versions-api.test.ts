@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { type TestService, startTestService } from './helpers/service.js';
+import { type TestService, startTestService } from '../helpers/ops/service.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -18,7 +16,7 @@ describe('admin API: versions', () => {
     destroyClients(clients);
     clients = [];
     await service?.shutdown('test end');
-    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   const api = (path: string, init: RequestInit = {}) =>
@@ -29,7 +27,7 @@ describe('admin API: versions', () => {
   const post = (path: string, body: unknown) => api(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
   it('creates, lists, reads as JSON and binary, restores, renames and deletes versions', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'quire-admin-versions-'));
+    dataDir = await tempDir('admin-versions');
     service = await startTestService(['--admin-token', TOKEN, '--data', dataDir], 'leveldb');
     const client = await connectSynced(service.url, 'team/notes');
     clients.push(client);

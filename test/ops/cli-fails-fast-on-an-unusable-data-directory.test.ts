@@ -1,18 +1,18 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
-import { runCli } from './helpers/cli-process.js';
+import { runCli } from '../helpers/ops/cli-process.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 describe('a data directory that cannot be created fails fast with a message naming it', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'quire-datadir-'));
+    dir = await tempDir('datadir');
     await writeFile(join(dir, 'a-file'), 'not a directory');
   });
   afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   // Node 20's recursive mkdir spins for ever on this one (a parent that answers ENOENT). The

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultText, optionInfo } from '../../server/config/schema.js';
-import { runCli } from './helpers/cli-process.js';
+import { runCli } from '../helpers/ops/cli-process.js';
 
 describe('quire --help', () => {
   it('lists every option with its flag, environment variable, default and allowed values, and exits 0', async () => {

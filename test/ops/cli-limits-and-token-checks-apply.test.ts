@@ -7,7 +7,7 @@ import type { ErrorInfo } from '../../shared/errors.js';
 import { type TestClient, connectClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { emitWithAck, rawDocumentSocket } from '../helpers/raw-socket.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { type TestService, startTestService } from './helpers/service.js';
+import { type TestService, startTestService } from '../helpers/ops/service.js';
 
 const secret = 'a-shared-secret-for-the-ops-test-0123456789';
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;

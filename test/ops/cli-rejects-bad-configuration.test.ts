@@ -1,19 +1,19 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli-process.js';
+import { runCli } from '../helpers/ops/cli-process.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 describe('a bad configuration value fails fast with exit 2 and a message naming option, value and what is allowed', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'quire-config-'));
+    dir = await tempDir('config');
     await writeFile(join(dir, 'bad-value.json'), JSON.stringify({ port: 'eighty' }));
     await writeFile(join(dir, 'unknown-key.json'), JSON.stringify({ prot: 8080 }));
     await writeFile(join(dir, 'not-json.json'), '{ port: 8080 ');
   });
   afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   // [what, args, env, every fragment the message must contain]

@@ -1,27 +1,27 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { CliProcess } from './helpers/cli-process.js';
+import { CliProcess } from '../helpers/ops/cli-process.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 describe('the quire CLI on SIGTERM and SIGINT', () => {
-  let tempDir: string;
+  let workDir: string;
   let dataDir: string;
   let processes: CliProcess[] = [];
   let clients: TestClient[] = [];
   beforeEach(async () => {
     // The data directory inside a temp dir of its own: quire records it beside it (see OPERATING.md).
-    tempDir = await mkdtemp(join(tmpdir(), 'quire-cli-'));
-    dataDir = join(tempDir, 'data');
+    workDir = await tempDir('cli');
+    dataDir = join(workDir, 'data');
   });
   afterEach(async () => {
     destroyClients(clients);
     clients = [];
     for (const process of processes) process.kill();
     processes = [];
-    await rm(tempDir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   const start = async (args: string[] = []) => {
@@ -76,7 +76,7 @@ describe('the quire CLI on SIGTERM and SIGINT', () => {
   it('fails with exit 1 and the address when the port is taken', async () => {
     const first = await start();
     const port = new URL(first.url).port;
-    const otherDir = join(tempDir, 'other');
+    const otherDir = join(workDir, 'other');
     try {
       const error = await CliProcess.start(['--data', otherDir, '--port', port]).then(
         () => null,

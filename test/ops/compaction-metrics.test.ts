@@ -1,11 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { metric, scrape } from './helpers/prometheus.js';
-import { type TestService, startTestService } from './helpers/service.js';
+import { metric, scrape } from '../helpers/ops/prometheus.js';
+import { type TestService, startTestService } from '../helpers/ops/service.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 describe('compaction metrics on the LevelDB store', () => {
   let service: TestService | undefined;
@@ -15,11 +14,11 @@ describe('compaction metrics on the LevelDB store', () => {
     destroyClients(clients);
     clients = [];
     await service?.shutdown('test end');
-    if (dataDir !== undefined) await rm(join(dataDir, '..'), { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   it('counts the compactions the store runs once a document passes --compact-after-updates', async () => {
-    dataDir = join(await mkdtemp(join(tmpdir(), 'quire-compaction-')), 'data');
+    dataDir = join(await tempDir('compaction'), 'data');
     service = await startTestService(['--data', dataDir, '--compact-after-updates', '5'], 'leveldb');
     expect(metric(await scrape(service.url), 'quire_compactions_total')).toBe(0);
     const client = await connectSynced(service.url, 'growing');

@@ -1,14 +1,13 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
 import { type TestClient, connectClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { metric, scrape } from './helpers/prometheus.js';
-import { type TestService, startTestService } from './helpers/service.js';
+import { metric, scrape } from '../helpers/ops/prometheus.js';
+import { type TestService, startTestService } from '../helpers/ops/service.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 const ADMIN = 'admin-token-for-damaged-documents';
 
@@ -42,18 +41,16 @@ async function damagedDataDirectory(dataDir: string): Promise<void> {
 describe('documents whose stored records are damaged', () => {
   let service: TestService | undefined;
   let clients: TestClient[] = [];
-  let tempDir: string | undefined;
   afterEach(async () => {
     destroyClients(clients);
     clients = [];
     await service?.shutdown('test end');
     service = undefined;
-    if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   it('are logged at start, refused with LOAD_FAILED (never served empty), listed with their problem; the rest work', async () => {
-    tempDir = await mkdtemp(join(tmpdir(), 'quire-damaged-docs-'));
-    const dataDir = join(tempDir, 'data');
+    const dataDir = join(await tempDir('damaged-docs'), 'data');
     await damagedDataDirectory(dataDir);
     service = await startTestService(['--data', dataDir, '--admin-token', ADMIN], 'leveldb');
 

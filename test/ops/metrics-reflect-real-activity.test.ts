@@ -3,8 +3,8 @@ import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { emitWithAck, rawDocumentSocket } from '../helpers/raw-socket.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { metric, scrape } from './helpers/prometheus.js';
-import { type TestService, startTestService } from './helpers/service.js';
+import { metric, scrape } from '../helpers/ops/prometheus.js';
+import { type TestService, startTestService } from '../helpers/ops/service.js';
 
 describe('GET /metrics reflects real activity', () => {
   let service: TestService | undefined;

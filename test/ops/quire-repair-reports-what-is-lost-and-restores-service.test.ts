@@ -1,12 +1,11 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
-import { CliProcess, runCli } from './helpers/cli-process.js';
+import { CliProcess, runCli } from '../helpers/ops/cli-process.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 /** Two documents in a table, one of them with more edits in the write-ahead log, whose bytes are then flipped. */
 async function damagedDataDirectory(dataDir: string): Promise<void> {
@@ -31,7 +30,6 @@ async function damagedDataDirectory(dataDir: string): Promise<void> {
 }
 
 describe('quire repair', () => {
-  let tempDir: string | undefined;
   let processes: CliProcess[] = [];
   let clients: TestClient[] = [];
   afterEach(async () => {
@@ -39,12 +37,11 @@ describe('quire repair', () => {
     clients = [];
     for (const quire of processes) quire.kill();
     processes = [];
-    if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
+    await removeTempDirs();
   }, 90_000);
 
   it('reports what is lost (dry run exits 3), repairs keeping what is readable, and the server serves it again', async () => {
-    tempDir = await mkdtemp(join(tmpdir(), 'quire-repair-'));
-    const dataDir = join(tempDir, 'data');
+    const dataDir = join(await tempDir('repair'), 'data');
     await damagedDataDirectory(dataDir);
 
     const dryRun = await runCli(['repair', '--data', dataDir, '--dry-run']);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { Readiness } from '../../server/http/readiness.js';
-import { type TestService, startTestService } from './helpers/service.js';
+import { type TestService, startTestService } from '../helpers/ops/service.js';
 
 describe('readiness', () => {
   let service: TestService | undefined;

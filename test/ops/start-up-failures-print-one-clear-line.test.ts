@@ -1,8 +1,8 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliProcess, type CliResult, runCli } from './helpers/cli-process.js';
+import { CliProcess, type CliResult, runCli } from '../helpers/ops/cli-process.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 /** The user the permission case runs as when the suite runs as root (root ignores permissions). */
 const NOBODY = 65_534;
@@ -30,12 +30,12 @@ describe('start-up failures', { timeout: 120_000 }, () => {
   let dir: string;
   let holder: CliProcess | null = null;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'quire-startup-'));
+    dir = await tempDir('startup');
     await chmod(dir, 0o755);
   });
   afterAll(async () => {
     holder?.kill();
-    await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   it('name the taken port and the --port option', async () => {

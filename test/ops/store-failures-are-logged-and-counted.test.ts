@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../server/persistence/memory-store.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { metric, scrape } from './helpers/prometheus.js';
-import { type TestService, startTestService } from './helpers/service.js';
+import { metric, scrape } from '../helpers/ops/prometheus.js';
+import { type TestService, startTestService } from '../helpers/ops/service.js';
 
 /** A memory store whose writes can be made to fail, like a full or failing disk. */
 class FailingStore extends MemoryStore {

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { CliProcess } from '../ops/helpers/cli-process.js';
-import { metric, scrape } from '../ops/helpers/prometheus.js';
-import { type Tmpfs, mountTmpfs } from './helpers/tmpfs.js';
+import { CliProcess } from '../helpers/ops/cli-process.js';
+import { metric, scrape } from '../helpers/ops/prometheus.js';
+import { type Tmpfs, mountTmpfs } from '../helpers/persistence/tmpfs.js';
 
 /**
  * The reproduction of a full disk, on a real 6 MiB tmpfs with the real CLI: fill the disk, write

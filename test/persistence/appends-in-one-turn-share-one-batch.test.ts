@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { LevelDbStore, type LevelDbStoreOptions, type WriteInfo } from '../../server/persistence/leveldb-store.js';
-import { makeGate, turns } from './helpers/gate.js';
-import { type TempDir, makeTempDir } from './helpers/temp-dir.js';
+import { makeGate, turns } from '../helpers/persistence/gate.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
 
 let dir: TempDir;
 let store: LevelDbStore;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
-import { CRASH_DOCUMENTS } from './fixtures/crash-documents.js';
-import { runFixture } from './helpers/fixture-process.js';
-import { type TempDir, makeTempDir } from './helpers/temp-dir.js';
+import { CRASH_DOCUMENTS } from '../helpers/persistence/crash-documents.js';
+import { runFixture } from '../helpers/persistence/fixture-process.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
 
 /**
  * A real writer process appends continuously (compacting every ~60 updates) and is SIGKILLed

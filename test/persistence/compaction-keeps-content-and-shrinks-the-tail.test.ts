@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { LevelDbStore, type LevelDbStoreOptions } from '../../server/persistence/leveldb-store.js';
-import { makeGate, turns, waitFor } from './helpers/gate.js';
-import { type TempDir, makeTempDir } from './helpers/temp-dir.js';
-import { docFromUpdates, editRichly, recordingDoc, sameState } from './helpers/yjs-content.js';
+import { makeGate, turns, waitFor } from '../helpers/persistence/gate.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
+import { docFromUpdates, editRichly, recordingDoc, sameState } from '../helpers/persistence/yjs-content.js';
 
 let dir: TempDir;
 let store: LevelDbStore;

@@ -4,9 +4,9 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { crc32 } from '../../shared/crc32.js';
 import { DocKeys } from '../../server/persistence/leveldb/keys.js';
 import { CorruptDocumentError, LevelDbStore } from '../../server/persistence/leveldb-store.js';
-import { RawLevelDb } from './helpers/raw-leveldb.js';
-import { type TempDir, makeTempDir } from './helpers/temp-dir.js';
-import { docFromUpdates, editRichly, recordingDoc, sameState } from './helpers/yjs-content.js';
+import { RawLevelDb } from '../helpers/persistence/raw-leveldb.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
+import { docFromUpdates, editRichly, recordingDoc, sameState } from '../helpers/persistence/yjs-content.js';
 
 let dir: TempDir;
 let store: LevelDbStore | undefined;

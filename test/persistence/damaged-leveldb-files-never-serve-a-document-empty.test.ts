@@ -4,8 +4,8 @@ import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { repairStore } from '../../server/persistence/leveldb/repair.js';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
-import { type TempDir, makeTempDir } from './helpers/temp-dir.js';
-import { docFromUpdates } from './helpers/yjs-content.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
+import { docFromUpdates } from '../helpers/persistence/yjs-content.js';
 
 /**
  * Flipped bytes in each kind of LevelDB file, at seeded offsets. Whatever LevelDB makes of them,

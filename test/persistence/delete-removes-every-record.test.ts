@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { parseKey } from '../../server/persistence/leveldb/keys.js';
 import { LevelDbStore, type WriteInfo } from '../../server/persistence/leveldb-store.js';
-import { RawLevelDb } from './helpers/raw-leveldb.js';
-import { type TempDir, makeTempDir } from './helpers/temp-dir.js';
-import { editRichly, recordingDoc } from './helpers/yjs-content.js';
+import { RawLevelDb } from '../helpers/persistence/raw-leveldb.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
+import { editRichly, recordingDoc } from '../helpers/persistence/yjs-content.js';
 
 let dir: TempDir;
 beforeEach(async () => {

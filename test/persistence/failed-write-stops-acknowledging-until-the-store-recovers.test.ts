@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { LevelDbStore, StoreUnavailableError, StoreWriteError, type WriteInfo } from '../../server/persistence/leveldb-store.js';
-import { waitFor } from './helpers/gate.js';
-import { type TempDir, makeTempDir } from './helpers/temp-dir.js';
-import { docFromUpdates, editRichly, recordingDoc, sameState } from './helpers/yjs-content.js';
+import { waitFor } from '../helpers/persistence/gate.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
+import { docFromUpdates, editRichly, recordingDoc, sameState } from '../helpers/persistence/yjs-content.js';
 
 let dir: TempDir;
 let store: LevelDbStore;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
-import { type TempDir, makeTempDir } from './helpers/temp-dir.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
 
 let dir: TempDir;
 let store: LevelDbStore;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DocKeys, InvalidDocumentNameError, parseKey } from '../../server/persistence/leveldb/keys.js';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
-import { type TempDir, makeTempDir } from './helpers/temp-dir.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
 
 const TRICKY = ['', 'a', 'a/', 'a/u/', 'a\u0000', 'é', 'e\u0301', '🧪/x', 'x'.repeat(255), 'é'.repeat(127) + 'x'];
 

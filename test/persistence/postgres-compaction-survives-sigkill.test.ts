@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../server/persistence/postgres-store.js';
-import { missingUpdates, readStoredDocument } from '../cluster/harness/verifier.js';
-import { dropSchema, postgresReachable, postgresUrlFor, uniqueSchema } from '../cluster/helpers/services.js';
-import { runFixture } from './helpers/fixture-process.js';
+import { missingUpdates, readStoredDocument } from '../helpers/cluster/verifier.js';
+import { dropSchema, postgresReachable, postgresUrlFor, uniqueSchema } from '../helpers/cluster/services.js';
+import { runFixture } from '../helpers/persistence/fixture-process.js';
 
 describe.skipIf(!postgresReachable)('a process SIGKILLed with a PostgreSQL compaction transaction open', () => {
   let schema: string;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type CommittedRows, PostgresStore } from '../../server/persistence/postgres-store.js';
-import { dropSchema, postgresReachable, postgresUrlFor, uniqueSchema } from '../cluster/helpers/services.js';
-import { recordingDoc } from './helpers/yjs-content.js';
+import { dropSchema, postgresReachable, postgresUrlFor, uniqueSchema } from '../helpers/cluster/services.js';
+import { recordingDoc } from '../helpers/persistence/yjs-content.js';
 
 /** Seeded (mulberry32), so a failure replays. */
 function prng(seed: number): () => number {

@@ -1,8 +1,8 @@
 import { describe } from 'vitest';
-import { postgresReachable } from '../cluster/helpers/services.js';
-import { postgresStoreUnderTest } from './helpers/stores-under-test.js';
-import { describeStoreContract } from './store-contract.js';
-import { describeVersionStoreContract } from './version-store-contract.js';
+import { postgresReachable } from '../helpers/cluster/services.js';
+import { postgresStoreUnderTest } from '../helpers/persistence/stores-under-test.js';
+import { describeStoreContract } from '../helpers/persistence/store-contract.js';
+import { describeVersionStoreContract } from '../helpers/persistence/version-store-contract.js';
 
 describe.skipIf(!postgresReachable)('on PostgreSQL', () => {
   describeStoreContract('PostgresStore', () => postgresStoreUnderTest('contract'));

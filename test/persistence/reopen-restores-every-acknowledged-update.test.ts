@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
-import { type TempDir, makeTempDir } from './helpers/temp-dir.js';
-import { docFromUpdates, editRichly, recordingDoc, sameState } from './helpers/yjs-content.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
+import { docFromUpdates, editRichly, recordingDoc, sameState } from '../helpers/persistence/yjs-content.js';
 
 let dir: TempDir;
 const open: LevelDbStore[] = [];

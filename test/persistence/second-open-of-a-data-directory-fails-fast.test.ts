@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { LevelDbStore, StoreLockedError } from '../../server/persistence/leveldb-store.js';
-import { runFixture } from './helpers/fixture-process.js';
-import { type TempDir, makeTempDir } from './helpers/temp-dir.js';
+import { runFixture } from '../helpers/persistence/fixture-process.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
 
 let dir: TempDir;
 beforeEach(async () => {

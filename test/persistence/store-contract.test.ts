@@ -1,5 +1,5 @@
-import { levelDbStoreUnderTest, memoryStoreUnderTest } from './helpers/stores-under-test.js';
-import { describeStoreContract } from './store-contract.js';
+import { levelDbStoreUnderTest, memoryStoreUnderTest } from '../helpers/persistence/stores-under-test.js';
+import { describeStoreContract } from '../helpers/persistence/store-contract.js';
 
 describeStoreContract('MemoryStore', memoryStoreUnderTest);
 describeStoreContract('LevelDbStore', () => levelDbStoreUnderTest('contract'));

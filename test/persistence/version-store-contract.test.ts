@@ -1,5 +1,5 @@
-import { levelDbStoreUnderTest, memoryStoreUnderTest } from './helpers/stores-under-test.js';
-import { describeVersionStoreContract } from './version-store-contract.js';
+import { levelDbStoreUnderTest, memoryStoreUnderTest } from '../helpers/persistence/stores-under-test.js';
+import { describeVersionStoreContract } from '../helpers/persistence/version-store-contract.js';
 
 describeVersionStoreContract('MemoryStore', memoryStoreUnderTest);
 describeVersionStoreContract('LevelDbStore', () => levelDbStoreUnderTest('versions'));

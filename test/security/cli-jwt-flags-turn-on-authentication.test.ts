@@ -1,14 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signJwt } from '../../server/index.js';
 import { ConfigError, parseCommandLine } from '../../server/config/load.js';
 import type { ErrorInfo } from '../../shared/errors.js';
 import { type TestClient, connectClient, connectSynced, destroyClients } from '../helpers/clients.js';
-import { type TestService, startTestService } from '../ops/helpers/service.js';
+import { type TestService, startTestService } from '../helpers/ops/service.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 const secret = 'a-shared-secret-for-the-cli-test-0123456789';
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
@@ -23,7 +23,7 @@ describe('the CLI flags --jwt-secret and --jwt-public-key turn on authentication
     clients = [];
     await service?.shutdown('test end');
     service = undefined;
-    if (dir !== null) await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
     dir = null;
   });
 
@@ -47,7 +47,7 @@ describe('the CLI flags --jwt-secret and --jwt-public-key turn on authentication
   });
 
   it('--jwt-public-key: an ES256 token verified with the PEM file', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'quire-jwt-'));
+    dir = await tempDir('jwt');
     const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const keyFile = join(dir, 'public.pem');
     await writeFile(keyFile, pair.publicKey.export({ type: 'spki', format: 'pem' }));
@@ -67,7 +67,7 @@ describe('the CLI flags --jwt-secret and --jwt-public-key turn on authentication
       expect((error as Error).message).not.toContain(short);
     }
     await expect(startTestService(['--jwt-public-key', '/nonexistent/key.pem'])).rejects.toThrow(ConfigError);
-    dir = await mkdtemp(join(tmpdir(), 'quire-jwt-'));
+    dir = await tempDir('jwt');
     const notAKey = join(dir, 'not-a-key.pem');
     await writeFile(notAKey, 'hello');
     await expect(startTestService(['--jwt-public-key', notAKey])).rejects.toThrow(ConfigError);

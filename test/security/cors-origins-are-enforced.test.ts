@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { type RunningServer, startServer } from '../helpers/server.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 const allowed = 'https://app.example.com';
 const foreign = 'https://evil.example.net';
@@ -38,7 +38,7 @@ describe('configured CORS origins apply to the Socket.io endpoint (every transpo
 
   afterEach(async () => {
     await running?.close();
-    if (dir !== null) await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
     dir = null;
   });
 
@@ -72,7 +72,7 @@ describe('configured CORS origins apply to the Socket.io endpoint (every transpo
   });
 
   it("adds CORS headers to the server's own HTTP routes for allowed origins and answers preflights", async () => {
-    dir = await mkdtemp(join(tmpdir(), 'quire-cors-'));
+    dir = await tempDir('cors');
     await writeFile(join(dir, 'index.html'), '<!doctype html><title>quire</title>');
     running = await startServer({ corsOrigins: allowed, staticDir: dir });
     const page = await fetch(`${running.url}/`, { headers: { origin: allowed } });

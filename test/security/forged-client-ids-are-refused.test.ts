@@ -9,7 +9,7 @@ import { QuireProvider } from '../../client/index.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { connectRaw, emitWithAck, type RawSocket, syncRaw } from '../helpers/raw-socket.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { makeTempDir, type TempDir } from '../persistence/helpers/temp-dir.js';
+import { makeTempDir, type TempDir } from '../helpers/temp-dir.js';
 
 /**
  * The attack: while the victim is offline, a writer sends an update under the victim's Yjs client

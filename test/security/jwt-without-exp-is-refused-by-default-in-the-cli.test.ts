@@ -3,7 +3,7 @@ import { jwtAuth, signJwt } from '../../server/index.js';
 import type { ErrorInfo } from '../../shared/errors.js';
 import { connectClient, destroyClients } from '../helpers/clients.js';
 import { testSecret, tokenFor } from '../helpers/tokens.js';
-import { startTestService, type TestService } from '../ops/helpers/service.js';
+import { startTestService, type TestService } from '../helpers/ops/service.js';
 
 const forever = signJwt({ sub: 'alice', docs: { '*': 'write' } }, { secret: testSecret });
 

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { connectSynced, destroyClients } from '../helpers/clients.js';
 import { converged } from '../helpers/convergence.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startTestService, type TestService } from '../ops/helpers/service.js';
+import { startTestService, type TestService } from '../helpers/ops/service.js';
 
 const composed = 'caf\u00e9';
 const decomposed = 'cafe\u0301';

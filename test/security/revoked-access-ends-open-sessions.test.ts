@@ -5,7 +5,7 @@ import { connectSynced, destroyClients, type TestClient } from '../helpers/clien
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { testSecret, tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startTestService, type TestService } from '../ops/helpers/service.js';
+import { startTestService, type TestService } from '../helpers/ops/service.js';
 
 const ADMIN = 'admin-token-for-tests-0123456789';
 

@@ -1,12 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ownersDocumentName } from '../../server/core/client-id-owners.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 describe('deleting a document through the server API', () => {
   let running: RunningServer | undefined;
@@ -16,11 +14,11 @@ describe('deleting a document through the server API', () => {
     destroyClients(clients);
     clients = [];
     await running?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   it('removes all its records, disconnects its clients and leaves other documents alone', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'quire-delete-'));
+    dir = await tempDir('delete');
     running = await startServer({ store: await LevelDbStore.open({ path: dir }) });
     const doomed = await connectSynced(running.url, 'doomed');
     const kept = await connectSynced(running.url, 'kept');

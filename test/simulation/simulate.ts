@@ -4,7 +4,7 @@
  * prints its seed; `--seed S` (or SIM_SEED=S with the test) replays exactly that schedule.
  */
 import { parseArgs } from 'node:util';
-import { type StoreKind, runSeeds } from './support/run-seeds.js';
+import { type StoreKind, runSeeds } from '../helpers/simulation/run-seeds.js';
 
 const { values } = parseArgs({
   options: {

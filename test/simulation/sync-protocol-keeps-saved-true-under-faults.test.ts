@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { runSeeds } from './support/run-seeds.js';
+import { runSeeds } from '../helpers/simulation/run-seeds.js';
 
 // SIM_SEED=<n> replays one schedule (printed when it fails) with `npx vitest run test/simulation`.
 const replay = process.env.SIM_SEED === undefined ? null : [Number(process.env.SIM_SEED)];

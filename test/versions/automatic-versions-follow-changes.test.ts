@@ -4,7 +4,7 @@ import { type TestClient, connectSynced, destroyClients } from '../helpers/clien
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { testSecret, tokenFor } from '../helpers/tokens.js';
 import { delay, waitFor } from '../helpers/wait-for.js';
-import { whenSaved } from './helpers.js';
+import { whenSaved } from '../helpers/versions.js';
 
 describe('automatic versions', () => {
   let running: RunningServer;

@@ -3,9 +3,9 @@ import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
 import { VersionKeys } from '../../server/persistence/leveldb/versions-keys.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
-import { RawLevelDb } from '../persistence/helpers/raw-leveldb.js';
-import { makeTempDir } from '../persistence/helpers/temp-dir.js';
-import { whenSaved } from './helpers.js';
+import { RawLevelDb } from '../helpers/persistence/raw-leveldb.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { whenSaved } from '../helpers/versions.js';
 
 describe('a damaged version record', () => {
   let running: RunningServer | undefined;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
-import { versionStores, whenSaved } from './helpers.js';
+import { versionStores, whenSaved } from '../helpers/versions.js';
 
 describe.each(versionStores)('deleting a document on $name', ({ open }) => {
   let running: RunningServer;

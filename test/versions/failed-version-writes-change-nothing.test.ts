@@ -3,8 +3,8 @@ import { XmlText } from 'yjs';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
-import { makeTempDir } from '../persistence/helpers/temp-dir.js';
-import { whenSaved } from './helpers.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { whenSaved } from '../helpers/versions.js';
 
 describe('a disk that fails while versions are written', () => {
   let running: RunningServer;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
 import { emitWithAck, type RawSocket, rawDocumentSocket } from '../helpers/raw-socket.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
-import { whenSaved } from './helpers.js';
+import { whenSaved } from '../helpers/versions.js';
 
 describe('hostile version requests', () => {
   let running: RunningServer;

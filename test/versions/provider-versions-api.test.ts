@@ -8,7 +8,7 @@ import { type TestClient, connectSynced, destroyClients } from '../helpers/clien
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { testSecret, tokenFor } from '../helpers/tokens.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { whenSaved } from './helpers.js';
+import { whenSaved } from '../helpers/versions.js';
 
 describe('provider.versions lists, creates, previews and restores with the rights of the connection', () => {
   let running: RunningServer;

@@ -6,7 +6,7 @@ import { type TestClient, connectSynced, destroyClients } from '../helpers/clien
 import { EDITED_ROOTS, allContent, docOf, randomEdits } from '../helpers/random-edits.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { versionStores, whenSaved } from './helpers.js';
+import { versionStores, whenSaved } from '../helpers/versions.js';
 
 const SEEDS = Number(process.env.QUIRE_VERSION_SEEDS ?? 120);
 const firstSeed = Number(process.env.QUIRE_SEED ?? 1);

@@ -5,7 +5,7 @@ import { converged } from '../helpers/convergence.js';
 import { allContent } from '../helpers/random-edits.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { versionStores, whenSaved } from './helpers.js';
+import { versionStores, whenSaved } from '../helpers/versions.js';
 
 /** The text of the editor root's first paragraph. */
 function firstParagraph(doc: Y.Doc): Y.XmlText {

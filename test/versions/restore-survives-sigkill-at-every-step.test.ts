@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Typist } from '../helpers/typist.js';
 import { delay, waitFor } from '../helpers/wait-for.js';
-import { runFixture } from '../persistence/helpers/fixture-process.js';
+import { runFixture } from '../helpers/persistence/fixture-process.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 
 const BEFORE = '<paragraph>Chapter one.</paragraph><paragraph>It was a bright morning.</paragraph><paragraph>Later text.</paragraph>';
 const AFTER = '<paragraph>Chapter one.</paragraph><paragraph>It was a dark night.</paragraph>';
@@ -16,9 +14,8 @@ interface StoredState {
 }
 
 describe('a SIGKILL at any step of a restore leaves the document before or after it', () => {
-  const dirs: string[] = [];
   afterAll(async () => {
-    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    await removeTempDirs();
   });
 
   it.each([
@@ -27,8 +24,7 @@ describe('a SIGKILL at any step of a restore leaves the document before or after
     ['after-revert', AFTER, ['named', 'backup']],
     ['after-record', AFTER, ['named', 'backup', 'restore']],
   ])('killed %s: the editor root is whole and every acknowledged update is kept', { timeout: 60_000 }, async (killPoint, editor, versions) => {
-    const dir = await mkdtemp(join(tmpdir(), 'quire-restore-kill-'));
-    dirs.push(dir);
+    const dir = await tempDir('restore-kill');
     const server = runFixture('restore-crasher', [dir, 'run', killPoint]);
     const url = (await server.waitForLine((line) => line.startsWith('ready '))).slice('ready '.length);
     const typists = [new Typist('ann'), new Typist('bo')];

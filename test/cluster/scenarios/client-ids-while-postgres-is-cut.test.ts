@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../../helpers/clients.js';
 import type { RawSocket } from '../../helpers/raw-socket.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { writeUnderClientId } from '../helpers/write-under-client-id.js';
+import { writeUnderClientId } from '../../helpers/cluster/write-under-client-id.js';
 import { describeCluster } from './cluster-scenario.js';
 import { runShort } from './scenario-config.js';
 

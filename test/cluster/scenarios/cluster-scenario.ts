@@ -4,8 +4,8 @@
  * workload, synced and typing, for each test, whose clients are destroyed however the test ends.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { ClusterHarness, type ClusterOptions } from '../harness/cluster.js';
-import { type Workload, createWorkload, prng } from '../harness/workload.js';
+import { ClusterHarness, type ClusterOptions } from '../../helpers/cluster/cluster.js';
+import { type Workload, createWorkload, prng } from '../../helpers/cluster/workload.js';
 import { SCENARIO_TIMEOUT_MS, workloadSize } from './scenario-config.js';
 
 export interface TypingContext {

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { delay } from '../../helpers/wait-for.js';
-import { metric, scrape } from '../../ops/helpers/prometheus.js';
-import { quiesceAndVerify } from '../harness/checks.js';
+import { metric, scrape } from '../../helpers/ops/prometheus.js';
+import { quiesceAndVerify } from '../../helpers/cluster/checks.js';
 import { runShort, typingMs } from './scenario-config.js';
 import { describeCluster, itWhileTyping } from './cluster-scenario.js';
 

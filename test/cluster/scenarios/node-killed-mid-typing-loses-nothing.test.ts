@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { delay, waitFor } from '../../helpers/wait-for.js';
-import { acknowledgedSoFar, expectStoredSince, quiesceAndVerify } from '../harness/checks.js';
+import { acknowledgedSoFar, expectStoredSince, quiesceAndVerify } from '../../helpers/cluster/checks.js';
 import { rounds, runShort, typingMs } from './scenario-config.js';
 import { describeCluster, itWhileTyping } from './cluster-scenario.js';
 

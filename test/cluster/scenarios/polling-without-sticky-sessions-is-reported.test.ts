@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
-import { metric, scrape } from '../../ops/helpers/prometheus.js';
-import { WorkloadClient, prng } from '../harness/workload.js';
+import { metric, scrape } from '../../helpers/ops/prometheus.js';
+import { WorkloadClient, prng } from '../../helpers/cluster/workload.js';
 import { describeCluster } from './cluster-scenario.js';
 import { runFull } from './scenario-config.js';
 

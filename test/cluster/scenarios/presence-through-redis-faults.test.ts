@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../../helpers/clients.js';
 import { delay, waitFor } from '../../helpers/wait-for.js';
-import { metric, scrape } from '../../ops/helpers/prometheus.js';
-import type { ClusterHarness } from '../harness/cluster.js';
+import { metric, scrape } from '../../helpers/ops/prometheus.js';
+import type { ClusterHarness } from '../../helpers/cluster/cluster.js';
 import { describeCluster } from './cluster-scenario.js';
 import { runShort } from './scenario-config.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { delay, waitFor } from '../../helpers/wait-for.js';
-import { acknowledgedSoFar, quiesceAndVerify } from '../harness/checks.js';
+import { acknowledgedSoFar, quiesceAndVerify } from '../../helpers/cluster/checks.js';
 import { fullMatrix, rounds, runShort, typingMs } from './scenario-config.js';
 import { describeCluster, itWhileTyping } from './cluster-scenario.js';
 

@@ -2,7 +2,7 @@
  * The cluster scenarios run short in `npm test` (where PostgreSQL's and Redis' binaries exist) and
  * long, with every scenario, in `npm run test:cluster` (QUIRE_CLUSTER_FULL=1).
  */
-import { clusterHarnessAvailable } from '../harness/cluster.js';
+import { clusterHarnessAvailable } from '../../helpers/cluster/cluster.js';
 
 export const fullMatrix = process.env.QUIRE_CLUSTER_FULL === '1';
 if (!clusterHarnessAvailable && process.env.QUIRE_REQUIRE_SERVICES === '1') {
