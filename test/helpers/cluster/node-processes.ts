@@ -1,7 +1,7 @@
 /**
  * Cluster nodes as real processes (the CLI through tsx) on the machine's shared PostgreSQL and
  * Redis, with a schema and channel prefix of their own: for behaviour across nodes that needs a
- * node to die (`kill -9`) but no fault in PostgreSQL or Redis (those use test/cluster/harness).
+ * node to die (`kill -9`) but no fault in PostgreSQL or Redis (those use cluster.ts beside this file).
  */
 import { randomBytes } from 'node:crypto';
 import { CliProcess } from '../ops/cli-process.js';
