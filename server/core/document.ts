@@ -15,6 +15,7 @@ import { AwarenessOwnership } from './awareness-ownership.js';
 import { type ClientIdWriter, ClientIdOwners, type StoredOwners, writerKeyOf } from './client-id-owners.js';
 import { DurableRelay } from './durable-relay.js';
 import { DurableWriter } from './durable-writer.js';
+import { MAX_NESTING_DEPTH, nestsTooDeep } from './nesting-depth.js';
 import { type DocumentChannel, fanOut } from './fan-out.js';
 import {
   type ConnectionRef,
@@ -191,7 +192,14 @@ export class QuireDocument {
       // integrated, so the document never holds half of a bad update.
       inspection = inspectUpdate(update);
     } catch (error) {
-      inspection = { problem: `does not decode (${error instanceof Error ? error.message : String(error)})`, reach: { ends: new Map(), structsEnd: new Map(), deletesEnd: new Map() } };
+      inspection = {
+        problem: `does not decode (${error instanceof Error ? error.message : String(error)})`,
+        reach: { ends: new Map(), structsEnd: new Map(), deletesEnd: new Map() },
+        structs: [],
+      };
+    }
+    if (inspection.problem === null && nestsTooDeep(this.ydoc, inspection.structs)) {
+      inspection.problem = `nests shared types more than ${MAX_NESTING_DEPTH} deep`;
     }
     if (inspection.problem !== null) {
       debug('refused an update from %s to document %s: %s', by, this.name, inspection.problem);

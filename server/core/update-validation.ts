@@ -56,13 +56,15 @@ export interface UpdateInspection {
   /** Why the update would be unsafe to apply, or null when it is fine. */
   problem: string | null;
   reach: UpdateReach;
+  /** The decoded structs, for checks against the document (nesting-depth.ts). */
+  structs: readonly Struct[];
 }
 
 /** Checks an update and measures its reach. Throws when it does not even decode. */
 export function inspectUpdate(update: Uint8Array): UpdateInspection {
   const { structs, ds } = Y.decodeUpdate(update);
   const reach: UpdateReach = { ends: new Map(), structsEnd: new Map(), deletesEnd: new Map() };
-  const failed = (problem: string): UpdateInspection => ({ problem, reach });
+  const failed = (problem: string): UpdateInspection => ({ problem, reach, structs });
   const finishedClients = new Set<number>();
   let previous: Struct | null = null;
   for (const struct of structs) {
@@ -86,7 +88,7 @@ export function inspectUpdate(update: Uint8Array): UpdateInspection {
     }
     if (end > 0) reach.deletesEnd.set(client, end);
   }
-  return { problem: null, reach };
+  return { problem: null, reach, structs };
 }
 
 /**

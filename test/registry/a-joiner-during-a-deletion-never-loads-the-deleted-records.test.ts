@@ -3,13 +3,11 @@
  * must not load the records being removed: it would be served a document the store no longer
  * holds, and its edits (stored as changes to that content) would be lost to every fresh reader.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type QuireServer } from '../../server/index.js';
 import { LevelDbStore } from '../../server/persistence/leveldb-store.js';
 import { connectSynced, destroyClients, type TestClient } from '../helpers/clients.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const clients: TestClient[] = [];
@@ -20,7 +18,7 @@ afterEach(async () => {
   destroyClients(clients.splice(0));
   await server?.close();
   server = undefined;
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+  await removeTempDirs();
   dataDir = undefined;
 });
 
@@ -33,7 +31,7 @@ async function startOn(dir: string, beforeWrite?: () => Promise<void>): Promise<
 
 describe('a joiner during a deletion', () => {
   it('gets an empty document, and what it writes is what a fresh reader reads', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'quire-delete-join-'));
+    dataDir = await tempDir('delete-join');
     let holdWrites: Promise<void> | null = null;
     let releaseWrites = () => {};
     let heldWrites = 0;
