@@ -136,6 +136,7 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
       );
     },
     unloadGraceMs: options.unloadGraceMs ?? serverDefaults.unloadGraceMs,
+    onBroken: (docName) => namespaceOf(docNamespace(docName))?.disconnectSockets(false),
     ceilings: {
       maxLoadedDocuments: options.maxLoadedDocuments ?? serverDefaults.maxLoadedDocuments,
       maxLoadedBytes: options.maxLoadedDocumentBytes ?? serverDefaults.maxLoadedDocumentBytes,

@@ -86,6 +86,8 @@ export class QuireDocument {
     store: DocumentStore,
     private readonly channel: DocumentChannel,
     private readonly limits: DocumentLimits = defaultDocumentLimits,
+    /** Called once if the Y.Doc is left unusable (see `applyUpdate`): the owner unloads it. */
+    private readonly onBroken: () => void = () => {},
   ) {
     this.awareness = new awarenessProtocol.Awareness(this.ydoc);
     // The server has no presence of its own.
@@ -212,9 +214,18 @@ export class QuireDocument {
     try {
       Y.applyUpdate(this.ydoc, update, origin);
     } catch (error) {
+      debug('update from %s to document %s failed to apply: %O', by, this.name, error);
+      if (transactionLeftOpen(this.ydoc)) {
+        // Yjs threw inside its transaction cleanup (a stack overflow, say), before it emitted the
+        // update: the Y.Doc stays mid-transaction and never emits another, so every later edit
+        // would be acknowledged and never stored or relayed. Close it instead; its clients
+        // reconnect to a fresh load of what is stored, which never held this update.
+        this.closed = true;
+        this.onBroken();
+        throw new QuireError(ErrorCodes.DOCUMENT_CLOSED, BROKE_THE_DOCUMENT);
+      }
       // Yjs cannot roll a transaction back. What integrated before the failure stays, and like any
       // change it reaches the store and the other clients, so every replica holds the same state.
-      debug('update from %s to document %s failed to apply: %O', by, this.name, error);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE, PARTIALLY_APPLIED);
     }
     // Parts whose dependencies we lack are held back by Yjs and emit no 'update' yet; store the
@@ -389,6 +400,14 @@ function writerKeysOf(connection: ConnectionRef): readonly string[] {
 
 /** The message of a MALFORMED_UPDATE whose update failed only halfway through integration. */
 export const PARTIALLY_APPLIED = 'The update could not be applied in full; what was applied before the failure is kept.';
+
+/** The message of the DOCUMENT_CLOSED answering an update that left the server's copy unusable. */
+export const BROKE_THE_DOCUMENT = 'The update could not be applied and was not stored; the document is reloaded from what is stored: reconnect to continue.';
+
+/** Whether Yjs was interrupted inside a transaction or its cleanup: the doc emits no more updates. */
+function transactionLeftOpen(doc: Y.Doc): boolean {
+  return doc._transaction !== null || doc._transactionCleanups.length > 0;
+}
 
 function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
   if (a === b) return true;

@@ -31,6 +31,8 @@ export interface RegistryOptions {
   /** Server-wide ceilings on what is loaded at once. */
   ceilings?: LoadCeilings;
   onUnload?: (docName: string) => void;
+  /** A loaded document was left unusable and is being unloaded: disconnect its clients. */
+  onBroken?: (docName: string) => void;
   /** Told about loads, unloads and load failures (metrics, logs). */
   observer?: CoreObserver;
 }
@@ -160,6 +162,18 @@ export class DocumentRegistry {
     return entry;
   }
 
+  /** A loaded document became unusable: its connections go (they reconnect to a fresh load), and so does it. */
+  private documentBroke(name: string): void {
+    debug('document %s was left unusable by a failed update: unloading it', name);
+    this.observer.error({ docName: name, code: ErrorCodes.DOCUMENT_CLOSED, operation: 'update', cause: new Error('Y.Doc left mid-transaction') });
+    const entry = this.entries.get(name);
+    // After this turn, so that the refusal of the update that broke it reaches its sender first.
+    setImmediate(() => {
+      this.options.onBroken?.(name);
+      if (entry !== undefined) void this.forceUnload(entry);
+    });
+  }
+
   private refTo(entry: Entry, doc: QuireDocument): DocumentRef {
     let released = false;
     return {
@@ -189,7 +203,9 @@ export class DocumentRegistry {
       this.observer.error({ docName: name, code: ErrorCodes.LOAD_FAILED, operation: 'load', cause: error });
       throw new QuireError(ErrorCodes.LOAD_FAILED);
     }
-    const doc = new QuireDocument(name, this.options.store, this.options.channelFor(name), this.options.limits ?? defaultDocumentLimits);
+    const doc = new QuireDocument(name, this.options.store, this.options.channelFor(name), this.options.limits ?? defaultDocumentLimits, () =>
+      this.documentBroke(name),
+    );
     try {
       doc.applyStored(updates);
       doc.applyStoredOwners(owners);
