@@ -12,7 +12,7 @@ import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
 import { AwarenessOwnership } from './awareness-ownership.js';
-import { ClientIdOwners, writerKeyOf } from './client-id-owners.js';
+import { type ClientIdWriter, ClientIdOwners, type StoredOwners, writerKeyOf } from './client-id-owners.js';
 import { DurableRelay } from './durable-relay.js';
 import { DurableWriter } from './durable-writer.js';
 import { MAX_NESTING_DEPTH, nestsTooDeep } from './nesting-depth.js';
@@ -70,6 +70,12 @@ export class QuireDocument {
   private readonly durableUpdates: DurableRelay<Contribution<Uint8Array>[]>;
   private readonly outgoingAwareness: TurnBuffer<number[]>;
   private encodedState: EncodedState | null = null;
+  /**
+   * Client updates waiting for a shared store's answer about client ids, and those behind them:
+   * they apply in the order they arrived, as they would without the wait.
+   */
+  private ownerQuestions: Promise<void> = Promise.resolve();
+  private waitingForOwners = 0;
   /** Closed by a forced unload: nothing more is applied (it would be acknowledged but lost). */
   private closed = false;
   private destroyed = false;
@@ -175,8 +181,8 @@ export class QuireDocument {
   }
 
   /** Applies the stored client-id owners (see client-id-owners.ts). */
-  applyStoredOwners(updates: readonly Uint8Array[]): void {
-    this.clientIds.applyStored(updates);
+  applyStoredOwners(stored: StoredOwners): void {
+    this.clientIds.applyStored(stored);
   }
 
   /**
@@ -192,7 +198,7 @@ export class QuireDocument {
     update: Uint8Array,
     origin: UpdateOrigin,
     by: string,
-    writer?: { keys: readonly string[]; ownClientIds: readonly number[] | undefined },
+    writer?: ClientIdWriter,
   ): Promise<void> {
     this.assertOpen();
     let inspection: UpdateInspection;
@@ -214,6 +220,7 @@ export class QuireDocument {
       debug('refused an update from %s to document %s: %s', by, this.name, inspection.problem);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
+    if (writer !== undefined) await this.askSharedOwners(inspection.reach.ends, writer);
     // Throws CLIENT_ID_TAKEN before anything is applied; else the ids this writer may claim.
     const claims = writer === undefined ? [] : this.clientIds.claimable(inspection.reach.ends, (client) => Y.getState(this.ydoc.store, client), writer);
     const pendingBefore = this.pendingParts();
@@ -251,6 +258,30 @@ export class QuireDocument {
       debug('update from %s to document %s builds on changes the server lacks', by, this.name);
       throw new QuireError(ErrorCodes.MISSING_DEPENDENCIES);
     }
+  }
+
+  /**
+   * With a store several servers share, ids this server knows no owner of are asked of the store
+   * first (claims made through other servers hold here). Updates arriving meanwhile queue behind,
+   * so a writer's updates still apply in order; without a question and a queue, nothing waits.
+   */
+  private async askSharedOwners(ends: ReadonlyMap<number, number>, writer: ClientIdWriter): Promise<void> {
+    const question = this.clientIds.sharedQuestion(ends, (client) => Y.getState(this.ydoc.store, client), writer);
+    if (question === null && this.waitingForOwners === 0) return;
+    this.waitingForOwners++;
+    const turn = this.ownerQuestions.then(async () => {
+      if (question !== null) await this.clientIds.ask(question, writer);
+    });
+    this.ownerQuestions = turn.catch(() => {});
+    try {
+      await turn;
+    } catch (error) {
+      debug('client-id owners of document %s could not be read from the store: %O', this.name, error);
+      throw new QuireError(ErrorCodes.STORE_FAILED);
+    } finally {
+      this.waitingForOwners--;
+    }
+    this.assertOpen();
   }
 
   /** Resolves once every change so far is durable (and relayed to the other connections). */
