@@ -18,6 +18,14 @@ export interface BenchOptions {
   edits: number | undefined;
   traceTimeoutS: number;
   connections: number;
+  /** connect-all: documents the connections spread over. */
+  connectDocs: number;
+  /** join-storm: clients joining at once, size of the document (bytes of text), storms. */
+  stormClients: number;
+  stormBytes: number;
+  stormRuns: number;
+  /** restart: restarts timed per server; edits per transaction while storing the trace. */
+  restarts: number;
   offlineEdits: number;
   onlineEdits: number;
   /** Presence: client counts and cursor moves per second per client. */
@@ -39,6 +47,11 @@ export const DEFAULTS: Omit<BenchOptions, 'workloads' | 'resultsDir'> = {
   edits: undefined,
   traceTimeoutS: 300,
   connections: 2000,
+  connectDocs: 200,
+  stormClients: 150,
+  stormBytes: 4_100_000,
+  stormRuns: 3,
+  restarts: 5,
   offlineEdits: 10_000,
   onlineEdits: 1_000,
   presenceLoads: [
@@ -56,6 +69,11 @@ const QUICK: Partial<BenchOptions> = {
   docs: 100,
   edits: 5_000,
   connections: 200,
+  connectDocs: 20,
+  stormClients: 20,
+  stormBytes: 400_000,
+  stormRuns: 2,
+  restarts: 2,
   offlineEdits: 1_000,
   onlineEdits: 100,
   presenceLoads: [{ clients: 20, hz: 2 }],
@@ -122,6 +140,21 @@ export function parseOptions(argv: readonly string[], known: readonly string[], 
         break;
       case '--connections':
         overrides.connections = int(flag, value);
+        break;
+      case '--connect-docs':
+        overrides.connectDocs = int(flag, value);
+        break;
+      case '--storm-clients':
+        overrides.stormClients = int(flag, value);
+        break;
+      case '--storm-bytes':
+        overrides.stormBytes = int(flag, value);
+        break;
+      case '--storm-runs':
+        overrides.stormRuns = int(flag, value);
+        break;
+      case '--restarts':
+        overrides.restarts = int(flag, value);
         break;
       case '--offline-edits':
         overrides.offlineEdits = int(flag, value);

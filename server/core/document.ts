@@ -11,7 +11,7 @@ import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
 import { AwarenessOwnership } from './awareness-ownership.js';
-import { ClientIdOwners, writerKeyOf } from './client-id-owners.js';
+import { type ClientIdWriter, ClientIdOwners, type StoredOwners, writerKeyOf } from './client-id-owners.js';
 import { DurableRelay } from './durable-relay.js';
 import { DurableWriter } from './durable-writer.js';
 import { MAX_NESTING_DEPTH, nestsTooDeep } from './nesting-depth.js';
@@ -68,7 +68,8 @@ export interface SyncReply {
 
 export class QuireDocument {
   readonly ydoc = new Y.Doc({ gc: true });
-  readonly awareness: awarenessProtocol.Awareness;
+  /** Created with the first presence (see `awareness`): most open documents never see any. */
+  private presence: awarenessProtocol.Awareness | null = null;
   private readonly writer: DurableWriter;
   private readonly ownership: AwarenessOwnership;
   private readonly clientIds: ClientIdOwners;
@@ -77,6 +78,12 @@ export class QuireDocument {
   private readonly durableUpdates: DurableRelay<Contribution<TurnUpdate>[]>;
   private readonly outgoingAwareness: TurnBuffer<number[]>;
   private encodedState: EncodedState | null = null;
+  /**
+   * Client updates waiting for a shared store's answer about client ids, and those behind them:
+   * they apply in the order they arrived, as they would without the wait.
+   */
+  private ownerQuestions: Promise<void> = Promise.resolve();
+  private waitingForOwners = 0;
   /** Closed by a forced unload: nothing more is applied (it would be acknowledged but lost). */
   private closed = false;
   private destroyed = false;
@@ -91,9 +98,6 @@ export class QuireDocument {
     /** Called once if the Y.Doc is left unusable (see `applyUpdate`): the owner unloads it. */
     private readonly onBroken: () => void = () => {},
   ) {
-    this.awareness = new awarenessProtocol.Awareness(this.ydoc);
-    // The server has no presence of its own.
-    this.awareness.setLocalState(null);
     this.writer = new DurableWriter(name, store, () => Y.encodeStateAsUpdate(this.ydoc));
     this.ownership = new AwarenessOwnership(limits.maxAwarenessIdsPerConnection);
     this.clientIds = new ClientIdOwners(name, store);
@@ -117,7 +121,22 @@ export class QuireDocument {
       channel.broadcast('awareness', payload, senders.size === 1 && only !== null && only !== undefined ? [only] : []);
     }, PRESENCE_INTERVAL_MS);
     this.ydoc.on('update', this.onDocUpdate);
-    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  /**
+   * The document's presence states. An Awareness keeps maps and a timer (every 3 s, to drop states
+   * nobody refreshed) per document, so it is created when the first presence arrives, or when
+   * someone asks for it (the cluster relay), not for every document a client merely opens.
+   */
+  get awareness(): awarenessProtocol.Awareness {
+    if (this.presence === null) {
+      const awareness = new awarenessProtocol.Awareness(this.ydoc);
+      // The server has no presence of its own.
+      awareness.setLocalState(null);
+      awareness.on('update', this.onAwarenessUpdate);
+      this.presence = awareness;
+    }
+    return this.presence;
   }
 
   /** Applies what the store holds; nothing is written back or broadcast. */
@@ -178,8 +197,8 @@ export class QuireDocument {
   }
 
   /** Applies the stored client-id owners (see client-id-owners.ts). */
-  applyStoredOwners(updates: readonly Uint8Array[]): void {
-    this.clientIds.applyStored(updates);
+  applyStoredOwners(stored: StoredOwners): void {
+    this.clientIds.applyStored(stored);
   }
 
   /**
@@ -195,7 +214,7 @@ export class QuireDocument {
     update: Uint8Array,
     origin: UpdateOrigin,
     by: string,
-    writer?: { keys: readonly string[]; ownClientIds: readonly number[] | undefined },
+    writer?: ClientIdWriter,
   ): Promise<void> {
     this.assertOpen();
     let inspection: UpdateInspection;
@@ -217,6 +236,7 @@ export class QuireDocument {
       debug('refused an update from %s to document %s: %s', by, this.name, inspection.problem);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
+    if (writer !== undefined) await this.askSharedOwners(inspection.reach.ends, writer);
     // Throws CLIENT_ID_TAKEN before anything is applied; else the ids this writer may claim.
     const claims = writer === undefined ? [] : this.clientIds.claimable(inspection.reach.ends, (client) => Y.getState(this.ydoc.store, client), writer);
     const pendingBefore = this.pendingParts();
@@ -254,6 +274,30 @@ export class QuireDocument {
       debug('update from %s to document %s builds on changes the server lacks', by, this.name);
       throw new QuireError(ErrorCodes.MISSING_DEPENDENCIES);
     }
+  }
+
+  /**
+   * With a store several servers share, ids this server knows no owner of are asked of the store
+   * first (claims made through other servers hold here). Updates arriving meanwhile queue behind,
+   * so a writer's updates still apply in order; without a question and a queue, nothing waits.
+   */
+  private async askSharedOwners(ends: ReadonlyMap<number, number>, writer: ClientIdWriter): Promise<void> {
+    const question = this.clientIds.sharedQuestion(ends, (client) => Y.getState(this.ydoc.store, client), writer);
+    if (question === null && this.waitingForOwners === 0) return;
+    this.waitingForOwners++;
+    const turn = this.ownerQuestions.then(async () => {
+      if (question !== null) await this.clientIds.ask(question, writer);
+    });
+    this.ownerQuestions = turn.catch(() => {});
+    try {
+      await turn;
+    } catch (error) {
+      debug('client-id owners of document %s could not be read from the store: %O', this.name, error);
+      throw new QuireError(ErrorCodes.STORE_FAILED);
+    } finally {
+      this.waitingForOwners--;
+    }
+    this.assertOpen();
   }
 
   /** Resolves once every change so far is durable (and relayed to the other connections). */
@@ -296,7 +340,8 @@ export class QuireDocument {
 
   /** The full awareness state, for a joiner; null when nobody is present. */
   encodeFullAwareness(): Uint8Array | null {
-    return this.encodeAwareness([[...this.awareness.getStates().keys()]]);
+    if (this.presence === null) return null;
+    return this.encodeAwareness([[...this.presence.getStates().keys()]]);
   }
 
   /** Removes the awareness states a departed connection introduced, for everyone at once. */
@@ -334,8 +379,8 @@ export class QuireDocument {
     // Whatever is still held never became durable: it is not relayed.
     this.durableUpdates.discard();
     this.ydoc.off('update', this.onDocUpdate);
-    this.awareness.off('update', this.onAwarenessUpdate);
-    this.awareness.destroy();
+    this.presence?.off('update', this.onAwarenessUpdate);
+    this.presence?.destroy();
     this.ydoc.destroy();
     this.clientIds.destroy();
   }
