@@ -1,5 +1,7 @@
 /**
  * `npm run bench -- [workload...] [--peers quire,y-websocket,...] [--quick] [--option value ...]`
+ * `npm run bench -- cluster-latency` / `npm run bench -- cluster-throughput [--docs 60] [--seconds 15]`:
+ * the cluster benchmarks (several node processes on a private PostgreSQL and Redis), run alone.
  * Runs each workload against each server (each server in its own child process, every client in
  * this one process), prints a table with quire/peer ratios, and writes bench/results/latest.json and
  * bench/results/fanout-latency.svg.
@@ -14,7 +16,7 @@ import { renderTable, type PeerOutcome, type WorkloadReport } from './lib/report
 import { fanoutLatencySvg, type Series } from './lib/svg-chart.js';
 import { assertSingleYjs } from './lib/yjs-guard.js';
 import { WORKLOADS } from './workloads/index.js';
-import { profileConnections, profileFanout, profileTrace } from './workloads/profile.js';
+import { profileConnections, profileFanout, profilePresence, profileTrace } from './workloads/profile.js';
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
@@ -55,7 +57,18 @@ function fanoutSeries(report: WorkloadReport, options: BenchOptions): Series[] {
   });
 }
 
+/** Benchmarks that start a whole cluster of their own and print their own table. */
+const CLUSTER_BENCHMARKS: Record<string, () => Promise<unknown>> = {
+  'cluster-latency': () => import('./cluster-latency.js'),
+  'cluster-throughput': () => import('./cluster-throughput.js'),
+};
+
 async function main(): Promise<void> {
+  const cluster = CLUSTER_BENCHMARKS[process.argv[2] ?? ''];
+  if (cluster !== undefined) {
+    await cluster();
+    return;
+  }
   const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
   const options = parseOptions(process.argv.slice(2), [...WORKLOADS.map((w) => w.name), 'profile'], resultsDir);
   // `profile` runs only when asked for: it measures where time goes, not how the servers compare.
@@ -118,8 +131,8 @@ async function main(): Promise<void> {
     for (const peer of options.peers) {
       const adapter = adapters.get(peer);
       if (adapter === undefined) continue;
-      log(`# CPU profiles of the ${peer} server: fan-out, trace, connections`);
-      for (const profile of [profileFanout, profileTrace, profileConnections]) {
+      log(`# CPU profiles of the ${peer} server: fan-out, trace, connections, presence`);
+      for (const profile of [profileFanout, profileTrace, profileConnections, profilePresence]) {
         out(await profile({ peer, adapter, options, log }));
         out('');
       }

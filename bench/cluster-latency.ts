@@ -1,7 +1,7 @@
 /**
  * Cluster benchmark: what a second node costs.
  *
- *   npx tsx bench/cluster-latency.ts
+ *   npm run bench -- cluster-latency
  *
  * - Fan-out latency: one writer types 400 edits at 20 Hz; 8 readers measure edit → arrival.
  *   Same node: writer and readers on node 1. Cross node: writer on node 1, readers on node 2
@@ -21,6 +21,7 @@ import * as Y from 'yjs';
 import { QuireProvider } from '../client/index.js';
 import { ClusterHarness } from '../test/helpers/cluster/cluster.js';
 import { CliProcess } from '../test/helpers/ops/cli-process.js';
+import { processCpuMs as cpuMs } from './lib/process-cpu.js';
 
 const print = (line = ''): void => void process.stdout.write(`${line}\n`);
 const quantile = (values: number[], q: number): number => {
@@ -33,13 +34,6 @@ const fmt = (ms: number) => ms.toFixed(2);
 function client(url: string, docName: string): { doc: Y.Doc; provider: QuireProvider } {
   const doc = new Y.Doc();
   return { doc, provider: new QuireProvider(url, docName, doc, { transports: ['websocket'] }) };
-}
-
-async function cpuMs(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  // utime and stime, in clock ticks (100 per second on Linux).
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 async function fanOut(writerUrl: string, readerUrl: string, docName: string, relayPids: number[]): Promise<{ p50: number; p99: number; cpuPerUpdateMs: number }> {

@@ -19,7 +19,10 @@ interface QueuedEntry extends PendingEntry {
 }
 
 export class PendingQueue {
-  private entries: QueuedEntry[] = [];
+  /** seq → entry, oldest first. Every operation on the hot path touches only the entries it concerns. */
+  private readonly entries = new Map<number, QueuedEntry>();
+  /** The entries waiting to be sent (batch null), oldest first. */
+  private waiting = new Map<number, QueuedEntry>();
   /** Batch id → the entries it carries. */
   private readonly batches = new Map<number, QueuedEntry[]>();
   private nextSeq = 1;
@@ -27,7 +30,7 @@ export class PendingQueue {
   private totalBytes = 0;
 
   get count(): number {
-    return this.entries.length;
+    return this.entries.size;
   }
 
   get bytes(): number {
@@ -45,37 +48,41 @@ export class PendingQueue {
 
   /** Every entry still pending, oldest first. */
   remaining(): readonly PendingEntry[] {
-    return this.entries;
+    return [...this.entries.values()];
   }
 
   updates(): Uint8Array[] {
-    return this.entries.map((entry) => entry.update);
+    return [...this.entries.values()].map((entry) => entry.update);
   }
 
   push(update: Uint8Array, restoredFrom: PendingKey | null = null): PendingEntry {
     const entry: QueuedEntry = { seq: this.nextSeq++, update, restoredFrom, batch: null };
-    this.entries.push(entry);
+    this.entries.set(entry.seq, entry);
+    this.waiting.set(entry.seq, entry);
     this.totalBytes += update.byteLength;
     return entry;
   }
 
   /** Entries waiting to be sent, oldest first. */
   unsent(): PendingEntry[] {
-    return this.entries.filter((entry) => entry.batch === null);
+    return [...this.waiting.values()];
   }
 
   /** Marks these entries as sent in one new batch; returns its id. */
   send(entries: readonly PendingEntry[]): number {
     const id = this.nextBatch++;
     const members = entries.map((entry) => entry as QueuedEntry);
-    for (const entry of members) entry.batch = id;
+    for (const entry of members) {
+      entry.batch = id;
+      this.waiting.delete(entry.seq);
+    }
     this.batches.set(id, members);
     return id;
   }
 
   /** Sends every entry, in flight or not, in one batch (a handshake's step 2 covers them all). */
   sendAll(): number {
-    return this.send(this.entries);
+    return this.send([...this.entries.values()]);
   }
 
   /** The server made this batch durable: removes exactly its entries. Returns what it removed. */
@@ -83,12 +90,13 @@ export class PendingQueue {
     const members = this.batches.get(batch);
     if (members === undefined) return [];
     this.batches.delete(batch);
-    const acknowledged = new Set(members);
-    const removed = this.entries.filter((entry) => acknowledged.has(entry));
-    if (removed.length === 0) return [];
-    this.entries = this.entries.filter((entry) => !acknowledged.has(entry));
     // An entry also in a later batch (a resend) is gone from the queue, so that batch's ack skips it.
-    for (const entry of removed) this.totalBytes -= entry.update.byteLength;
+    const removed = members.filter((entry) => this.entries.get(entry.seq) === entry);
+    for (const entry of removed) {
+      this.entries.delete(entry.seq);
+      this.waiting.delete(entry.seq);
+      this.totalBytes -= entry.update.byteLength;
+    }
     return removed;
   }
 
@@ -97,13 +105,20 @@ export class PendingQueue {
     const members = this.batches.get(batch);
     if (members === undefined) return;
     this.batches.delete(batch);
-    for (const entry of members) if (entry.batch === batch) entry.batch = null;
+    let returned = false;
+    for (const entry of members) {
+      if (entry.batch !== batch || this.entries.get(entry.seq) !== entry) continue;
+      entry.batch = null;
+      returned = true;
+    }
+    if (returned) this.rebuildWaiting();
   }
 
   /** Takes every entry out (they are replaced by one rewritten entry); in-flight answers mean nothing. */
   removeAll(): PendingEntry[] {
-    const removed = this.entries;
-    this.entries = [];
+    const removed = [...this.entries.values()];
+    this.entries.clear();
+    this.waiting.clear();
     this.batches.clear();
     this.totalBytes = 0;
     return removed;
@@ -112,6 +127,12 @@ export class PendingQueue {
   /** The connection dropped: whatever was in flight must be sent again, and old answers mean nothing. */
   resetSent(): void {
     this.batches.clear();
-    for (const entry of this.entries) entry.batch = null;
+    for (const entry of this.entries.values()) entry.batch = null;
+    this.rebuildWaiting();
+  }
+
+  /** Refused or reset entries rejoin the waiting ones in sequence order (rare: a refusal, a reconnect). */
+  private rebuildWaiting(): void {
+    this.waiting = new Map([...this.entries].filter(([, entry]) => entry.batch === null));
   }
 }

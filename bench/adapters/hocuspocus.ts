@@ -6,6 +6,17 @@ import type { Adapter, BenchClient, ConnectOptions } from './types.js';
 import { createAwareness, toWebSocketUrl } from './presence.js';
 import { nextSynced } from './synced.js';
 
+/**
+ * ws emits 'error' when a socket still connecting is closed, and the provider closes it so when
+ * destroyed mid-reconnect (a slow join storm); with no listener that error would end the driver.
+ */
+class QuietOnCloseWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args);
+    this.on('error', () => {});
+  }
+}
+
 export const adapter: Adapter = {
   peer: 'hocuspocus',
   connect(serverUrl: string, docName: string, options: ConnectOptions = {}): BenchClient {
@@ -17,7 +28,7 @@ export const adapter: Adapter = {
       document: doc,
       awareness,
       // Node 20 has no global WebSocket; the provider forwards this to its own websocket provider.
-      WebSocketPolyfill: WebSocket,
+      WebSocketPolyfill: QuietOnCloseWebSocket,
     } as ConstructorParameters<typeof HocuspocusProvider>[0]);
     return {
       doc,

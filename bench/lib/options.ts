@@ -1,5 +1,6 @@
 /** Command-line options of `npm run bench -- [workload...] [--flag value ...]`. */
 import { PEERS, isPeerName, type PeerName } from './peers.js';
+import type { PresenceLoad } from '../workloads/presence.js';
 
 export interface BenchOptions {
   workloads: string[];
@@ -17,8 +18,18 @@ export interface BenchOptions {
   edits: number | undefined;
   traceTimeoutS: number;
   connections: number;
+  /** connect-all: documents the connections spread over. */
+  connectDocs: number;
+  /** join-storm: clients joining at once, size of the document (bytes of text), storms. */
+  stormClients: number;
+  stormBytes: number;
+  stormRuns: number;
+  /** restart: restarts timed per server; edits per transaction while storing the trace. */
+  restarts: number;
   offlineEdits: number;
   onlineEdits: number;
+  /** Presence: client counts and cursor moves per second per client. */
+  presenceLoads: PresenceLoad[];
   /** Where results/ goes. */
   resultsDir: string;
 }
@@ -36,8 +47,17 @@ export const DEFAULTS: Omit<BenchOptions, 'workloads' | 'resultsDir'> = {
   edits: undefined,
   traceTimeoutS: 300,
   connections: 2000,
+  connectDocs: 200,
+  stormClients: 150,
+  stormBytes: 4_100_000,
+  stormRuns: 3,
+  restarts: 5,
   offlineEdits: 10_000,
   onlineEdits: 1_000,
+  presenceLoads: [
+    { clients: 100, hz: 2 },
+    { clients: 300, hz: 5 },
+  ],
 };
 
 /** `--quick`: every workload at a size that finishes in seconds, for development. */
@@ -49,8 +69,14 @@ const QUICK: Partial<BenchOptions> = {
   docs: 100,
   edits: 5_000,
   connections: 200,
+  connectDocs: 20,
+  stormClients: 20,
+  stormBytes: 400_000,
+  stormRuns: 2,
+  restarts: 2,
   offlineEdits: 1_000,
   onlineEdits: 100,
+  presenceLoads: [{ clients: 20, hz: 2 }],
 };
 
 const int = (flag: string, value: string): number => {
@@ -115,11 +141,33 @@ export function parseOptions(argv: readonly string[], known: readonly string[], 
       case '--connections':
         overrides.connections = int(flag, value);
         break;
+      case '--connect-docs':
+        overrides.connectDocs = int(flag, value);
+        break;
+      case '--storm-clients':
+        overrides.stormClients = int(flag, value);
+        break;
+      case '--storm-bytes':
+        overrides.stormBytes = int(flag, value);
+        break;
+      case '--storm-runs':
+        overrides.stormRuns = int(flag, value);
+        break;
+      case '--restarts':
+        overrides.restarts = int(flag, value);
+        break;
       case '--offline-edits':
         overrides.offlineEdits = int(flag, value);
         break;
       case '--online-edits':
         overrides.onlineEdits = int(flag, value);
+        break;
+      case '--presence':
+        // e.g. 100x2,300x5: clients × cursor moves per second each.
+        overrides.presenceLoads = value.split(',').map((load) => {
+          const [clients = '', hz = ''] = load.split('x');
+          return { clients: int(flag, clients), hz: int(flag, hz) };
+        });
         break;
       default:
         throw new Error(`unknown option ${flag}`);

@@ -14,6 +14,19 @@ import type { PeerResult, Workload, WorkloadContext } from './types.js';
 const CONCURRENCY = 50;
 const WARMUP_CLIENTS = 50;
 
+export const connectAll: Workload = {
+  name: 'connect-all',
+  title: 'Idle clients on many documents, one connection per client',
+  figures: (options) => [
+    { key: 'perConn', label: `server memory per connection (heap+ext, ${options.connections} clients, ${options.connectDocs} docs)`, unit: 'KiB', better: 'lower' },
+    { key: 'rssPerConn', label: 'server RSS per connection', unit: 'KiB', better: 'lower' },
+    { key: 'connectP50', label: `connect → synced p50 (${CONCURRENCY} connecting at once)`, unit: 'ms', better: 'lower' },
+    { key: 'connectP99', label: 'connect → synced p99', unit: 'ms', better: 'lower' },
+    { key: 'totalS', label: `time to connect and sync all ${options.connections}`, unit: 's', better: 'lower' },
+  ],
+  run: (context) => measureConnections(context, { docs: context.options.connectDocs }),
+};
+
 export const connections: Workload = {
   name: 'connections',
   title: 'Idle connections on one document',
@@ -28,6 +41,8 @@ export const connections: Workload = {
 };
 
 export interface ConnectionHooks {
+  /** Documents the clients spread over (client i opens document i mod `docs`); 1 by default. */
+  docs?: number;
   /** After the warm-up, before the measured clients connect. */
   beforeTraffic?: (server: ServerProcess) => Promise<void>;
   /** After every measured client synced and the server went idle. */
@@ -45,9 +60,10 @@ export async function measureConnections({ peer, adapter, options, log }: Worklo
     const baseline = await server.stats({ gc: true });
     await hooks.beforeTraffic?.(server);
 
+    const docs = hooks.docs ?? 1;
     const connected = await connectMany(adapter, server.url, {
       count: options.connections,
-      docName: () => 'idle',
+      docName: docs === 1 ? () => 'idle' : (i) => `idle-${i % docs}`,
       concurrency: CONCURRENCY,
       timeoutMs: 60_000,
       noPresence: true,

@@ -63,6 +63,7 @@ export const manyDocs: Workload = {
   figures: (options) => [
     { key: 'perDoc', label: `server memory per open document (heap+ext, ${options.docs} docs)`, unit: 'KiB', better: 'lower' },
     { key: 'rssPerDoc', label: 'server RSS per open document', unit: 'KiB', better: 'lower' },
+    { key: 'openS', label: `time to open and sync all ${options.docs} (20 opening at once)`, unit: 's', better: 'lower' },
     { key: 'residualPerDoc', label: 'memory left per document after all left (heap+ext)', unit: 'KiB', better: 'lower' },
     { key: 'unloadS', label: 'time from last client leaving to 0 documents loaded', unit: 's', better: 'lower' },
   ],
@@ -90,6 +91,7 @@ export const manyDocs: Workload = {
         const added = jsMemory(loaded) - jsMemory(baseline);
         result.values.perDoc = added / options.docs / KiB;
         result.values.rssPerDoc = (loaded.rss - baseline.rss) / options.docs / KiB;
+        result.values.openS = connected.totalMs / 1000;
         log(`  open: ${(added / options.docs / KiB).toFixed(1)} KiB/doc (docs loaded: ${loaded.docs ?? '?'})`);
 
         destroyAll(connected.clients);

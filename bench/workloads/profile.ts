@@ -11,6 +11,7 @@ import { peerFileStem } from '../lib/peers.js';
 import { measureAt } from './fanout.js';
 import { measureTrace } from './trace.js';
 import { measureConnections } from './connections.js';
+import { measurePresence } from './presence.js';
 import type { WorkloadContext } from './types.js';
 
 export async function profileFanout(context: WorkloadContext): Promise<string> {
@@ -60,5 +61,24 @@ export async function profileConnections(context: WorkloadContext): Promise<stri
   const summary = await summariseProfile(path);
   const text = renderProfile(`${peer} server while ${options.connections} idle clients connect`, summary);
   await writeFile(join(options.resultsDir, `profile-${peerFileStem(peer)}-connections.txt`), `${text}\n`);
+  return text;
+}
+
+/** And for presence at the heaviest load: the server while every client moves its cursor. */
+export async function profilePresence(context: WorkloadContext): Promise<string> {
+  const { options, peer } = context;
+  const load = options.presenceLoads.reduce((a, b) => (b.clients * b.hz > a.clients * a.hz ? b : a));
+  const dir = join(options.resultsDir, 'profiles');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${peerFileStem(peer)}-presence.cpuprofile`);
+  await withServer(peer, {}, (server) =>
+    measurePresence(context, server, load, {
+      beforeTraffic: () => server.startProfile(),
+      afterTraffic: () => server.stopProfile(path),
+    }),
+  );
+  const summary = await summariseProfile(path);
+  const text = renderProfile(`${peer} presence server, ${load.clients} clients × ${load.hz} Hz`, summary);
+  await writeFile(join(options.resultsDir, `profile-${peerFileStem(peer)}-presence.txt`), `${text}\n`);
   return text;
 }

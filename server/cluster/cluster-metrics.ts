@@ -17,6 +17,7 @@ export function clusterMetrics(registry: Registry, sources: { busConnected: () =
   });
   const catchUps = new Counter({ name: 'quire_cluster_catchups_total', help: 'Catch-up reads from the store, by reason (gap, head-check, reconnect).', labelNames: ['reason'], registers: [registry] });
   const repaired = new Counter({ name: 'quire_cluster_gaps_repaired_total', help: 'Committed rows this node got from a catch-up read because the bus lost them.', registers: [registry] });
+  const peersGone = new Counter({ name: 'quire_cluster_peers_gone_total', help: 'Other nodes found dead (heartbeat expired) while this node held their clients\' presence.', registers: [registry] });
   const failures = new Counter({ name: 'quire_cluster_repair_failures_total', help: 'Catch-up reads and head checks that failed (the store was unreachable).', registers: [registry] });
   new Gauge({
     name: 'quire_bus_connected',
@@ -41,5 +42,6 @@ export function clusterMetrics(registry: Registry, sources: { busConnected: () =
       if (repairedRows > 0) repaired.inc(repairedRows);
     },
     repairFailed: () => failures.inc(),
+    peerGone: () => peersGone.inc(),
   };
 }

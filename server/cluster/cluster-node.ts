@@ -13,6 +13,7 @@
  *   trigger a catch-up read from the store.
  */
 import createDebug from 'debug';
+import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import { isOwnersDocumentName } from '../core/client-id-owners.js';
 import type { QuireDocument } from '../core/document.js';
@@ -22,6 +23,7 @@ import type { DocumentStore, StoredDocumentInfo } from '../persistence/types.js'
 import { AwarenessRelay } from './awareness-relay.js';
 import { type BusMessage, decodeBusMessage, encodeBusMessage } from './bus-messages.js';
 import type { CatchUpReason, ClusterObserver } from './cluster-observer.js';
+import { NodeLiveness, type NodeLivenessOptions } from './node-liveness.js';
 import type { RedisBus } from './redis-bus.js';
 import { SequenceTracker } from './sequence-tracker.js';
 
@@ -44,10 +46,18 @@ export interface ClusterNodeOptions {
   headCheckIntervalMs?: number;
   /** How long a sequence gap may stay open before a catch-up read. Default 200 ms. */
   gapGraceMs?: number;
+  /** Heartbeats by which nodes find a dead peer and drop its clients' presence. */
+  liveness?: NodeLivenessOptions;
 }
 
 export class ClusterNode {
   readonly nodeId: string;
+  /**
+   * This process as the bus knows it: the node id and a random suffix, so a node restarted under
+   * the same id is never taken for the one that died (whose presence must go).
+   */
+  readonly busId: string;
+  private readonly liveness: NodeLiveness | null;
   private readonly trackers = new Map<string, SequenceTracker>();
   private readonly loading = new Set<string>();
   private readonly awareness: AwarenessRelay;
@@ -59,12 +69,42 @@ export class ClusterNode {
 
   constructor(private readonly options: ClusterNodeOptions) {
     this.nodeId = options.nodeId;
+    this.busId = `${options.nodeId}~${randomBytes(3).toString('hex')}`;
     this.gapGraceMs = options.gapGraceMs ?? 200;
-    this.awareness = new AwarenessRelay(options.nodeId, (docName, message) => this.publish(docName, message));
+    this.store = {
+      load: (name) => this.load(name),
+      has: (name) => this.options.store.has(name),
+      append: (name, update) => this.options.store.append(name, update),
+      delete: async (name) => {
+        await this.options.store.delete(name);
+        // The nodes that hold it drop their copies, as this node's server did before deleting.
+        this.publish(name, { kind: 'deleted', node: this.busId, docName: name, sentAt: Date.now() });
+      },
+      list: (): Promise<StoredDocumentInfo[]> => this.options.store.list(),
+      // Claims are decided by the shared store, so they hold on every node; versions live there too.
+      clientIdOwners: options.store.clientIdOwners,
+      versions: options.store.versions,
+      health: () => this.options.store.health(),
+      close: async () => {
+        await this.options.store.close();
+        await this.close();
+      },
+    };
+    this.awareness = new AwarenessRelay(this.busId, (docName, message) => this.publish(docName, message));
+    const bus = options.bus;
+    this.liveness =
+      bus === null
+        ? null
+        : new NodeLiveness(this.busId, bus, () => this.awareness.peers(), (node) => {
+            const states = this.awareness.removePeer(node);
+            options.observer?.peerGone?.({ node, states });
+          }, options.liveness);
     options.store.onCommit((rows) => this.committedHere(rows));
     options.bus?.onMessage((bytes) => this.received(bytes));
     options.bus?.onReconnect(() => {
       for (const name of this.trackers.keys()) this.catchUp(name, 'reconnect');
+      // Others may have taken this node for dead meanwhile and dropped its clients' presence.
+      this.awareness.republish();
     });
     options.bus?.onConnectionChange((up) => options.observer?.busConnection?.({ up }));
     this.headTimer = setInterval(() => void this.checkHeads(), options.headCheckIntervalMs ?? 1000);
@@ -72,22 +112,7 @@ export class ClusterNode {
   }
 
   /** The store the server uses: the shared store, with subscribe-then-load on every load. */
-  readonly store: DocumentStore = {
-    load: (name) => this.load(name),
-    has: (name) => this.options.store.has(name),
-    append: (name, update) => this.options.store.append(name, update),
-    delete: async (name) => {
-      await this.options.store.delete(name);
-      // The nodes that hold it drop their copies, as this node's server did before deleting.
-      this.publish(name, { kind: 'deleted', node: this.nodeId, docName: name, sentAt: Date.now() });
-    },
-    list: (): Promise<StoredDocumentInfo[]> => this.options.store.list(),
-    health: () => this.options.store.health(),
-    close: async () => {
-      await this.options.store.close();
-      await this.close();
-    },
-  };
+  readonly store: DocumentStore;
 
   /** Binds the server's registry, once it exists. */
   attach(documents: LoadedDocuments): void {
@@ -116,6 +141,7 @@ export class ClusterNode {
     this.closed = true;
     clearInterval(this.headTimer);
     for (const name of [...this.trackers.keys()]) this.forget(name);
+    await this.liveness?.close();
     await this.options.bus?.close();
   }
 
@@ -149,7 +175,7 @@ export class ClusterNode {
       this.trackers.get(row.docName)?.mark(row.firstSeq, row.firstSeq + row.updates.length - 1);
       this.publish(row.docName, {
         kind: 'update',
-        node: this.nodeId,
+        node: this.busId,
         docName: row.docName,
         sentAt: Date.now(),
         firstSeq: row.firstSeq,
@@ -165,7 +191,7 @@ export class ClusterNode {
   private received(bytes: Uint8Array): void {
     const message = decodeBusMessage(bytes);
     if (message === null) return debug('dropped a malformed bus message');
-    if (message.node === this.nodeId) return;
+    if (message.node === this.busId) return;
     this.options.observer?.busMessage?.({ kind: message.kind, lagMs: Math.max(0, Date.now() - message.sentAt) });
     const tracker = this.trackers.get(message.docName);
     if (tracker === undefined) return;

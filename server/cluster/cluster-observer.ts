@@ -7,6 +7,8 @@ export interface ClusterObserver {
   /** Reading from the store for a catch-up or a head check failed. */
   repairFailed?(event: { docName: string | null; cause: unknown }): void;
   busConnection?(event: { up: boolean }): void;
+  /** A node stopped renewing its heartbeat; `states` of its clients' presence were removed here. */
+  peerGone?(event: { node: string; states: number }): void;
 }
 
 export type CatchUpReason = 'gap' | 'head-check' | 'reconnect';

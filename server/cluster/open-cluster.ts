@@ -55,6 +55,10 @@ export async function openCluster(config: ClusterConfig, logger: Logger, registr
   const observer: ClusterObserver = {
     ...metrics,
     busConnection: ({ up }) => (up ? logger.info({ node: nodeId }, 'document bus connected') : logger.warn({ node: nodeId }, 'document bus lost; repairing from the store until it returns')),
+    peerGone: (event) => {
+      metrics.peerGone?.(event);
+      logger.warn({ node: nodeId, peer: event.node, states: event.states }, 'another node stopped answering; removed its clients\' presence');
+    },
     repairFailed: (event) => {
       metrics.repairFailed?.(event);
       logger.debug({ doc: event.docName, err: event.cause }, 'catch-up from the store failed; retrying with the next head check');

@@ -139,6 +139,37 @@ export class RedisBus {
     });
   }
 
+  /** Sets this node's heartbeat key for `ttlMs`; false when Redis did not take it. */
+  async heartbeat(nodeId: string, ttlMs: number): Promise<boolean> {
+    if (this.publisher.status !== 'ready') return false;
+    return this.publisher.set(this.heartbeatKey(nodeId), '1', 'PX', ttlMs).then(
+      () => true,
+      (error: unknown) => {
+        debug('heartbeat failed: %s', (error as Error).message);
+        return false;
+      },
+    );
+  }
+
+  /** Removes this node's heartbeat (a node closing on purpose). */
+  async endHeartbeat(nodeId: string): Promise<void> {
+    if (this.publisher.status !== 'ready') return;
+    await this.publisher.del(this.heartbeatKey(nodeId)).catch(() => {});
+  }
+
+  /** Which of these nodes have a live heartbeat; null when Redis cannot say. */
+  async aliveNodes(nodeIds: readonly string[]): Promise<Set<string> | null> {
+    if (nodeIds.length === 0) return new Set();
+    if (this.publisher.status !== 'ready') return null;
+    try {
+      const values = await this.publisher.mget(...nodeIds.map((id) => this.heartbeatKey(id)));
+      return new Set(nodeIds.filter((_, i) => values[i] !== null));
+    } catch (error) {
+      debug('heartbeat check failed: %s', (error as Error).message);
+      return null;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -148,6 +179,10 @@ export class RedisBus {
       await Promise.race([this.publisher.quit().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 500))]);
     }
     this.publisher.disconnect();
+  }
+
+  private heartbeatKey(nodeId: string): string {
+    return `${this.prefix}:node:${nodeId}`;
   }
 
   private channelOf(docName: string): string {

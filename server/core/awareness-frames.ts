@@ -43,3 +43,4 @@ export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint
   }
   return encoding.toUint8Array(encoder);
 }
+

@@ -16,12 +16,18 @@
  * the update that claimed the id (and acknowledged only once durable), and compaction merges it like
  * any document. An owner is a hash of the session's secret key, never the key itself (a list of
  * them when the writer carried edits of several sessions of its device).
+ *
+ * A store several servers share decides claims itself (`DocumentStore.clientIdOwners`): a claim
+ * made through another server must hold here too, and two servers must not both grant one id. There
+ * the map below is only this server's cache of what the store said (owners never change, so it
+ * never goes stale); an id with new content and no owner in it is asked of the store before the
+ * update is applied, and an id the writer declares as its own is claimed there first.
  */
 import createDebug from 'debug';
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { clientIdTaken } from '../../shared/errors.js';
-import type { DocumentStore } from '../persistence/types.js';
+import type { DocumentStore, SharedClientIdOwners } from '../persistence/types.js';
 import { DurableWriter } from './durable-writer.js';
 import { persistenceOrigin } from './origins.js';
 
@@ -41,27 +47,97 @@ export function writerKeyOf(sessionKey: string): string {
   return createHash('sha256').update(`quire-writer:${sessionKey}`).digest('base64url').slice(0, 22);
 }
 
+/** What a store holds about a document's owners: the shadow document's updates, or the shared store's map. */
+export type StoredOwners = readonly Uint8Array[] | ReadonlyMap<number, string>;
+
+export function loadOwners(store: DocumentStore, docName: string): Promise<StoredOwners> {
+  return store.clientIdOwners?.readClientIdOwners(docName) ?? store.load(ownersDocumentName(docName));
+}
+
+/** A writer of new content: its owner keys, and the client ids it declared as its own. */
+export interface ClientIdWriter {
+  keys: readonly string[];
+  ownClientIds: readonly number[] | undefined;
+}
+
+/** What must be asked of a shared store before an update can be checked. */
+export interface SharedQuestion {
+  claim: number[];
+  lookUp: number[];
+}
+
 /** The server's own edits (admin API, openDocument): not a session, never claimable by one. */
 const SERVER_OWNER = 'server';
 
-export class ClientIdOwners {
-  private readonly doc = new Y.Doc({ gc: true });
-  private readonly owners = this.doc.getMap<string>('owners');
-  private readonly writer: DurableWriter;
-  private readonly reserved = new Map<number, string>();
+interface OwnerRecords {
+  doc: Y.Doc;
+  owners: Y.Map<string>;
+  writer: DurableWriter;
+}
 
-  constructor(docName: string, store: DocumentStore) {
-    const storeName = ownersDocumentName(docName);
-    this.writer = new DurableWriter(storeName, store, () => Y.encodeStateAsUpdate(this.doc));
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== persistenceOrigin) this.writer.append(update);
-    });
+export class ClientIdOwners {
+  /**
+   * The owners map and its writer, built when something is stored or claimed: a document nobody
+   * has written to never needs them, and a Y.Doc with its writer per open document adds up.
+   */
+  private records: OwnerRecords | null = null;
+  private readonly reserved = new Map<number, string>();
+  private readonly shared: SharedClientIdOwners | null;
+  private destroyed = false;
+
+  constructor(
+    private readonly docName: string,
+    private readonly store: DocumentStore,
+  ) {
+    this.shared = store.clientIdOwners ?? null;
   }
 
-  applyStored(updates: readonly Uint8Array[]): void {
-    Y.transact(this.doc, () => {
-      for (const update of updates) Y.applyUpdate(this.doc, update, persistenceOrigin);
+  /** Stored owners are applied at once, so damaged records fail the document's load. */
+  applyStored(stored: StoredOwners): void {
+    if (stored instanceof Map ? stored.size === 0 : (stored as readonly Uint8Array[]).length === 0) return;
+    const { doc, owners } = this.built;
+    Y.transact(doc, () => {
+      if (stored instanceof Map) for (const [id, owner] of stored) owners.set(String(id), owner);
+      else for (const update of stored as readonly Uint8Array[]) Y.applyUpdate(doc, update, persistenceOrigin);
     }, persistenceOrigin);
+  }
+
+  private get built(): OwnerRecords {
+    if (this.records === null) {
+      const doc = new Y.Doc({ gc: true });
+      const writer = new DurableWriter(ownersDocumentName(this.docName), this.store, () => Y.encodeStateAsUpdate(doc));
+      doc.on('update', (update: Uint8Array, origin: unknown) => {
+        // A shared store has the claim committed before it reaches this cache.
+        if (origin !== persistenceOrigin && this.shared === null) writer.append(update);
+      });
+      this.records = { doc, owners: doc.getMap<string>('owners'), writer };
+    }
+    return this.records;
+  }
+
+  /**
+   * With a shared store: what this server must ask it before `claimable` can decide on an update
+   * whose clients' content ends at `ends` (ids with new content and no owner known here); null
+   * when nothing (or when the store is not shared).
+   */
+  sharedQuestion(ends: ReadonlyMap<number, number>, stateOf: (client: number) => number, writer: ClientIdWriter): SharedQuestion | null {
+    if (this.shared === null) return null;
+    const claim: number[] = [];
+    const lookUp: number[] = [];
+    for (const [client, end] of ends) {
+      if (end <= stateOf(client) || this.ownerOf(client) !== undefined) continue;
+      if (writer.ownClientIds?.includes(client) === true) claim.push(client);
+      else lookUp.push(client);
+    }
+    return claim.length === 0 && lookUp.length === 0 ? null : { claim, lookUp };
+  }
+
+  /** Asks the shared store (claiming what the writer may claim) and keeps its answer here. */
+  async ask(question: SharedQuestion, writer: ClientIdWriter): Promise<void> {
+    if (this.shared === null) return;
+    const owners = await this.shared.claimClientIds(this.docName, question.claim, writer.keys.join(','), question.lookUp);
+    if (this.destroyed) return;
+    this.applyStored(owners);
   }
 
   /** The server writes under this id: nobody may claim it (kept in memory; it changes per load). */
@@ -70,7 +146,11 @@ export class ClientIdOwners {
   }
 
   ownerOf(clientId: number): string | undefined {
-    return this.reserved.get(clientId) ?? this.owners.get(String(clientId));
+    const reserved = this.reserved.get(clientId);
+    if (reserved !== undefined) return reserved;
+    // Nothing stored and nothing claimed yet: nobody owns it, no need to build the records.
+    if (this.records === null) return undefined;
+    return this.built.owners.get(String(clientId));
   }
 
   /**
@@ -82,7 +162,7 @@ export class ClientIdOwners {
   claimable(
     ends: ReadonlyMap<number, number>,
     stateOf: (client: number) => number,
-    writer: { keys: readonly string[]; ownClientIds: readonly number[] | undefined },
+    writer: ClientIdWriter,
   ): number[] {
     const taken: number[] = [];
     const unowned: number[] = [];
@@ -106,23 +186,29 @@ export class ClientIdOwners {
    * not know which session wrote which id, and each of those sessions may write on under it.
    */
   claim(clientIds: readonly number[], writerKeys: readonly string[]): void {
+    // A shared store's claims are made by `ask`, before the update is applied.
+    if (this.shared !== null) return;
     const fresh = clientIds.filter((id) => this.ownerOf(id) === undefined);
     if (fresh.length === 0) return;
     const owner = writerKeys.join(',');
-    this.doc.transact(() => {
-      for (const id of fresh) this.owners.set(String(id), owner);
+    const { doc, owners } = this.built;
+    doc.transact(() => {
+      for (const id of fresh) owners.set(String(id), owner);
     });
   }
 
   get size(): number {
-    return this.owners.size + this.reserved.size;
+    return (this.records?.owners.size ?? 0) + this.reserved.size;
   }
 
   whenDurable(): Promise<void> {
-    return this.writer.whenDurable();
+    return this.records === null ? Promise.resolve() : this.records.writer.whenDurable();
   }
 
   destroy(): void {
-    this.doc.destroy();
+    this.destroyed = true;
+    this.records?.doc.destroy();
+    this.records = null;
   }
 }
+

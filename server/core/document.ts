@@ -7,12 +7,11 @@ import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { ErrorCodes, QuireError } from '../../shared/errors.js';
-import { mergeMany } from '../../shared/merge-updates.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
 import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
 import { AwarenessOwnership } from './awareness-ownership.js';
-import { ClientIdOwners, writerKeyOf } from './client-id-owners.js';
+import { type ClientIdWriter, ClientIdOwners, type StoredOwners, writerKeyOf } from './client-id-owners.js';
 import { DurableRelay } from './durable-relay.js';
 import { DurableWriter } from './durable-writer.js';
 import { MAX_NESTING_DEPTH, nestsTooDeep } from './nesting-depth.js';
@@ -28,9 +27,18 @@ import {
   senderOf,
 } from './origins.js';
 import { type Contribution, TurnBuffer } from './turn-buffer.js';
+import { type TurnUpdate, describeDocUpdate, mergeTurn } from './turn-merge.js';
 import { type UpdateInspection, fullyIntegrated, inspectUpdate } from './update-validation.js';
 
 const debug = createDebug('quire:server:document');
+
+/**
+ * Presence goes out at most this often per document. Every broadcast is a write per receiver, and
+ * with many people moving their cursors those writes were most of the server's work: gathered over
+ * 50 ms, a busy document's cursor moves share one write per receiver (at most 20 a second, as
+ * smooth as cursors need). Presence after a quiet moment still goes out at the end of its turn.
+ */
+export const PRESENCE_INTERVAL_MS = 50;
 
 export interface DocumentLimits {
   /** Awareness client ids one connection may introduce. */
@@ -60,15 +68,22 @@ export interface SyncReply {
 
 export class QuireDocument {
   readonly ydoc = new Y.Doc({ gc: true });
-  readonly awareness: awarenessProtocol.Awareness;
+  /** Created with the first presence (see `awareness`): most open documents never see any. */
+  private presence: awarenessProtocol.Awareness | null = null;
   private readonly writer: DurableWriter;
   private readonly ownership: AwarenessOwnership;
   private readonly clientIds: ClientIdOwners;
-  private readonly outgoingUpdates: TurnBuffer<Uint8Array>;
+  private readonly outgoingUpdates: TurnBuffer<TurnUpdate>;
   /** A turn's updates wait here until they are durable: nobody receives what a crash could take back. */
-  private readonly durableUpdates: DurableRelay<Contribution<Uint8Array>[]>;
+  private readonly durableUpdates: DurableRelay<Contribution<TurnUpdate>[]>;
   private readonly outgoingAwareness: TurnBuffer<number[]>;
   private encodedState: EncodedState | null = null;
+  /**
+   * Client updates waiting for a shared store's answer about client ids, and those behind them:
+   * they apply in the order they arrived, as they would without the wait.
+   */
+  private ownerQuestions: Promise<void> = Promise.resolve();
+  private waitingForOwners = 0;
   /** Closed by a forced unload: nothing more is applied (it would be acknowledged but lost). */
   private closed = false;
   private destroyed = false;
@@ -83,9 +98,6 @@ export class QuireDocument {
     /** Called once if the Y.Doc is left unusable (see `applyUpdate`): the owner unloads it. */
     private readonly onBroken: () => void = () => {},
   ) {
-    this.awareness = new awarenessProtocol.Awareness(this.ydoc);
-    // The server has no presence of its own.
-    this.awareness.setLocalState(null);
     this.writer = new DurableWriter(name, store, () => Y.encodeStateAsUpdate(this.ydoc));
     this.ownership = new AwarenessOwnership(limits.maxAwarenessIdsPerConnection);
     this.clientIds = new ClientIdOwners(name, store);
@@ -94,14 +106,37 @@ export class QuireDocument {
       async () => {
         await Promise.all([this.writer.whenDurable(), this.clientIds.whenDurable()]);
       },
-      (items: Contribution<Uint8Array>[]) => fanOut(items, (updates) => encodeSyncFrame('update', mergeMany(updates)), 'update', channel),
+      // The turns one write made durable go out together: one message per receiver per write.
+      (turns: Contribution<TurnUpdate>[][]) => fanOut(turns.flat(), (updates) => encodeSyncFrame('update', mergeTurn(updates)), 'update', channel),
     );
     this.outgoingUpdates = new TurnBuffer((items) => this.durableUpdates.push(items));
-    this.outgoingAwareness = new TurnBuffer((items) =>
-      fanOut(items, (ids) => this.encodeAwareness(ids), 'awareness', channel),
-    );
+    this.outgoingAwareness = new TurnBuffer((items) => {
+      const payload = this.encodeAwareness(items.map((item) => item.value));
+      if (payload === null) return;
+      // One payload, one write per receiver. A lone sender is spared its own state; when several
+      // sent, each receives its own among the others' (y-protocols ignores a state at the clock it
+      // already has), instead of a payload encoded and written apart for every sender.
+      const senders = new Set(items.map((item) => item.senderId));
+      const [only] = senders;
+      channel.broadcast('awareness', payload, senders.size === 1 && only !== null && only !== undefined ? [only] : []);
+    }, PRESENCE_INTERVAL_MS);
     this.ydoc.on('update', this.onDocUpdate);
-    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  /**
+   * The document's presence states. An Awareness keeps maps and a timer (every 3 s, to drop states
+   * nobody refreshed) per document, so it is created when the first presence arrives, or when
+   * someone asks for it (the cluster relay), not for every document a client merely opens.
+   */
+  get awareness(): awarenessProtocol.Awareness {
+    if (this.presence === null) {
+      const awareness = new awarenessProtocol.Awareness(this.ydoc);
+      // The server has no presence of its own.
+      awareness.setLocalState(null);
+      awareness.on('update', this.onAwarenessUpdate);
+      this.presence = awareness;
+    }
+    return this.presence;
   }
 
   /** Applies what the store holds; nothing is written back or broadcast. */
@@ -162,8 +197,8 @@ export class QuireDocument {
   }
 
   /** Applies the stored client-id owners (see client-id-owners.ts). */
-  applyStoredOwners(updates: readonly Uint8Array[]): void {
-    this.clientIds.applyStored(updates);
+  applyStoredOwners(stored: StoredOwners): void {
+    this.clientIds.applyStored(stored);
   }
 
   /**
@@ -179,7 +214,7 @@ export class QuireDocument {
     update: Uint8Array,
     origin: UpdateOrigin,
     by: string,
-    writer?: { keys: readonly string[]; ownClientIds: readonly number[] | undefined },
+    writer?: ClientIdWriter,
   ): Promise<void> {
     this.assertOpen();
     let inspection: UpdateInspection;
@@ -201,6 +236,7 @@ export class QuireDocument {
       debug('refused an update from %s to document %s: %s', by, this.name, inspection.problem);
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
+    if (writer !== undefined) await this.askSharedOwners(inspection.reach.ends, writer);
     // Throws CLIENT_ID_TAKEN before anything is applied; else the ids this writer may claim.
     const claims = writer === undefined ? [] : this.clientIds.claimable(inspection.reach.ends, (client) => Y.getState(this.ydoc.store, client), writer);
     const pendingBefore = this.pendingParts();
@@ -238,6 +274,30 @@ export class QuireDocument {
       debug('update from %s to document %s builds on changes the server lacks', by, this.name);
       throw new QuireError(ErrorCodes.MISSING_DEPENDENCIES);
     }
+  }
+
+  /**
+   * With a store several servers share, ids this server knows no owner of are asked of the store
+   * first (claims made through other servers hold here). Updates arriving meanwhile queue behind,
+   * so a writer's updates still apply in order; without a question and a queue, nothing waits.
+   */
+  private async askSharedOwners(ends: ReadonlyMap<number, number>, writer: ClientIdWriter): Promise<void> {
+    const question = this.clientIds.sharedQuestion(ends, (client) => Y.getState(this.ydoc.store, client), writer);
+    if (question === null && this.waitingForOwners === 0) return;
+    this.waitingForOwners++;
+    const turn = this.ownerQuestions.then(async () => {
+      if (question !== null) await this.clientIds.ask(question, writer);
+    });
+    this.ownerQuestions = turn.catch(() => {});
+    try {
+      await turn;
+    } catch (error) {
+      debug('client-id owners of document %s could not be read from the store: %O', this.name, error);
+      throw new QuireError(ErrorCodes.STORE_FAILED);
+    } finally {
+      this.waitingForOwners--;
+    }
+    this.assertOpen();
   }
 
   /** Resolves once every change so far is durable (and relayed to the other connections). */
@@ -280,7 +340,8 @@ export class QuireDocument {
 
   /** The full awareness state, for a joiner; null when nobody is present. */
   encodeFullAwareness(): Uint8Array | null {
-    return this.encodeAwareness([[...this.awareness.getStates().keys()]]);
+    if (this.presence === null) return null;
+    return this.encodeAwareness([[...this.presence.getStates().keys()]]);
   }
 
   /** Removes the awareness states a departed connection introduced, for everyone at once. */
@@ -318,8 +379,8 @@ export class QuireDocument {
     // Whatever is still held never became durable: it is not relayed.
     this.durableUpdates.discard();
     this.ydoc.off('update', this.onDocUpdate);
-    this.awareness.off('update', this.onAwarenessUpdate);
-    this.awareness.destroy();
+    this.presence?.off('update', this.onAwarenessUpdate);
+    this.presence?.destroy();
     this.ydoc.destroy();
     this.clientIds.destroy();
   }
@@ -330,8 +391,10 @@ export class QuireDocument {
     this.encodedBytes += update.byteLength;
     // Another node committed it already; storing it again would only grow the log.
     if (!isFromPeer(origin)) this.writer.append(update);
-    this.outgoingUpdates.push(senderOf(origin), update);
+    this.outgoingUpdates.push(senderOf(origin), describeDocUpdate(update, this.clockOf));
   };
+
+  private readonly clockOf = (client: number): number => Y.getState(this.ydoc.store, client);
 
   private readonly onAwarenessUpdate = (
     change: { added: number[]; updated: number[]; removed: number[] },

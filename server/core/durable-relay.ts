@@ -16,7 +16,8 @@ export class DurableRelay<T> {
 
   constructor(
     private readonly whenDurable: () => Promise<void>,
-    private readonly send: (batch: T) => void,
+    /** Everything one durability covers, oldest first, in one call: it goes out as one broadcast. */
+    private readonly send: (batches: T[]) => void,
   ) {}
 
   /** Holds `batch`, which was written to the store before this call, until it is durable. */
@@ -43,6 +44,8 @@ export class DurableRelay<T> {
   }
 
   private release(upTo: number): void {
-    while (this.held.length > 0 && this.held[0]!.seq < upTo) this.send(this.held.shift()!.batch);
+    let ready = 0;
+    while (ready < this.held.length && this.held[ready]!.seq < upTo) ready++;
+    if (ready > 0) this.send(this.held.splice(0, ready).map((entry) => entry.batch));
   }
 }

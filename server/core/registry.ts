@@ -14,7 +14,7 @@
 import createDebug from 'debug';
 import { ErrorCodes, QuireError } from '../../shared/errors.js';
 import type { DocumentStore } from '../persistence/types.js';
-import { ownersDocumentName } from './client-id-owners.js';
+import { type StoredOwners, loadOwners } from './client-id-owners.js';
 import { type DocumentLimits, QuireDocument, defaultDocumentLimits } from './document.js';
 import type { DocumentChannel } from './fan-out.js';
 import { type CoreObserver, safeObserver } from './observer.js';
@@ -194,9 +194,9 @@ export class DocumentRegistry {
     // Over a ceiling, idle documents (in their grace period) make room first.
     await this.gate.admit(() => this.unloadIdle());
     let updates: Uint8Array[];
-    let owners: Uint8Array[];
+    let owners: StoredOwners;
     try {
-      [updates, owners] = await Promise.all([this.options.store.load(name), this.options.store.load(ownersDocumentName(name))]);
+      [updates, owners] = await Promise.all([this.options.store.load(name), loadOwners(this.options.store, name)]);
     } catch (error) {
       this.gate.forget();
       debug('loading document %s failed: %O', name, error);

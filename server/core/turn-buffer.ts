@@ -11,27 +11,43 @@ export interface Contribution<T> {
 
 export class TurnBuffer<T> {
   private items: Contribution<T>[] = [];
-  private scheduled: NodeJS.Immediate | null = null;
+  private scheduled: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | null = null;
+  private lastFlush = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly flush: (items: Contribution<T>[]) => void) {}
+  /**
+   * `minIntervalMs`: hand over at most once per interval. A value after a quiet interval still goes
+   * at the end of its turn; while values keep coming, they gather until the interval has passed.
+   */
+  constructor(
+    private readonly flush: (items: Contribution<T>[]) => void,
+    private readonly minIntervalMs = 0,
+  ) {}
 
   push(senderId: string | null, value: T): void {
     this.items.push({ senderId, value });
-    this.scheduled ??= setImmediate(() => this.drain());
+    if (this.scheduled !== null) return;
+    const wait = this.lastFlush + this.minIntervalMs - performance.now();
+    this.scheduled = wait > 0 ? { timeout: setTimeout(() => this.drain(), wait) } : { immediate: setImmediate(() => this.drain()) };
   }
 
   /** Hands over what is buffered now instead of at the end of the turn. */
   drain(): void {
-    if (this.scheduled !== null) clearImmediate(this.scheduled);
-    this.scheduled = null;
+    this.cancel();
     const items = this.items;
     this.items = [];
-    if (items.length > 0) this.flush(items);
+    if (items.length === 0) return;
+    this.lastFlush = performance.now();
+    this.flush(items);
   }
 
   discard(): void {
-    if (this.scheduled !== null) clearImmediate(this.scheduled);
-    this.scheduled = null;
+    this.cancel();
     this.items = [];
+  }
+
+  private cancel(): void {
+    if (this.scheduled !== null && 'immediate' in this.scheduled) clearImmediate(this.scheduled.immediate);
+    if (this.scheduled !== null && 'timeout' in this.scheduled) clearTimeout(this.scheduled.timeout);
+    this.scheduled = null;
   }
 }

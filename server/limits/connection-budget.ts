@@ -40,7 +40,11 @@ export function isClientFault(code: ErrorCode): boolean {
 }
 
 export class ConnectionBudget {
-  private readonly buckets: Record<keyof RateLimits, TokenBucket>;
+  /**
+   * Created on first use: a bucket starts full, which is what an unused one would hold by then, so
+   * an idle connection (most of them) carries two or three buckets instead of eight.
+   */
+  private readonly buckets: Partial<Record<keyof RateLimits, TokenBucket>> = {};
   private openDocuments = 0;
   private assemblingBytes = 0;
   /** Set once the connection has been closed for abuse: everything else it sends is ignored. */
@@ -48,24 +52,21 @@ export class ConnectionBudget {
 
   constructor(
     private readonly limits: ConnectionLimits,
-    clock: Clock = monotonicMs,
-  ) {
-    const { rates } = limits;
-    this.buckets = {
-      updates: new TokenBucket(rates.updates, clock),
-      updateBytes: new TokenBucket(rates.updateBytes, clock),
-      catchUpBytes: new TokenBucket(rates.catchUpBytes, clock),
-      awareness: new TokenBucket(rates.awareness, clock),
-      joins: new TokenBucket(rates.joins, clock),
-      syncs: new TokenBucket(rates.syncs, clock),
-      violations: new TokenBucket(rates.violations, clock),
-      rateRefusals: new TokenBucket(rates.rateRefusals, clock),
-    };
+    private readonly clock: Clock = monotonicMs,
+  ) {}
+
+  private bucket(kind: keyof RateLimits): TokenBucket {
+    let bucket = this.buckets[kind];
+    if (bucket === undefined) {
+      bucket = new TokenBucket(this.limits.rates[kind], this.clock);
+      this.buckets[kind] = bucket;
+    }
+    return bucket;
   }
 
   /** Spends from a rate limit; false means RATE_LIMITED. */
   allow(kind: MessageKind, amount = 1): boolean {
-    return this.buckets[kind].take(amount);
+    return this.bucket(kind).take(amount);
   }
 
   /**
@@ -73,9 +74,9 @@ export class ConnectionBudget {
    * A catch-up (the step 2 after a sync request) spends from the catch-up bytes instead.
    */
   allowUpdate(bytes: number, catchUp = false): boolean {
-    const bytesBucket = catchUp ? this.buckets.catchUpBytes : this.buckets.updateBytes;
+    const bytesBucket = this.bucket(catchUp ? 'catchUpBytes' : 'updateBytes');
     if (bytesBucket.available < bytes) return false;
-    if (!this.buckets.updates.take()) return false;
+    if (!this.bucket('updates').take()) return false;
     return bytesBucket.take(bytes);
   }
 
@@ -110,8 +111,8 @@ export class ConnectionBudget {
 
   /** Records a refusal; returns true when the connection has now used up its tolerance. */
   violation(code: ErrorCode): boolean {
-    if (code === ErrorCodes.RATE_LIMITED) return !this.buckets.rateRefusals.take();
+    if (code === ErrorCodes.RATE_LIMITED) return !this.bucket('rateRefusals').take();
     if (!isClientFault(code)) return false;
-    return !this.buckets.violations.take();
+    return !this.bucket('violations').take();
   }
 }

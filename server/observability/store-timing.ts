@@ -55,6 +55,8 @@ export function timeStoreWrites(inner: DocumentStore, observer: CoreObserver, op
     inner,
     // Version records are written through the inner store's own writer, after its appends.
     ...(inner.versions === undefined ? {} : { versions: inner.versions }),
+    // A shared store's client-id claims are its own statements, not appends.
+    ...(inner.clientIdOwners === undefined ? {} : { clientIdOwners: inner.clientIdOwners }),
     get accepting() {
       return accepting;
     },

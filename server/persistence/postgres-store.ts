@@ -10,7 +10,9 @@
 import createDebug from 'debug';
 import type { Pool } from 'pg';
 import { StoreClosedError } from './leveldb/errors.js';
+import { PostgresClientIdOwners } from './postgres/client-ids.js';
 import { compactDocument } from './postgres/compaction.js';
+import { PostgresVersionRecords } from './postgres/versions.js';
 import { type CommittedRows, GroupCommit } from './postgres/group-commit.js';
 import { parsePostgresUrl } from './postgres/connection-url.js';
 import { type ClientPool, checkOut } from './postgres/queryable.js';
@@ -47,6 +49,10 @@ export class PostgresStore implements DocumentStore {
   private unhealthySince: number | null = null;
   private probeStarted: number | null = null;
   private compactions = { compactions: 0, failedCompactions: 0 };
+  /** Client-id claims decided by PostgreSQL, so they hold on every node. */
+  readonly clientIdOwners: PostgresClientIdOwners;
+  /** Version history records, in their own table (postgres/versions.ts). */
+  readonly versions: PostgresVersionRecords;
 
   private constructor(
     private readonly pool: Pool,
@@ -57,6 +63,8 @@ export class PostgresStore implements DocumentStore {
       if (ok !== this.lastOutcomeOk) debug(ok ? 'commits succeed again' : 'commits fail: %O', error);
       this.setOutcome(ok);
     });
+    this.clientIdOwners = new PostgresClientIdOwners(pool, tables);
+    this.versions = new PostgresVersionRecords(pool as unknown as ClientPool, tables, () => this.writer.settled());
     this.probe = setInterval(() => void this.checkHealth(), options.probeIntervalMs);
     this.probe.unref();
   }

@@ -40,6 +40,21 @@ export interface StoreHealth {
 }
 
 /**
+ * Which session may write under which Yjs client id, kept by a store several servers share
+ * (PostgreSQL), so a claim made through one server holds on every other: the first claim the
+ * store commits wins. Owners are opaque strings (hashed session keys).
+ */
+export interface SharedClientIdOwners {
+  /**
+   * Claims for `owner` each id of `claim` that nobody owns yet, and returns the owner of every id of
+   * `claim` and `lookUp` that has one (an id missing from the result is owned by nobody).
+   */
+  claimClientIds(docName: string, claim: readonly number[], owner: string, lookUp: readonly number[]): Promise<Map<number, string>>;
+  /** Every owner recorded for the document. */
+  readClientIdOwners(docName: string): Promise<Map<number, string>>;
+}
+
+/**
  * Document names are strings of 0–255 bytes of well-formed UTF-8 (any characters, '/' included;
  * the core further requires shared/doc-name.ts). A store may reject other names.
  */
@@ -71,6 +86,11 @@ export interface DocumentStore {
    * versions, and the version API answers VERSIONS_UNAVAILABLE.
    */
   readonly versions?: VersionRecordStore;
+  /**
+   * Client-id owners decided by the store itself, for a store several servers share; absent, the
+   * server keeps them in a shadow document of the store (server/core/client-id-owners.ts).
+   */
+  readonly clientIdOwners?: SharedClientIdOwners;
   /** Waits for writes in flight, then releases the store. Idempotent. */
   close(): Promise<void>;
 }

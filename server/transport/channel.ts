@@ -27,9 +27,10 @@ export function namespaceChannel(
       onSent(event, payload.byteLength, receivers);
     },
     sendTo(connectionId, event, payload) {
-      const socket = current()?.sockets.get(connectionId);
-      if (socket === undefined) return;
-      socket.emit(event, payload);
+      const nsp = current();
+      if (nsp === undefined || !nsp.sockets.has(connectionId)) return;
+      // Through the room every socket has of its own id, so the adapter writes it as one frame.
+      nsp.to(connectionId).emit(event, payload);
       onSent(event, payload.byteLength, 1);
     },
   };

@@ -19,7 +19,7 @@ import { DocumentLease } from './document-lease.js';
 import { isBinary, isCallback } from './payloads.js';
 import { expireSession } from './session-expiry.js';
 import type { QuireSocket } from './types.js';
-import { type ConnectionVersions, noteClientChange, versionHandlers } from './version-handlers.js';
+import { type ConnectionVersions, noteClientChange, versionHandlers, watchLastClient } from './version-handlers.js';
 
 const debug = createDebug('quire:server:connection');
 
@@ -144,8 +144,14 @@ export function handleConnection(
         if (refused > 0) throw new QuireError(ErrorCodes.AWARENESS_NOT_OWNED);
         if (isCallback(ack)) reply(null);
       }, ack),
-
-    ...(versions === undefined ? {} : versionHandlers(socket, versions, budget, guard)),
+  };
+  if (versions !== undefined) watchLastClient(socket, versions);
+  let versionTable: Record<string, (...args: unknown[]) => void> | null = null;
+  const handlerFor = (event: string): ((...args: unknown[]) => void) | undefined => {
+    if (Object.hasOwn(handlers, event)) return handlers[event];
+    if (versions === undefined || !event.startsWith('versions:')) return undefined;
+    versionTable ??= versionHandlers(socket, versions, budget, guard);
+    return Object.hasOwn(versionTable, event) ? versionTable[event] : undefined;
   };
 
   // Every event is taken as it is read, through `onAny`: Socket.io emits ordinary listeners a tick
@@ -153,7 +159,7 @@ export function handleConnection(
   // close (a tab closed right after typing) would be lost for everyone else. Events nobody handles
   // would be dropped silently; a client sending them is broken or probing.
   socket.onAny((event: unknown, ...args: unknown[]) => {
-    const handler = typeof event === 'string' && Object.hasOwn(handlers, event) ? handlers[event] : undefined;
+    const handler = typeof event === 'string' ? handlerFor(event) : undefined;
     if (handler !== undefined) {
       handler(...args);
       return;

@@ -21,7 +21,17 @@ export interface ConnectionVersions {
 
 type Guard = (name: ErrorOperation, work: (reply: (info: ErrorInfo | null, data?: object) => void) => Promise<void>, ack: unknown) => void;
 
-/** The `versions:*` handlers of one socket, for the connection's handler table. */
+/** Tells the automatic versions when the document's last client leaves. */
+export function watchLastClient(socket: QuireSocket, versions: ConnectionVersions): void {
+  socket.on('disconnect', () => {
+    if (socket.nsp.sockets.size === 0) versions.auto.lastClientLeft(socket.data.docName);
+  });
+}
+
+/**
+ * The `versions:*` handlers of one socket. Built on the socket's first version request: most
+ * sockets never make one, and the table would otherwise be five closures per socket.
+ */
 export function versionHandlers(
   socket: QuireSocket,
   versions: ConnectionVersions,
@@ -50,10 +60,6 @@ export function versionHandlers(
     if (writes && !service.allowClientWrite(docName)) throw new QuireError(ErrorCodes.RATE_LIMITED, 'Too many versions created or restored for this document; try again shortly.');
     return request ?? {};
   };
-
-  socket.on('disconnect', () => {
-    if (socket.nsp.sockets.size === 0) versions.auto.lastClientLeft(docName);
-  });
 
   return {
     'versions:list': (request: unknown, ack: unknown) =>

@@ -16,9 +16,11 @@ import createDebug from 'debug';
 import * as Y from 'yjs';
 import { trimDeleteSet } from './delta.js';
 import { DocLock } from './doc-lock.js';
+import { VersionIdTakenError } from './version-id-taken.js';
 import type { VersionChange, VersionInfo, VersionKind, VersionRecord, VersionRecordStore } from './types.js';
 
 const debug = createDebug('quire:server:versions:chain');
+const MAX_ADD_ATTEMPTS = 5;
 
 export interface NewVersion {
   kind: VersionKind;
@@ -53,6 +55,18 @@ export class VersionChain {
    * `exclusive`. `snapshot` is Y.encodeSnapshot of the same state.
    */
   async add(docName: string, state: Uint8Array, snapshot: Uint8Array, fields: NewVersion): Promise<VersionRecord> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.addOnce(docName, state, snapshot, fields);
+      } catch (error) {
+        // Another server sharing the store took the id this one read as next: read again.
+        if (!(error instanceof VersionIdTakenError) || attempt === MAX_ADD_ATTEMPTS) throw error;
+        debug('%s: %s; retrying', docName, error.message);
+      }
+    }
+  }
+
+  private async addOnce(docName: string, state: Uint8Array, snapshot: Uint8Array, fields: NewVersion): Promise<VersionRecord> {
     const existing = await this.records.listVersions(docName);
     const previous = existing.at(-1);
     const id = Math.max((previous?.id ?? 0) + 1, 1);
@@ -77,7 +91,7 @@ export class VersionChain {
       payload: kind,
       snapshot,
     };
-    await this.records.commitVersions(docName, { put: [{ record, payload }], remove: [] });
+    await this.records.commitVersions(docName, { put: [{ record, payload, isNew: true }], remove: [] });
     debug('%s: version %d (%s, %s, %d bytes)', docName, id, fields.kind, kind, payload.byteLength);
     return record;
   }

@@ -21,8 +21,12 @@ export interface VersionRecord extends VersionInfo {
 
 /** One atomic change to a document's versions. */
 export interface VersionChange {
-  /** New or rewritten records with their payload bytes. */
-  put: { record: VersionRecord; payload: Uint8Array }[];
+  /**
+   * New or rewritten records with their payload bytes. `isNew` marks a record the chain adds (the
+   * next id): a store several servers share refuses it when that id exists already
+   * (VersionIdTakenError) instead of writing over another server's version.
+   */
+  put: { record: VersionRecord; payload: Uint8Array; isNew?: boolean }[];
   /** Ids whose record and payload go. */
   remove: number[];
 }

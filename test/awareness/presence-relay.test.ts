@@ -93,4 +93,22 @@ describe('awareness is relayed and cleaned up', () => {
     const serverDoc = await running.server.registry.peek('spoof');
     expect(serverDoc!.awareness.getStates().get(alice.doc.clientID)).toEqual({ user: { name: 'Alice' } });
   });
+
+  it('people moving their cursors at once each see everyone else\'s latest, and keep their own', async () => {
+    running = await startServer();
+    const people = await Promise.all([0, 1, 2, 3].map(() => connectSynced(running.url, 'crowd')));
+    clients.push(...people);
+    // Several moves each, all within one presence interval: they go out together.
+    for (let move = 1; move <= 5; move++) {
+      people.forEach((person, i) => person.provider.awareness.setLocalState({ user: `p${i}`, cursor: move }));
+    }
+    await waitFor(
+      () => people.every((observer) => people.every((subject) => stateOf(observer, subject)?.cursor === 5)),
+      'everyone sees every last cursor',
+    );
+    // A state received back at the clock a client already has changes nothing: its own is still its own.
+    people.forEach((person, i) => expect(person.provider.awareness.getLocalState()).toEqual({ user: `p${i}`, cursor: 5 }));
+    people[0]!.provider.awareness.setLocalStateField('cursor', 6);
+    await waitFor(() => people.slice(1).every((observer) => stateOf(observer, people[0]!)?.cursor === 6), 'a later move still arrives');
+  });
 });

@@ -4,7 +4,6 @@ import { type TestClient, connectSynced, destroyClients } from '../helpers/clien
 import { waitFor } from '../helpers/wait-for.js';
 import { type InProcessCluster, startInProcessCluster } from '../helpers/cluster/in-process-nodes.js';
 import { postgresReachable, redisReachable } from '../helpers/cluster/services.js';
-import { isOwnersDocumentName } from '../../server/core/client-id-owners.js';
 
 describe.skipIf(!postgresReachable || !redisReachable)('a document open on several nodes', () => {
   let cluster: InProcessCluster;

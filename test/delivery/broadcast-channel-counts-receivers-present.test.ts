@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { namespaceChannel } from '../../server/transport/channel.js';
+import { SingleFrameAdapter } from '../../server/transport/single-frame-adapter.js';
 import type { QuireNamespace } from '../../server/transport/types.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -17,9 +18,9 @@ describe('the broadcast channel sends to every socket present, whoever was exclu
     await new Promise<void>((resolve) => io.close(() => resolve()));
   });
 
-  async function namespaceWith(count: number): Promise<{ nsp: QuireNamespace; received: string[][]; ids: string[] }> {
+  async function namespaceWith(count: number, adapter?: typeof SingleFrameAdapter): Promise<{ nsp: QuireNamespace; received: string[][]; ids: string[] }> {
     http = createHttpServer();
-    io = new Server(http);
+    io = new Server(http, adapter === undefined ? {} : { adapter });
     const nsp = io.of('/doc/channel') as unknown as QuireNamespace;
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const { port } = http.address() as AddressInfo;
@@ -63,5 +64,21 @@ describe('the broadcast channel sends to every socket present, whoever was exclu
     const channel = namespaceChannel(() => nsp, (_event, _bytes, receivers) => sent.push(receivers));
     channel.broadcast('update', new Uint8Array([1]), [ids[0]!]);
     expect(sent).toEqual([]);
+  });
+
+  it.each([
+    ['Socket.io\'s own adapter', undefined],
+    ['the single-frame adapter', SingleFrameAdapter],
+  ])('a payload for one socket reaches that socket alone, through %s', async (_name, adapter) => {
+    const { nsp, received, ids } = await namespaceWith(3, adapter);
+    const sent: number[] = [];
+    const channel = namespaceChannel(() => nsp, (_event, _bytes, receivers) => sent.push(receivers));
+    channel.sendTo('a-socket-that-left', 'update', new TextEncoder().encode('lost'));
+    channel.sendTo(ids[1]!, 'update', new TextEncoder().encode('for one'));
+    await waitFor(() => received[1]!.length === 1, 'the addressed socket receives it');
+    channel.broadcast('update', new TextEncoder().encode('after'), []);
+    await waitFor(() => received.every((log) => log.includes('after')), 'everyone receives the next broadcast');
+    expect(received).toEqual([['after'], ['for one', 'after'], ['after']]);
+    expect(sent).toEqual([1, 3]);
   });
 });

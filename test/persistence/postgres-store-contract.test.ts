@@ -1,25 +1,10 @@
 import { describe } from 'vitest';
-import { PostgresStore } from '../../server/persistence/postgres-store.js';
-import type { DocumentStore } from '../../server/persistence/types.js';
-import { dropSchema, postgresReachable, postgresUrlFor, uniqueSchema } from '../helpers/cluster/services.js';
+import { postgresReachable } from '../helpers/cluster/services.js';
+import { postgresStoreUnderTest } from '../helpers/persistence/stores-under-test.js';
 import { describeStoreContract } from '../helpers/persistence/store-contract.js';
+import { describeVersionStoreContract } from '../helpers/persistence/version-store-contract.js';
 
 describe.skipIf(!postgresReachable)('on PostgreSQL', () => {
-  describeStoreContract('PostgresStore', async () => {
-    const schema = uniqueSchema('contract');
-    const url = postgresUrlFor(schema);
-    let current: DocumentStore = await PostgresStore.open({ url });
-    return {
-      store: current,
-      reopen: async () => {
-        await current.close();
-        current = await PostgresStore.open({ url });
-        return current;
-      },
-      cleanup: async () => {
-        await current.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  describeStoreContract('PostgresStore', () => postgresStoreUnderTest('contract'));
+  describeVersionStoreContract('PostgresStore', () => postgresStoreUnderTest('versions'));
 });

@@ -6,7 +6,8 @@
  * JSON fields: id, createdAt, kind, name, authors, restoreOf, storedBytes, payload. JSON because
  * the fields are few, small and will grow; the snapshot stays binary.
  */
-import { VERSION_KINDS, type VersionRecord } from '../../versions/types.js';
+import { isVersionFields } from '../../versions/record-fields.js';
+import type { VersionRecord } from '../../versions/types.js';
 import { frame, unframe } from './records.js';
 
 const FORMAT = 1;
@@ -37,20 +38,4 @@ export function decodeVersionMeta(value: Buffer): { record: VersionRecord } | { 
   }
   if (!isVersionFields(fields)) return { problem: 'version meta: missing or invalid fields' };
   return { record: { ...fields, snapshot: new Uint8Array(body.subarray(5 + jsonLength)) } };
-}
-
-function isVersionFields(value: unknown): value is Omit<VersionRecord, 'snapshot'> {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    Number.isSafeInteger(v.id) &&
-    typeof v.createdAt === 'number' &&
-    VERSION_KINDS.includes(v.kind as never) &&
-    (v.name === null || typeof v.name === 'string') &&
-    Array.isArray(v.authors) &&
-    v.authors.every((a) => typeof a === 'string') &&
-    (v.restoreOf === null || Number.isSafeInteger(v.restoreOf)) &&
-    Number.isSafeInteger(v.storedBytes) &&
-    (v.payload === 'keyframe' || v.payload === 'delta')
-  );
 }

@@ -50,8 +50,11 @@ export async function appendRows(db: Queryable, tables: Tables, appends: readonl
   }));
 }
 
-/** The documents row first: it takes the row lock a concurrent append waits on. */
+/**
+ * Every record of the document, its versions and client-id owners included. The documents row
+ * first: it takes the row lock a concurrent append waits on.
+ */
 export async function deleteDocumentRows(db: Queryable, tables: Tables, name: Buffer): Promise<void> {
   await db.query(`DELETE FROM ${tables.documents} WHERE name = $1`, [name]);
-  await db.query(`DELETE FROM ${tables.updates} WHERE name = $1`, [name]);
+  for (const table of [tables.updates, tables.versions, tables.clientIds]) await db.query(`DELETE FROM ${table} WHERE name = $1`, [name]);
 }

@@ -11,7 +11,7 @@
 import createDebug from 'debug';
 import { StoreClosedError, StoreWriteError } from '../leveldb/errors.js';
 import { type AppendInput, type BumpedDocument, appendRows, deleteDocumentRows } from './commit-statements.js';
-import { type ClientPool, checkOut } from './queryable.js';
+import { type ClientPool, inTransaction } from './queryable.js';
 import type { Tables } from './schema.js';
 
 const debug = createDebug('quire:store:postgres:commit');
@@ -42,6 +42,8 @@ export class GroupCommit {
   private inFlight: Promise<void> | null = null;
   private scheduled = false;
   private closed = false;
+  /** The latest operation issued, settled either way: everything before it has settled by then. */
+  private lastIssued: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly pool: ClientPool,
@@ -70,13 +72,20 @@ export class GroupCommit {
 
   private enqueue(kind: Operation['kind'], docName: string, data: Buffer): Promise<void> {
     if (this.closed) return Promise.reject(new StoreClosedError());
-    return new Promise<void>((resolve, reject) => {
+    const operation = new Promise<void>((resolve, reject) => {
       this.queue.push({ kind, docName, name: Buffer.from(docName, 'utf8'), data, resolve, reject });
       if (this.inFlight === null && !this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
       }
     });
+    this.lastIssued = operation.catch(() => {});
+    return operation;
+  }
+
+  /** Resolves once every operation issued so far has committed or failed (transactions run in order). */
+  async settled(): Promise<void> {
+    await this.lastIssued;
   }
 
   private flush(): void {
@@ -120,21 +129,13 @@ export class GroupCommit {
       // One statement is its own transaction: no BEGIN/COMMIT round trips.
       return rowsOf(segments[0]!.ops, await appendRows(this.pool, this.tables, segments[0]!.ops, nowMs));
     }
-    const client = await checkOut(this.pool);
     const committed: CommittedRows[] = [];
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (db) => {
       for (const segment of segments) {
-        if (segment.kind === 'delete') await deleteDocumentRows(client, this.tables, segment.ops[0]!.name);
-        else committed.push(...rowsOf(segment.ops, await appendRows(client, this.tables, segment.ops, nowMs)));
+        if (segment.kind === 'delete') await deleteDocumentRows(db, this.tables, segment.ops[0]!.name);
+        else committed.push(...rowsOf(segment.ops, await appendRows(db, this.tables, segment.ops, nowMs)));
       }
-      await client.query('COMMIT');
-      client.done();
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      client.done(error);
-      throw error;
-    }
+    });
     // A document deleted after appends in the same batch: report only what is still stored.
     return committed;
   }

@@ -43,3 +43,19 @@ export async function checkOut(pool: ClientPool): Promise<PooledClient & { done(
     },
   });
 }
+
+/** Runs `work` in one transaction on a connection of its own: COMMIT when it resolves, ROLLBACK when it throws. */
+export async function inTransaction<T>(pool: ClientPool, work: (db: Queryable) => Promise<T>): Promise<T> {
+  const client = await checkOut(pool);
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    client.done();
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    client.done(error);
+    throw error;
+  }
+}

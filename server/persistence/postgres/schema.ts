@@ -5,6 +5,8 @@
  *   documents(name bytea PK, incarnation uuid, head_seq, snapshot, snapshot_seq, snapshot_bytes,
  *             tail_count, tail_bytes, updated_at_ms)
  *   updates(name bytea, seq, data bytea, PK (name, seq))
+ *   client_ids(name bytea, client_id bigint, owner text, PK (name, client_id))   (postgres/client-ids.ts)
+ *   versions(name bytea, id bigint, meta jsonb, snapshot bytea, payload bytea, PK (name, id))   (postgres/versions.ts)
  *
  * `head_seq` is the document's gap-free sequence: every committed append takes the next number
  * under the documents row's lock, so the rows of a document are exactly snapshot_seq+1..head_seq.
@@ -22,12 +24,14 @@ export interface Tables {
   schema: string;
   documents: string;
   updates: string;
+  clientIds: string;
+  versions: string;
 }
 
 export function tablesIn(schema: string): Tables {
   if (!SCHEMA_NAME_PATTERN.test(schema)) throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}`);
   const quoted = `"${schema}"`;
-  return { schema: quoted, documents: `${quoted}.documents`, updates: `${quoted}.updates` };
+  return { schema: quoted, documents: `${quoted}.documents`, updates: `${quoted}.updates`, clientIds: `${quoted}.client_ids`, versions: `${quoted}.versions` };
 }
 
 export async function ensureSchema(db: Queryable, tables: Tables): Promise<void> {
@@ -51,6 +55,20 @@ export async function ensureSchema(db: Queryable, tables: Tables): Promise<void>
       seq bigint NOT NULL,
       data bytea NOT NULL,
       PRIMARY KEY (name, seq)
+    )`);
+    await db.query(`CREATE TABLE IF NOT EXISTS ${tables.clientIds} (
+      name bytea NOT NULL,
+      client_id bigint NOT NULL,
+      owner text NOT NULL,
+      PRIMARY KEY (name, client_id)
+    )`);
+    await db.query(`CREATE TABLE IF NOT EXISTS ${tables.versions} (
+      name bytea NOT NULL,
+      id bigint NOT NULL,
+      meta jsonb NOT NULL,
+      snapshot bytea NOT NULL,
+      payload bytea NOT NULL,
+      PRIMARY KEY (name, id)
     )`);
     await db.query('COMMIT');
   } catch (error) {

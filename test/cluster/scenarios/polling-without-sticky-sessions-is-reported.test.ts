@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
 import { metric, scrape } from '../../helpers/ops/prometheus.js';
-import { ClusterHarness } from '../../helpers/cluster/cluster.js';
 import { WorkloadClient, prng } from '../../helpers/cluster/workload.js';
+import { describeCluster } from './cluster-scenario.js';
 import { runFull } from './scenario-config.js';
 
-describe.skipIf(!runFull)('a long-polling client behind a load balancer without sticky sessions', () => {
-  let harness: ClusterHarness;
-
-  beforeAll(async () => {
-    harness = await ClusterHarness.start({ routing: 'round-robin' });
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.close();
-  });
-
+describeCluster('a long-polling client behind a load balancer without sticky sessions', runFull, { routing: 'round-robin' }, (cluster) => {
   it('makes the nodes log the cause and count it, instead of failing silently', async () => {
+    const harness = cluster();
     const client = new WorkloadClient('poller', harness.url, ['sticky-check'], true, prng(1407));
     try {
       const unknownSessions = async () => {

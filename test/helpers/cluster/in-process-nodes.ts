@@ -2,7 +2,7 @@
  * Cluster nodes in this process, assembled exactly as the CLI does (`--store`, `--bus`,
  * `--node-id`), on the machine's shared PostgreSQL and Redis with a schema and channel prefix of
  * their own. For behaviour that needs no process to die; the fault scenarios use real processes
- * (test/cluster/harness).
+ * (test/helpers/cluster/cluster.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { type TestService, startTestService } from '../ops/service.js';

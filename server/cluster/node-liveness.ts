@@ -1,0 +1,76 @@
+/**
+ * Which nodes of the cluster are alive, so the presence of a node that died without saying so
+ * (kill -9, a machine lost) leaves every other node within seconds instead of y-protocols' 30 s.
+ *
+ * Each node keeps a heartbeat key in Redis (`<prefix>:node:<id>`) with a short time to live,
+ * renewed well within it. A node checks the keys of the peers whose clients' presence it holds; a
+ * key missing at two checks in a row means that peer is gone (one check could fall between a
+ * Redis restart and the peer's next renewal). While Redis does not answer, nobody is declared
+ * dead: that says nothing about the peers. A node that closes deletes its key.
+ */
+import createDebug from 'debug';
+import type { RedisBus } from './redis-bus.js';
+
+const debug = createDebug('quire:cluster:liveness');
+
+export interface NodeLivenessOptions {
+  /** How often the heartbeat is renewed and the peers checked. Default 1 s. */
+  intervalMs?: number;
+  /** The heartbeat's time to live: a node silent this long is gone. Default 3 s. */
+  ttlMs?: number;
+}
+
+export class NodeLiveness {
+  private readonly timer: NodeJS.Timeout;
+  private readonly ttlMs: number;
+  /** Peers whose heartbeat was missing at the last check. */
+  private missing = new Set<string>();
+  private running = false;
+  private closed = false;
+
+  constructor(
+    private readonly nodeId: string,
+    private readonly bus: RedisBus,
+    /** The peers this node holds presence of (only those are checked). */
+    private readonly watchedPeers: () => Iterable<string>,
+    private readonly onPeerGone: (node: string) => void,
+    options: NodeLivenessOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 3000;
+    this.timer = setInterval(() => void this.tick(), options.intervalMs ?? 1000);
+    this.timer.unref();
+    // Back on Redis (maybe a restarted one, without keys): renew at once, judge nobody yet.
+    bus.onReconnect(() => {
+      this.missing.clear();
+      void this.bus.heartbeat(this.nodeId, this.ttlMs);
+    });
+    void this.bus.heartbeat(this.nodeId, this.ttlMs);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.bus.endHeartbeat(this.nodeId);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running || this.closed) return;
+    this.running = true;
+    try {
+      await this.bus.heartbeat(this.nodeId, this.ttlMs);
+      const peers = [...new Set(this.watchedPeers())].filter((node) => node !== this.nodeId);
+      const alive = await this.bus.aliveNodes(peers);
+      if (alive === null || this.closed) return; // Redis does not answer: no verdict
+      const missingNow = new Set(peers.filter((node) => !alive.has(node)));
+      for (const node of missingNow) {
+        if (!this.missing.has(node)) continue;
+        debug('node %s stopped renewing its heartbeat: it is gone', node);
+        missingNow.delete(node);
+        this.onPeerGone(node);
+      }
+      this.missing = missingNow;
+    } finally {
+      this.running = false;
+    }
+  }
+}
