@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { HELP_COMMAND } from '../cli/package-root.js';
+import { closestFlag } from './closest-flag.js';
 import { type OptionKey, type QuireConfig, configSchema, optionInfo } from './schema.js';
 
 export class ConfigError extends Error {
@@ -77,8 +78,16 @@ function readFlags(argv: readonly string[]): Record<string, string | boolean | u
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     // parseArgs names the offending flag ("Unknown option '--prot'", "Option '--port <value>' argument missing").
-    throw new ConfigError(`${(error as Error).message.replace(/\.?\s*$/, '')}. Run \`${HELP_COMMAND}\` for the options.`);
+    const message = (error as Error).message.replace(/\.?\s*$/, '');
+    throw new ConfigError(`${message}.${typoHint(message, Object.keys(options))} Run \`${HELP_COMMAND}\` for the options.`);
   }
+}
+
+/** " Did you mean --port?" for a mistyped long flag, or nothing. */
+function typoHint(message: string, flags: readonly string[]): string {
+  const unknown = /^Unknown option '--([^'=]+)'/.exec(message)?.[1];
+  const suggestion = unknown === undefined ? null : closestFlag(unknown, flags);
+  return suggestion === null ? '' : ` Did you mean --${suggestion}?`;
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

@@ -31,7 +31,8 @@ describe('a bad configuration value fails fast with exit 2 and a message naming 
     ['a shutdown timeout too short', ['--shutdown-timeout-ms', '5'], {}, ['--shutdown-timeout-ms', '"5"', 'an integer from 100 to 600000']],
     ['a short admin token, without echoing it', ['--admin-token', 'hunter2'], {}, ['--admin-token', '(hidden)', 'at least 16 characters']],
     ['a static directory that does not exist', ['--static', '/nonexistent/quire-site'], {}, ['--static', '/nonexistent/quire-site', 'an existing directory']],
-    ['an unknown flag', ['--prot', '80'], {}, ["'--prot'", 'npx y-quire --help']],
+    ['an unknown flag, with the flag it was likely meant to be', ['--prot', '80'], {}, ["'--prot'", 'Did you mean --port?', 'npx y-quire --help']],
+    ['a misspelt flag with an equals sign', ['--max-conections=5'], {}, ["'--max-conections'", 'Did you mean --max-connections?']],
     ['a flag without its value', ['--port'], {}, ['--port', 'npx y-quire --help']],
     ['a missing config file', ['--config', '/nonexistent/quire.json'], {}, ['/nonexistent/quire.json', 'ENOENT']],
   ];
