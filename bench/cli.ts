@@ -50,9 +50,11 @@ function fanoutSeries(report: WorkloadReport, options: BenchOptions): Series[] {
   return options.peers.flatMap((peer) => {
     const outcome = report.results[peer];
     if (outcome === undefined || 'error' in outcome) return [];
-    const points = options.fanoutClients.map(
-      (n): [number, number, number] => [n, outcome.values[`p50@${n}`] ?? Number.NaN, outcome.values[`p99@${n}`] ?? Number.NaN],
-    );
+    const points = options.fanoutClients.map((n): [number, number, number] => [
+      n,
+      outcome.values[`p50@${n}`] ?? Number.NaN,
+      outcome.values[`p99@${n}`] ?? Number.NaN,
+    ]);
     return [{ peer, points }];
   });
 }
@@ -118,11 +120,19 @@ async function main(): Promise<void> {
       report.results[peer] = outcome;
     }
     out(renderTable(report, options.peers));
-    out(`  (load average before/after: ${loadBefore.map((l) => l.toFixed(1)).join(' ')} / ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${os.cpus().length} cores)`);
+    out(
+      `  (load average before/after: ${loadBefore.map((l) => l.toFixed(1)).join(' ')} / ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}, ${os.cpus().length} cores)`,
+    );
     out('');
     results.workloads[workload.name] = { ...report, options, date: results.date, loadAverage: { before: loadBefore, after: os.loadavg() } };
     if (workload.name === 'fanout') {
-      const svg = fanoutLatencySvg(fanoutSeries(report, options), `Fan-out delivery latency, ${options.rate} updates/s from ${options.fanoutWriters} writers`);
+      const svg = fanoutLatencySvg(
+        fanoutSeries(report, options),
+        `Fan-out delivery latency, ${options.rate} updates/s from ${options.fanoutWriters} writers`,
+      );
       await writeFile(`${resultsDir}fanout-latency.svg`, svg);
     }
     await writeFile(latestPath, `${JSON.stringify(results, null, 2)}\n`);

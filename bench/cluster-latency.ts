@@ -36,7 +36,12 @@ function client(url: string, docName: string): { doc: Y.Doc; provider: QuireProv
   return { doc, provider: new QuireProvider(url, docName, doc, { transports: ['websocket'] }) };
 }
 
-async function fanOut(writerUrl: string, readerUrl: string, docName: string, relayPids: number[]): Promise<{ p50: number; p99: number; cpuPerUpdateMs: number }> {
+async function fanOut(
+  writerUrl: string,
+  readerUrl: string,
+  docName: string,
+  relayPids: number[],
+): Promise<{ p50: number; p99: number; cpuPerUpdateMs: number }> {
   const writer = client(writerUrl, docName);
   const readers = Array.from({ length: 8 }, () => client(readerUrl, docName));
   await Promise.all([writer, ...readers].map((c) => c.provider.whenSynced()));
@@ -95,12 +100,20 @@ try {
   const levelDbAck = await ackLatency(single.url, 'ack-leveldb');
   print('| measure | p50 ms | p99 ms | CPU ms per delivered update |');
   print('|---|---|---|---|');
-  print(`| fan-out, one LevelDB node (writer and 8 readers on it) | ${fmt(levelDbFanOut.p50)} | ${fmt(levelDbFanOut.p99)} | ${levelDbFanOut.cpuPerUpdateMs.toFixed(3)} |`);
-  print(`| fan-out, cluster, writer and readers on the same node | ${fmt(sameNode.p50)} | ${fmt(sameNode.p99)} | ${sameNode.cpuPerUpdateMs.toFixed(3)} |`);
-  print(`| fan-out, cluster, readers on another node | ${fmt(crossNode.p50)} | ${fmt(crossNode.p99)} | ${crossNode.cpuPerUpdateMs.toFixed(3)} (both nodes) |`);
+  print(
+    `| fan-out, one LevelDB node (writer and 8 readers on it) | ${fmt(levelDbFanOut.p50)} | ${fmt(levelDbFanOut.p99)} | ${levelDbFanOut.cpuPerUpdateMs.toFixed(3)} |`,
+  );
+  print(
+    `| fan-out, cluster, writer and readers on the same node | ${fmt(sameNode.p50)} | ${fmt(sameNode.p99)} | ${sameNode.cpuPerUpdateMs.toFixed(3)} |`,
+  );
+  print(
+    `| fan-out, cluster, readers on another node | ${fmt(crossNode.p50)} | ${fmt(crossNode.p99)} | ${crossNode.cpuPerUpdateMs.toFixed(3)} (both nodes) |`,
+  );
   print(`| acknowledgement, PostgreSQL (cluster node) | ${fmt(postgresAck.p50)} | ${fmt(postgresAck.p99)} | |`);
   print(`| acknowledgement, LevelDB (single node) | ${fmt(levelDbAck.p50)} | ${fmt(levelDbAck.p99)} | |`);
-  print(`\ncross-node / same-node fan-out p50: ${(crossNode.p50 / sameNode.p50).toFixed(2)}×; PostgreSQL / LevelDB ack p50: ${(postgresAck.p50 / levelDbAck.p50).toFixed(2)}×`);
+  print(
+    `\ncross-node / same-node fan-out p50: ${(crossNode.p50 / sameNode.p50).toFixed(2)}×; PostgreSQL / LevelDB ack p50: ${(postgresAck.p50 / levelDbAck.p50).toFixed(2)}×`,
+  );
 } finally {
   await single.stop('SIGKILL');
   await rm(dataDir, { recursive: true, force: true });

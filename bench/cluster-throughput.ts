@@ -46,7 +46,13 @@ interface Outcome {
 }
 
 /** One document's closed loop: edit, wait until every other client has it, repeat. */
-async function loop(writer: BenchClient, readers: BenchClient[], until: () => boolean, rounds: { at: number; ms: number }[], stalls: { count: number }): Promise<void> {
+async function loop(
+  writer: BenchClient,
+  readers: BenchClient[],
+  until: () => boolean,
+  rounds: { at: number; ms: number }[],
+  stalls: { count: number },
+): Promise<void> {
   const marks = writer.doc.getMap<number>('marks');
   let waiting: { key: string; seen: number; done: () => void } | null = null;
   for (const reader of readers) {
@@ -76,10 +82,18 @@ async function loop(writer: BenchClient, readers: BenchClient[], until: () => bo
 async function connectAll(adapter: Adapter, urls: string[], docs: number, prefix: string): Promise<BenchClient[][]> {
   const groups: BenchClient[][] = [];
   for (let d = 0; d < docs; d++) {
-    const group = Array.from({ length: CLIENTS_PER_DOC }, (_, j) => adapter.connect(urls[(d + j) % urls.length]!, `${prefix}-${d}`, { noPresence: true }));
+    const group = Array.from({ length: CLIENTS_PER_DOC }, (_, j) =>
+      adapter.connect(urls[(d + j) % urls.length]!, `${prefix}-${d}`, { noPresence: true }),
+    );
     groups.push(group);
     // A few documents at a time: a join storm is another benchmark.
-    if (d % 10 === 9) await Promise.all(groups.slice(-10).flat().map((c) => c.whenSynced()));
+    if (d % 10 === 9)
+      await Promise.all(
+        groups
+          .slice(-10)
+          .flat()
+          .map((c) => c.whenSynced()),
+      );
   }
   await Promise.all(groups.flat().map((c) => c.whenSynced()));
   return groups;
@@ -121,14 +135,28 @@ try {
   for (const count of [1, 2, 3]) {
     const nodes = harness.nodes.slice(0, count).map((_, i) => harness.node(i));
     log(`quire, ${count} node(s)…`);
-    const quireOutcome = await measure(quire, nodes.map((n) => n.url), nodes.map((n) => n.child.pid!), `q${count}`, docs, seconds);
+    const quireOutcome = await measure(
+      quire,
+      nodes.map((n) => n.url),
+      nodes.map((n) => n.child.pid!),
+      `q${count}`,
+      docs,
+      seconds,
+    );
     log(`hocuspocus + Redis, ${count} instance(s)…`);
     const env = { QUIRE_BENCH_REDIS: harness.redis.url, QUIRE_BENCH_POSTGRES: harness.postgres.url };
     const serverFile = new URL('./servers/hocuspocus-redis.ts', import.meta.url).pathname;
     const instances = [];
     for (let i = 0; i < count; i++) instances.push(await startServer('hocuspocus', { serverFile, env }));
     try {
-      const hpOutcome = await measure(hocuspocus, instances.map((s) => s.url), instances.map((s) => s.pid), `h${count}`, docs, seconds);
+      const hpOutcome = await measure(
+        hocuspocus,
+        instances.map((s) => s.url),
+        instances.map((s) => s.pid),
+        `h${count}`,
+        docs,
+        seconds,
+      );
       results.push({ nodes: count, quire: quireOutcome, hocuspocus: hpOutcome });
     } finally {
       await Promise.all(instances.map((s) => s.kill()));
@@ -141,14 +169,27 @@ try {
 const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 print(`${docs} documents × ${CLIENTS_PER_DOC} clients, ${seconds} s measured per run, one closed loop per document`);
 print();
-print('| nodes | quire edits/s | Hocuspocus+Redis edits/s | quire / Hocuspocus | quire round p50 / p99 ms | Hocuspocus round p50 / p99 ms | CPU ms per edit, quire / Hocuspocus |');
+print(
+  '| nodes | quire edits/s | Hocuspocus+Redis edits/s | quire / Hocuspocus | quire round p50 / p99 ms | Hocuspocus round p50 / p99 ms | CPU ms per edit, quire / Hocuspocus |',
+);
 print('|---|---|---|---|---|---|---|');
 for (const { nodes, quire: q, hocuspocus: h } of results) {
-  print(`| ${nodes} | ${f(q.editsPerSecond)} | ${f(h.editsPerSecond)} | ${f(q.editsPerSecond / h.editsPerSecond, 2)}× | ${f(q.p50, 1)} / ${f(q.p99, 1)} | ${f(h.p50, 1)} / ${f(h.p99, 1)} | ${f(q.cpuMsPerEdit, 2)} / ${f(h.cpuMsPerEdit, 2)} |`);
+  print(
+    `| ${nodes} | ${f(q.editsPerSecond)} | ${f(h.editsPerSecond)} | ${f(q.editsPerSecond / h.editsPerSecond, 2)}× | ${f(q.p50, 1)} / ${f(q.p99, 1)} | ${f(h.p50, 1)} / ${f(h.p99, 1)} | ${f(q.cpuMsPerEdit, 2)} / ${f(h.cpuMsPerEdit, 2)} |`,
+  );
 }
 const one = results[0]!;
 print();
-print(`quire, N nodes / 1 node: ${results.map((r) => `${r.nodes}: ${f(r.quire.editsPerSecond / one.quire.editsPerSecond, 2)}×`).join(', ')}`);
-print(`Hocuspocus+Redis, N / 1: ${results.map((r) => `${r.nodes}: ${f(r.hocuspocus.editsPerSecond / one.hocuspocus.editsPerSecond, 2)}×`).join(', ')}`);
-const stalled = results.flatMap((r) => [r.quire.stalls > 0 ? `quire ${r.nodes}: ${r.quire.stalls}` : '', r.hocuspocus.stalls > 0 ? `Hocuspocus ${r.nodes}: ${r.hocuspocus.stalls}` : '']).filter(Boolean);
+print(
+  `quire, N nodes / 1 node: ${results.map((r) => `${r.nodes}: ${f(r.quire.editsPerSecond / one.quire.editsPerSecond, 2)}×`).join(', ')}`,
+);
+print(
+  `Hocuspocus+Redis, N / 1: ${results.map((r) => `${r.nodes}: ${f(r.hocuspocus.editsPerSecond / one.hocuspocus.editsPerSecond, 2)}×`).join(', ')}`,
+);
+const stalled = results
+  .flatMap((r) => [
+    r.quire.stalls > 0 ? `quire ${r.nodes}: ${r.quire.stalls}` : '',
+    r.hocuspocus.stalls > 0 ? `Hocuspocus ${r.nodes}: ${r.hocuspocus.stalls}` : '',
+  ])
+  .filter(Boolean);
 if (stalled.length > 0) print(`rounds not delivered within ${ROUND_TIMEOUT_MS / 1000} s: ${stalled.join(', ')}`);

@@ -20,13 +20,18 @@ const mb = (n: number) => (n / 1e6).toFixed(0);
 {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, 2_500_000);
-  for (let i = 0; i < 2_500_000; i++) { encoding.writeVarUint(encoder, 100_000_000 + i); encoding.writeVarUint(encoder, 1); }
+  for (let i = 0; i < 2_500_000; i++) {
+    encoding.writeVarUint(encoder, 100_000_000 + i);
+    encoding.writeVarUint(encoder, 1);
+  }
   const frame = encodeSyncFrame('step1', encoding.toUint8Array(encoder));
   const socket = await connectRaw(url, 'sv');
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
   const reply = (await socket.timeout(120_000).emitWithAck('sync-step-1', frame)) as { code?: string };
-  console.log(`step1 of ${mb(frame.byteLength)} MB, 2.5M entries: ${reply.code ?? 'ok'} in ${(performance.now() - started).toFixed(0)} ms; RSS ${mb(rssBefore)} -> ${mb(process.memoryUsage().rss)} MB`);
+  console.log(
+    `step1 of ${mb(frame.byteLength)} MB, 2.5M entries: ${reply.code ?? 'ok'} in ${(performance.now() - started).toFixed(0)} ms; RSS ${mb(rssBefore)} -> ${mb(process.memoryUsage().rss)} MB`,
+  );
   socket.close();
 }
 
@@ -42,7 +47,10 @@ const mb = (n: number) => (n / 1e6).toFixed(0);
   for (const c of clients) c.provider.connect();
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      if (clients.every((c) => c.provider.synced && c.provider.pendingCount === 0)) { clearInterval(timer); resolve(); }
+      if (clients.every((c) => c.provider.synced && c.provider.pendingCount === 0)) {
+        clearInterval(timer);
+        resolve();
+      }
     }, 20);
   });
   console.log(`30 x 1 MB reconnect: all saved in ${(performance.now() - started).toFixed(0)} ms, ${refusals} refusals`);

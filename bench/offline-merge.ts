@@ -142,9 +142,14 @@ async function run(seed: number, reload: boolean): Promise<RunResult> {
     started = performance.now();
     provider.connect();
   }
-  await until(() => provider.synced && provider.pendingCount === 0 && otherProvider.pendingCount === 0 &&
-    Buffer.compare(Y.encodeStateVector(doc), Y.encodeStateVector(other)) === 0 &&
-    doc.getText('text').toString() === other.getText('text').toString());
+  await until(
+    () =>
+      provider.synced &&
+      provider.pendingCount === 0 &&
+      otherProvider.pendingCount === 0 &&
+      Buffer.compare(Y.encodeStateVector(doc), Y.encodeStateVector(other)) === 0 &&
+      doc.getText('text').toString() === other.getText('text').toString(),
+  );
   const mergeMs = performance.now() - started;
 
   provider.destroy();

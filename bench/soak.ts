@@ -43,7 +43,9 @@ function parseArgs(argv: string[]): SoakOptions {
     const key = flag.replace(/^--/, '') as keyof SoakOptions;
     const value = Number(argv[++i]);
     if (!(key in options) || !Number.isFinite(value) || value <= 0) {
-      throw new Error(`soak: unknown option or bad value: ${flag} ${argv[i] ?? ''} (options: --minutes, --clients, --docs, --hostile, --seed)`);
+      throw new Error(
+        `soak: unknown option or bad value: ${flag} ${argv[i] ?? ''} (options: --minutes, --clients, --docs, --hostile, --seed)`,
+      );
     }
     options[key] = value;
   }
@@ -91,10 +93,14 @@ async function main(): Promise<void> {
       connections: stats.connections,
     };
     samples.push(entry);
-    log(`${String(entry.atS).padStart(6)} s  ${phase.padEnd(10)} heap ${entry.heapUsedMiB.toFixed(1).padStart(7)} MiB  external ${entry.externalMiB.toFixed(1).padStart(6)} MiB  rss ${entry.rssMiB.toFixed(1).padStart(7)} MiB  docs ${stats.docs}  connections ${stats.connections}`);
+    log(
+      `${String(entry.atS).padStart(6)} s  ${phase.padEnd(10)} heap ${entry.heapUsedMiB.toFixed(1).padStart(7)} MiB  external ${entry.externalMiB.toFixed(1).padStart(6)} MiB  rss ${entry.rssMiB.toFixed(1).padStart(7)} MiB  docs ${stats.docs}  connections ${stats.connections}`,
+    );
     return stats;
   };
-  log(`soak: ${options.minutes} min, ${options.clients} editors on ${options.docs} documents, 1 stalled reader, ${options.hostile} hostile clients, seed ${options.seed}; data in ${dataDir}`);
+  log(
+    `soak: ${options.minutes} min, ${options.clients} editors on ${options.docs} documents, 1 stalled reader, ${options.hostile} hostile clients, seed ${options.seed}; data in ${dataDir}`,
+  );
   await sample('boot');
 
   const ledger = new Ledger();
@@ -104,8 +110,17 @@ async function main(): Promise<void> {
   /** One round of load: everyone joins, works for `ms`, then everyone leaves. */
   const round = async (phase: string, ms: number): Promise<void> => {
     let running = true;
-    const editors = Array.from({ length: options.clients }, (_, i) =>
-      new Editor({ id: `${phase[0]}${i}`, url: server.url, docNames, rng: createRng(options.seed * 1000 + i + (phase === 'load' ? 500 : 0)), ledger, counters: editorCounters }),
+    const editors = Array.from(
+      { length: options.clients },
+      (_, i) =>
+        new Editor({
+          id: `${phase[0]}${i}`,
+          url: server.url,
+          docNames,
+          rng: createRng(options.seed * 1000 + i + (phase === 'load' ? 500 : 0)),
+          ledger,
+          counters: editorCounters,
+        }),
     );
     // Arrivals spread over the first seconds, as people do.
     for (const editor of editors) {
@@ -114,7 +129,9 @@ async function main(): Promise<void> {
     }
     const bad = [
       stalledReader(server.url, docNames[0]!, () => running, misbehaviour),
-      ...Array.from({ length: options.hostile }, (_, i) => hostileClient(server.url, docNames, createRng(options.seed * 7 + i), () => running, misbehaviour)),
+      ...Array.from({ length: options.hostile }, (_, i) =>
+        hostileClient(server.url, docNames, createRng(options.seed * 7 + i), () => running, misbehaviour),
+      ),
     ];
     const end = Date.now() + ms;
     while (Date.now() < end) {
@@ -189,15 +206,24 @@ async function main(): Promise<void> {
   await writeFile(join(resultsDir, 'soak-latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
 
   const failures: string[] = [];
-  if (growth > TOLERANCE) failures.push(`server memory (heap + external) grew ${summary.memory.growthPercent} % (limit ${TOLERANCE * 100} %)`);
+  if (growth > TOLERANCE)
+    failures.push(`server memory (heap + external) grew ${summary.memory.growthPercent} % (limit ${TOLERANCE * 100} %)`);
   if (missing > 0) failures.push(`${missing} acknowledged edits are missing`);
   if (!start.emptied || !end.emptied) failures.push('documents or connections stayed open after everyone left');
   if (ledger.acknowledgedCount === 0) failures.push('no edit was acknowledged: the run measured nothing');
   const out = (text: string) => void process.stdout.write(`${text}\n`);
-  out(`soak ${options.minutes} min: ${ledger.edits} edits, ${ledger.acknowledgedCount} acknowledged, ${missing} missing after SIGKILL + restart`);
-  out(`  editors: ${editorCounters.joins} joins, ${editorCounters.leaves} leaves, ${editorCounters.offlineSpells} offline spells; notices ${JSON.stringify(notices)}`);
-  out(`  stalled reader: ${misbehaviour.stalls} stalls, dropped by the server ${misbehaviour.stalledDrops} times; hostile: ${misbehaviour.hostileConnects} connections, ${misbehaviour.hostileRefusals} refused, ${misbehaviour.hostileClosed} closed by the server`);
-  out(`  server heap+external: start ${summary.memory.startHeapPlusExternalMiB} MiB, end ${summary.memory.endHeapPlusExternalMiB} MiB (${summary.memory.growthPercent >= 0 ? '+' : ''}${summary.memory.growthPercent} %), peak ${summary.memory.peakHeapPlusExternalMiB} MiB`);
+  out(
+    `soak ${options.minutes} min: ${ledger.edits} edits, ${ledger.acknowledgedCount} acknowledged, ${missing} missing after SIGKILL + restart`,
+  );
+  out(
+    `  editors: ${editorCounters.joins} joins, ${editorCounters.leaves} leaves, ${editorCounters.offlineSpells} offline spells; notices ${JSON.stringify(notices)}`,
+  );
+  out(
+    `  stalled reader: ${misbehaviour.stalls} stalls, dropped by the server ${misbehaviour.stalledDrops} times; hostile: ${misbehaviour.hostileConnects} connections, ${misbehaviour.hostileRefusals} refused, ${misbehaviour.hostileClosed} closed by the server`,
+  );
+  out(
+    `  server heap+external: start ${summary.memory.startHeapPlusExternalMiB} MiB, end ${summary.memory.endHeapPlusExternalMiB} MiB (${summary.memory.growthPercent >= 0 ? '+' : ''}${summary.memory.growthPercent} %), peak ${summary.memory.peakHeapPlusExternalMiB} MiB`,
+  );
   out(`  server RSS: start ${summary.memory.startRssMiB} MiB, end ${summary.memory.endRssMiB} MiB, peak ${peakRss} MiB`);
   out(failures.length === 0 ? 'PASS' : `FAIL: ${failures.join('; ')}`);
   process.exitCode = failures.length === 0 ? 0 : 1;

@@ -103,6 +103,14 @@ for (let i = 0; i < 5; i++) {
   out(sample('idle', written, started));
 }
 const idle = sample('idle', written, started);
-out({ summary: true, seconds: Math.round((performance.now() - started) / 1000), compaction, store: memoryStore ? 'memory' : 'leveldb', writtenMiB: idle.writtenMiB, peakRssMiB: peakRss, idleRssMiB: idle.rssMiB });
+out({
+  summary: true,
+  seconds: Math.round((performance.now() - started) / 1000),
+  compaction,
+  store: memoryStore ? 'memory' : 'leveldb',
+  writtenMiB: idle.writtenMiB,
+  peakRssMiB: peakRss,
+  idleRssMiB: idle.rssMiB,
+});
 await store.close();
 await rm(dir, { recursive: true, force: true });

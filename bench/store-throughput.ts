@@ -146,8 +146,10 @@ async function coldLoads(label: string, path: string, endContent: string): Promi
   const load = median(runs.map((r) => r.loadMs));
   const apply = median(runs.map((r) => r.applyMs));
   const total = median(runs.map((r) => r.loadMs + r.applyMs));
-  print(`  ${label}: ${fmt(total)} ms (open + read ${fmt(load)} ms, apply ${fmt(apply)} ms); ` +
-    `first open after writing ${fmt(first.loadMs + first.applyMs)} ms; ${fmt(first.records)} records; data dir ${fmt(dirBytes(path) / 1024)} KiB`);
+  print(
+    `  ${label}: ${fmt(total)} ms (open + read ${fmt(load)} ms, apply ${fmt(apply)} ms); ` +
+      `first open after writing ${fmt(first.loadMs + first.applyMs)} ms; ${fmt(first.records)} records; data dir ${fmt(dirBytes(path) / 1024)} KiB`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -164,9 +166,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) runs.push(await pipelined(sync, updates));
     const seq = [];
     for (let i = 0; i < RUNS; i++) seq.push(await sequential(sync, updates.slice(0, SEQUENTIAL)));
-    print(`  sync ${String(sync).padEnd(5)}  ${PER_TURN} issued per turn: ${fmt(median(runs.map((r) => r.rate))).padStart(7)} appends/s ` +
-      `(${fmt(median(runs.map((r) => r.perBatch)), 1)} per batch)   ` +
-      `one at a time, awaited: ${fmt(median(seq)).padStart(6)} appends/s (${fmt(1000 / median(seq), 2)} ms each)`);
+    print(
+      `  sync ${String(sync).padEnd(5)}  ${PER_TURN} issued per turn: ${fmt(median(runs.map((r) => r.rate))).padStart(7)} appends/s ` +
+        `(${fmt(median(runs.map((r) => r.perBatch)), 1)} per batch)   ` +
+        `one at a time, awaited: ${fmt(median(seq)).padStart(6)} appends/s (${fmt(1000 / median(seq), 2)} ms each)`,
+    );
   }
   print();
 
@@ -174,8 +178,10 @@ async function main(): Promise<void> {
   const started = performance.now();
   const trace = traceUpdates();
   const traceBytes = trace.updates.reduce((sum, u) => sum + u.byteLength, 0);
-  print(`  ${fmt(trace.updates.length)} updates (${fmt(traceBytes / 1024)} KiB), generated in ${fmt(performance.now() - started)} ms; ` +
-    `final document encodes to ${fmt(trace.encodedBytes / 1024)} KiB`);
+  print(
+    `  ${fmt(trace.updates.length)} updates (${fmt(traceBytes / 1024)} KiB), generated in ${fmt(performance.now() - started)} ms; ` +
+      `final document encodes to ${fmt(trace.encodedBytes / 1024)} KiB`,
+  );
 
   await withDir(async (path) => {
     const ms = await store(path, trace.updates, { compactAfterUpdates: Infinity, compactAfterBytes: Infinity }, 1000);

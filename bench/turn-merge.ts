@@ -49,7 +49,12 @@ for (let i = 0; i < 7; i++) {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
 const deliveries = (receivers: number) => WRITERS * receivers;
 console.log(`${WRITERS} writers, one update each per turn: merging a turn for the fan-out (median of 7 × ${ROUNDS} turns)`);
-for (const [name, values] of [['Y.mergeUpdates', before], ['turn merge', now]] as const) {
+for (const [name, values] of [
+  ['Y.mergeUpdates', before],
+  ['turn merge', now],
+] as const) {
   const us = median(values);
-  console.log(`  ${name.padEnd(15)} ${us.toFixed(1).padStart(7)} µs per turn = ${(us / deliveries(19)).toFixed(2)} µs per delivered update at 20 clients, ${(us / deliveries(99)).toFixed(3)} at 100`);
+  console.log(
+    `  ${name.padEnd(15)} ${us.toFixed(1).padStart(7)} µs per turn = ${(us / deliveries(19)).toFixed(2)} µs per delivered update at 20 clients, ${(us / deliveries(99)).toFixed(3)} at 100`,
+  );
 }

@@ -80,18 +80,26 @@ try {
 
   // Restore the middle version: inline revert computation, then the whole restore.
   const target = await server.versions.get('paper', middle.id);
-  const revertInline = (await timed(() => new RevertRunner(Number.POSITIVE_INFINITY).compute({ target, live: finalState, roots: ['default'] })))[1];
+  const revertInline = (
+    await timed(() => new RevertRunner(Number.POSITIVE_INFINITY).compute({ target, live: finalState, roots: ['default'] }))
+  )[1];
   const workerRunner = new RevertRunner(0);
   const revertWorker = (await timed(() => workerRunner.compute({ target, live: finalState, roots: ['default'] })))[1];
   await workerRunner.close();
   const [restored, restoreTime] = await timed(() => server.versions.restore('paper', middle.id));
 
   out(`automerge-paper: ${patches.length} edits, final state ${kB(finalState.byteLength)}, ${versions.length} named versions`);
-  out(`stored: ${kB(storedBytes)} as a delta chain (${keyframes} keyframes) vs ${kB(fullStateBytes)} as full states (${(fullStateBytes / storedBytes).toFixed(1)}×)`);
+  out(
+    `stored: ${kB(storedBytes)} as a delta chain (${keyframes} keyframes) vs ${kB(fullStateBytes)} as full states (${(fullStateBytes / storedBytes).toFixed(1)}×)`,
+  );
   out(`create: median ${ms(median(createTimes))}, max ${ms(Math.max(...createTimes))} (includes waiting for durability of the state)`);
   out(`list ${versions.length} versions: median ${ms(median(listTimes))}`);
-  out(`preview (get) a keyframe (v${firstKeyframe}): ${ms(await getTimes(firstKeyframe))}; the end of the longest delta run (v${longestRunEnd}, ${longest} deltas): ${ms(await getTimes(longestRunEnd))}; the latest: ${ms(await getTimes(versions.at(-1)!.id))}`);
-  out(`restore v${middle.id} (editor root): revert computed inline ${ms(revertInline)}, in a worker ${ms(revertWorker)}; whole restore (backup, revert, durable, restore record) ${ms(restoreTime)}, backup ${kB(restored.backup.storedBytes)}, restore record ${kB(restored.restore.storedBytes)}`);
+  out(
+    `preview (get) a keyframe (v${firstKeyframe}): ${ms(await getTimes(firstKeyframe))}; the end of the longest delta run (v${longestRunEnd}, ${longest} deltas): ${ms(await getTimes(longestRunEnd))}; the latest: ${ms(await getTimes(versions.at(-1)!.id))}`,
+  );
+  out(
+    `restore v${middle.id} (editor root): revert computed inline ${ms(revertInline)}, in a worker ${ms(revertWorker)}; whole restore (backup, revert, durable, restore record) ${ms(restoreTime)}, backup ${kB(restored.backup.storedBytes)}, restore record ${kB(restored.restore.storedBytes)}`,
+  );
   await handle.release();
 } finally {
   await server.close();

@@ -45,10 +45,7 @@ export class AwarenessSync {
     }
   }
 
-  private readonly onUpdate = (
-    change: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
+  private readonly onUpdate = (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     if (origin === this.origin || !this.connected) return;
     const own = this.awareness.clientID;
     const touchesOwn = [...change.added, ...change.updated, ...change.removed].includes(own);

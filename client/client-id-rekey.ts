@@ -37,7 +37,13 @@ function freshIdAbove(taken: number, used: (id: number) => boolean): number {
  * Deletions in that range move with them (`'move'`), or are dropped (`'drop'`): after a move the
  * document deletes every original locally, which must not delete the copies elsewhere.
  */
-export function moveClientRange(update: Uint8Array, taken: number, fromClock: number, fresh: number, deletions: 'move' | 'drop' = 'move'): Uint8Array {
+export function moveClientRange(
+  update: Uint8Array,
+  taken: number,
+  fromClock: number,
+  fresh: number,
+  deletions: 'move' | 'drop' = 'move',
+): Uint8Array {
   const { structs, ds } = Y.decodeUpdate(update);
   const remap = (id: Y.ID): Y.ID => (id.client === taken && id.clock >= fromClock ? Y.createID(fresh, id.clock - fromClock) : id);
   for (const struct of structs) {
@@ -53,7 +59,13 @@ export function moveClientRange(update: Uint8Array, taken: number, fromClock: nu
 
 type DeleteRanges = ReadonlyMap<number, readonly { clock: number; len: number }[]>;
 
-function remapDeletions(ds: { clients: DeleteRanges }, taken: number, fromClock: number, fresh: number, deletions: 'move' | 'drop'): DeleteRanges {
+function remapDeletions(
+  ds: { clients: DeleteRanges },
+  taken: number,
+  fromClock: number,
+  fresh: number,
+  deletions: 'move' | 'drop',
+): DeleteRanges {
   const ranges = new Map<number, { clock: number; len: number }[]>();
   const add = (client: number, clock: number, len: number) => {
     if (len <= 0) return;
@@ -134,8 +146,7 @@ export function remapMoved(doc: Y.Doc, update: Uint8Array, moves: readonly Clien
     changed = true;
     // Skipped: originals (invisible here, absent elsewhere) and what this client inserted later
     // (an origin must exist before the item that names it).
-    const skip = (item: Y.Item): boolean =>
-      moved(item.id) || (item.id.client === struct.id.client && item.id.clock >= struct.id.clock);
+    const skip = (item: Y.Item): boolean => moved(item.id) || (item.id.client === struct.id.client && item.id.clock >= struct.id.clock);
     if (moved(struct.origin)) {
       let left = itemAt(doc, struct.origin!);
       while (left !== null && skip(left)) left = left.left;

@@ -70,14 +70,15 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
     this.awareness = options.awareness ?? new Awareness(doc);
     const reconnectionDelay = options.reconnectionDelay ?? 500;
     const reconnectionDelayMax = options.reconnectionDelayMax ?? 5_000;
-    const lease = options.manager === undefined
-      ? leaseManager(url, namespace, {
-          path: options.path ?? '/socket.io',
-          transports: options.transports ?? ['polling', 'websocket'],
-          reconnectionDelay,
-          reconnectionDelayMax,
-        })
-      : null;
+    const lease =
+      options.manager === undefined
+        ? leaseManager(url, namespace, {
+            path: options.path ?? '/socket.io',
+            transports: options.transports ?? ['polling', 'websocket'],
+            reconnectionDelay,
+            reconnectionDelayMax,
+          })
+        : null;
     this.tokens = new TokenRetry(options.token, {
       minDelayMs: reconnectionDelay,
       maxDelayMs: reconnectionDelayMax,
@@ -113,34 +114,41 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
         permissionDenied: (info) => this.emit('permission-denied', [info]),
       },
     );
-    this.sync = new SyncSession(doc, this, {
-      synced: (synced) => {
-        this.emit('synced', [synced]);
-        // y-websocket's name for the same event, for code written against it.
-        this.emit('sync', [synced]);
+    this.sync = new SyncSession(
+      doc,
+      this,
+      {
+        synced: (synced) => {
+          this.emit('synced', [synced]);
+          // y-websocket's name for the same event, for code written against it.
+          this.emit('sync', [synced]);
+        },
+        pending: (status) => this.emit('pending', [status]),
+        saved: () => this.emit('saved', []),
+        notice: (info) => this.emit('notice', [info]),
+        updateRefused: (refusal) => this.emit('update-refused', [refusal]),
+        acknowledged: (entries) => this.onAcknowledged(entries),
+        queued: (entry) => this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update }),
       },
-      pending: (status) => this.emit('pending', [status]),
-      saved: () => this.emit('saved', []),
-      notice: (info) => this.emit('notice', [info]),
-      updateRefused: (refusal) => this.emit('update-refused', [refusal]),
-      acknowledged: (entries) => this.onAcknowledged(entries),
-      queued: (entry) => this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update }),
-    }, { retryDelayMin: reconnectionDelay, retryDelayMax: reconnectionDelayMax });
+      { retryDelayMin: reconnectionDelay, retryDelayMax: reconnectionDelayMax },
+    );
     this.awarenessSync = new AwarenessSync(this.awareness, (update) => this.socket.emit('awareness', update), this);
     doc.on('update', this.onLocalUpdate);
-    this.offline = options.offline === undefined
-      ? null
-      : new OfflineBinding(options.offline, docName, doc, (error) => this.emit('offline-error', [error]));
-    this.tabs = (options.crossTab ?? tabsAvailable())
-      ? new TabChannel(`y-quire:${url}:${options.path ?? '/socket.io'}:${docName}`, doc, {
-          isOwnEdit: (origin) => origin !== this && (this.offline === null || origin !== this.offline),
-          mayShare: () => this.access !== 'read',
-          sessions: () => [this.session, ...this.earlierSessions],
-          carry: (session) => {
-            if (session !== this.session) this.earlierSessions.add(session);
-          },
-        })
-      : null;
+    this.offline =
+      options.offline === undefined
+        ? null
+        : new OfflineBinding(options.offline, docName, doc, (error) => this.emit('offline-error', [error]));
+    this.tabs =
+      (options.crossTab ?? tabsAvailable())
+        ? new TabChannel(`y-quire:${url}:${options.path ?? '/socket.io'}:${docName}`, doc, {
+            isOwnEdit: (origin) => origin !== this && (this.offline === null || origin !== this.offline),
+            mayShare: () => this.access !== 'read',
+            sessions: () => [this.session, ...this.earlierSessions],
+            carry: (session) => {
+              if (session !== this.session) this.earlierSessions.add(session);
+            },
+          })
+        : null;
     this.stopWatchingPage = clearAwarenessOnPageLeave(this.awareness, 'page-leave');
     this.restoring = this.restore();
     if (options.connect !== false) this.connect();

@@ -189,7 +189,8 @@ export class SyncSession {
     const cap = this.limits.maxAssembledUpdateBytes;
     let frame = encodeSyncFrame('step2', missing);
     // Deleted content can be left out (an undone paste that an undo manager still keeps).
-    if (frame.byteLength > cap) frame = encodeSyncFrame('step2', this.moves.outgoing(this.doc, withoutDeletedContent(this.doc, serverState)));
+    if (frame.byteLength > cap)
+      frame = encodeSyncFrame('step2', this.moves.outgoing(this.doc, withoutDeletedContent(this.doc, serverState)));
     // Still too large for one update: the entries go in batches of at most the cap instead.
     if (frame.byteLength > cap) return;
     this.sendBatch(frame, this.pending.sendAll(), true);
@@ -268,7 +269,10 @@ export class SyncSession {
   /** Waits before a rate-limited part is sent again; false when the connection is lost meanwhile. */
   private async pauseUpload(): Promise<boolean> {
     let timer: unknown = null;
-    const resumed = await this.interruptible<boolean>((resolve) => (timer = this.timers.set(() => resolve(true), this.policy.nextDelay())), 0);
+    const resumed = await this.interruptible<boolean>(
+      (resolve) => (timer = this.timers.set(() => resolve(true), this.policy.nextDelay())),
+      0,
+    );
     if (resumed === null) this.timers.clear(timer);
     return resumed === true;
   }
@@ -301,7 +305,9 @@ export class SyncSession {
     const copies = this.moves.moveOff(this.doc, frame, taken, this.origin);
     const removed = this.pending.removeAll();
     // Entry by entry, not merged: one merged entry could exceed the per-update cap for good.
-    const rewritten = [...removed.map((entry) => this.moves.rest(this.doc, entry.update)), ...copies].map((update) => this.pending.push(update));
+    const rewritten = [...removed.map((entry) => this.moves.rest(this.doc, entry.update)), ...copies].map((update) =>
+      this.pending.push(update),
+    );
     // The offline store swaps the old records for the new ones.
     this.listener.acknowledged(removed);
     for (const entry of rewritten) this.listener.queued(entry);

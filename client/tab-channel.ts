@@ -74,7 +74,8 @@ export class TabChannel {
         Y.applyUpdate(this.doc, message.update, this);
       } else if (this.options.mayShare()) {
         const missing = Y.encodeStateAsUpdate(this.doc, message.stateVector);
-        if (missing.byteLength > 2) this.post({ kind: 'update', update: missing, sessions: this.options.sessions().slice(0, MAX_SESSIONS) });
+        if (missing.byteLength > 2)
+          this.post({ kind: 'update', update: missing, sessions: this.options.sessions().slice(0, MAX_SESSIONS) });
       }
     } catch (error) {
       // Another tab of the same origin sent something unreadable (an older version?): ignore it.

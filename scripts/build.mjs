@@ -55,7 +55,9 @@ const unknown = args.filter((arg) => arg.startsWith('-') && arg !== '--clean' &&
 const names = args.filter((arg) => !arg.startsWith('-'));
 const bad = names.filter((name) => !(name in targets));
 if (unknown.length > 0 || bad.length > 0) {
-  process.stderr.write(`build: unknown ${[...unknown, ...bad].join(', ')}; usage: node scripts/build.mjs [--force|--clean] [lib] [editor]\n`);
+  process.stderr.write(
+    `build: unknown ${[...unknown, ...bad].join(', ')}; usage: node scripts/build.mjs [--force|--clean] [lib] [editor]\n`,
+  );
   process.exit(2);
 }
 

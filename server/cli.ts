@@ -36,10 +36,7 @@ async function main(): Promise<void> {
   }
 
   // Loaded only now, so a bad option is reported without loading the whole server first.
-  const [{ createLogger }, { startService }] = await Promise.all([
-    import('./observability/logger.js'),
-    import('./cli/service.js'),
-  ]);
+  const [{ createLogger }, { startService }] = await Promise.all([import('./observability/logger.js'), import('./cli/service.js')]);
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   // Last resort: an error nothing handled is logged (with its stack) before the process dies,
   // instead of leaving only Node's stderr dump outside the structured log.

@@ -83,25 +83,29 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
 
   const requestTimeout = options.requestTimeoutMs ?? serverDefaults.requestTimeoutMs;
   const httpServer: HttpServer | null = ownsHttp
-    ? createHttpServer({
-        // 0 turns the request timeout off (as in Node); headers keep theirs.
-        requestTimeout,
-        headersTimeout: requestTimeout === 0 ? serverDefaults.headersTimeoutMs : Math.min(serverDefaults.headersTimeoutMs, requestTimeout),
-        // How often Node checks those timeouts (default 30 s, which would nearly double them).
-        connectionsCheckingInterval: 1_000,
-      }, (req, res) => {
-        res.setHeader('x-content-type-options', 'nosniff');
-        if (applyCors(req, res, corsOrigins)) return;
-        handle(req, res)
-          .then((done) => {
-            if (!done && !res.headersSent) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
-          })
-          .catch((error: unknown) => {
-            debug('HTTP request %s failed: %O', req.url, error);
-            if (!res.headersSent) res.writeHead(500).end();
-            else res.destroy();
-          });
-      })
+    ? createHttpServer(
+        {
+          // 0 turns the request timeout off (as in Node); headers keep theirs.
+          requestTimeout,
+          headersTimeout:
+            requestTimeout === 0 ? serverDefaults.headersTimeoutMs : Math.min(serverDefaults.headersTimeoutMs, requestTimeout),
+          // How often Node checks those timeouts (default 30 s, which would nearly double them).
+          connectionsCheckingInterval: 1_000,
+        },
+        (req, res) => {
+          res.setHeader('x-content-type-options', 'nosniff');
+          if (applyCors(req, res, corsOrigins)) return;
+          handle(req, res)
+            .then((done) => {
+              if (!done && !res.headersSent) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
+            })
+            .catch((error: unknown) => {
+              debug('HTTP request %s failed: %O', req.url, error);
+              if (!res.headersSent) res.writeHead(500).end();
+              else res.destroy();
+            });
+        },
+      )
     : (options.httpServer ?? null);
 
   const maxMessageBytes = messageLimit(options);
@@ -165,8 +169,11 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
   const budgets = new ConnectionBudgets(resolveLimits(options, maxMessageBytes), (socket) =>
     observer.error({ docName: socket.data.docName ?? null, code: ErrorCodes.SLOW_CONSUMER, operation: 'outgoing' }),
   );
-  const originAllowed = corsOrigins === true ? undefined : (headers: Parameters<typeof requestOriginAllowed>[0]) => requestOriginAllowed(headers, corsOrigins);
-  documents.use(handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets, observer, originAllowed }));
+  const originAllowed =
+    corsOrigins === true ? undefined : (headers: Parameters<typeof requestOriginAllowed>[0]) => requestOriginAllowed(headers, corsOrigins);
+  documents.use(
+    handshakeMiddleware({ authenticate: options.authenticate, authorize: options.authorize, budgets, observer, originAllowed }),
+  );
   documents.on('connection', (socket) => handleConnection(socket, registry, budgets, observer, connectionVersions));
   // Socket.io admits anyone to its main namespace. On a server of our own nothing lives there, so
   // refuse it rather than hold a socket per connection for nothing; an app's own io keeps its '/'.
@@ -189,12 +196,13 @@ export function createServer(options: QuireServerOptions = {}): QuireServer {
     return recheckAccess(documentSockets(docName), authorize, observer);
   };
   let periodic: Promise<unknown> | null = null;
-  const recheckTimer = (options.recheckAccessIntervalMs ?? 0) > 0 && authorize !== undefined
-    ? setInterval(() => {
-        // A slow authorize must not pile runs up: skip a tick while one is running.
-        periodic ??= recheck().finally(() => (periodic = null));
-      }, options.recheckAccessIntervalMs)
-    : null;
+  const recheckTimer =
+    (options.recheckAccessIntervalMs ?? 0) > 0 && authorize !== undefined
+      ? setInterval(() => {
+          // A slow authorize must not pile runs up: skip a tick while one is running.
+          periodic ??= recheck().finally(() => (periodic = null));
+        }, options.recheckAccessIntervalMs)
+      : null;
   recheckTimer?.unref();
 
   let closing: Promise<void> | null = null;
@@ -297,7 +305,7 @@ function messageLimit(options: QuireServerOptions): number {
   if (options.maxMessageBytes !== undefined && options.maxMessageBytes > accepted) {
     throw new RangeError(
       `maxMessageBytes (${options.maxMessageBytes}) exceeds the maxHttpBufferSize of the Socket.io server quire attaches to (${accepted}); ` +
-        'raise maxHttpBufferSize in that Server\'s options or lower maxMessageBytes.',
+        "raise maxHttpBufferSize in that Server's options or lower maxMessageBytes.",
     );
   }
   return options.maxMessageBytes ?? accepted;

@@ -173,7 +173,10 @@ export const serverDefaults = {
   } satisfies RateLimits,
 } as const;
 
-export function resolveLimits(options: QuireServerOptions, maxMessageBytes = options.maxMessageBytes ?? serverDefaults.maxMessageBytes): ConnectionLimits {
+export function resolveLimits(
+  options: QuireServerOptions,
+  maxMessageBytes = options.maxMessageBytes ?? serverDefaults.maxMessageBytes,
+): ConnectionLimits {
   const maxAssembledUpdateBytes = options.maxAssembledUpdateBytes ?? serverDefaults.maxAssembledUpdateBytes;
   // No single message may carry more than the whole cap allows.
   const maxUpdateBytes = Math.min(options.maxUpdateBytes ?? serverDefaults.maxUpdateBytes, maxAssembledUpdateBytes);

@@ -104,7 +104,9 @@ export class QuireError extends Error {
     this.clientIds = details.clientIds;
   }
   toInfo(): ErrorInfo {
-    return this.clientIds === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, clientIds: this.clientIds };
+    return this.clientIds === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, clientIds: this.clientIds };
   }
 }
 

@@ -107,10 +107,12 @@ export function renderProfile(title: string, summary: ProfileSummary): string {
   const lines = [`## ${title}: ${summary.busyMs.toFixed(0)} ms of server CPU sampled (idle excluded)`, '', 'self time by origin:'];
   for (const o of summary.origins) lines.push(`  ${o.pct.toFixed(1).padStart(5)} %  ${o.ms.toFixed(0).padStart(6)} ms  ${o.origin}`);
   lines.push('', 'self time by function:');
-  for (const f of summary.functions) lines.push(`  ${f.pct.toFixed(1).padStart(5)} %  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}  (${f.where})`);
+  for (const f of summary.functions)
+    lines.push(`  ${f.pct.toFixed(1).padStart(5)} %  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}  (${f.where})`);
   if (summary.ownInclusive.length > 0) {
     lines.push('', "inclusive time of quire's own functions (self + everything they call):");
-    for (const f of summary.ownInclusive) lines.push(`  ${f.pct.toFixed(1).padStart(5)} %  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}  (${f.where})`);
+    for (const f of summary.ownInclusive)
+      lines.push(`  ${f.pct.toFixed(1).padStart(5)} %  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}  (${f.where})`);
   }
   return lines.join('\n');
 }

@@ -63,8 +63,13 @@ export function fanoutLatencySvg(series: Series[], title: string): string {
   out.push(`<text transform="translate(18 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle">delivery latency (ms, log scale)</text>`);
   series.forEach((s, i) => {
     const color = COLORS[s.peer];
-    for (const [index, dash] of [[1, ''], [2, ' stroke-dasharray="6 4"']] as const) {
-      const pts = s.points.filter((p) => Number.isFinite(p[index]) && p[index] > 0).map((p) => `${x(p[0]).toFixed(1)},${y(p[index]).toFixed(1)}`);
+    for (const [index, dash] of [
+      [1, ''],
+      [2, ' stroke-dasharray="6 4"'],
+    ] as const) {
+      const pts = s.points
+        .filter((p) => Number.isFinite(p[index]) && p[index] > 0)
+        .map((p) => `${x(p[0]).toFixed(1)},${y(p[index]).toFixed(1)}`);
       if (pts.length > 0) out.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
       for (const pt of pts) {
         const [cx, cy] = pt.split(',');
@@ -78,8 +83,12 @@ export function fanoutLatencySvg(series: Series[], title: string): string {
   });
   const ly = M.top + 10 + series.length * 22 + 10;
   const lx = M.left + plotW + 20;
-  out.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly}" y2="${ly}" stroke="#555" stroke-width="2"/><text x="${lx + 30}" y="${ly + 4}">p50</text>`);
-  out.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly + 20}" y2="${ly + 20}" stroke="#555" stroke-width="2" stroke-dasharray="6 4"/><text x="${lx + 30}" y="${ly + 24}">p99</text>`);
+  out.push(
+    `<line x1="${lx}" x2="${lx + 24}" y1="${ly}" y2="${ly}" stroke="#555" stroke-width="2"/><text x="${lx + 30}" y="${ly + 4}">p50</text>`,
+  );
+  out.push(
+    `<line x1="${lx}" x2="${lx + 24}" y1="${ly + 20}" y2="${ly + 20}" stroke="#555" stroke-width="2" stroke-dasharray="6 4"/><text x="${lx + 30}" y="${ly + 24}">p99</text>`,
+  );
   out.push('</svg>');
   return out.join('\n') + '\n';
 }

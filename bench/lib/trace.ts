@@ -23,11 +23,9 @@ const FILE = 'automerge-paper.json.gz';
 
 function locate(): string {
   const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-  const candidates = [
-    process.env.BENCH_TRACE,
-    `${repoRoot}../shared/traces/${FILE}`,
-    `${repoRoot}bench/fixtures/${FILE}`,
-  ].filter((path): path is string => path !== undefined && path !== '');
+  const candidates = [process.env.BENCH_TRACE, `${repoRoot}../shared/traces/${FILE}`, `${repoRoot}bench/fixtures/${FILE}`].filter(
+    (path): path is string => path !== undefined && path !== '',
+  );
   const found = candidates.find((path) => existsSync(path));
   if (found === undefined) throw new Error(`trace ${FILE} not found; looked in:\n  ${candidates.join('\n  ')}`);
   return found;

@@ -96,7 +96,7 @@ export function hostServer(start: (options: StartOptions) => Promise<StartedServ
       send({ type: 'ready', port: server.port });
     },
     (error: unknown) => {
-      send({ type: 'failed', message: error instanceof Error ? error.stack ?? error.message : String(error) });
+      send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
       process.exit(1);
     },
   );

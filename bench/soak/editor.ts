@@ -60,10 +60,13 @@ export class Editor {
   private schedule(): void {
     if (this.stopped) return;
     // People type in bursts: 150 ms to 1.5 s between actions.
-    this.timer = setTimeout(() => {
-      this.tick();
-      this.schedule();
-    }, 150 + this.options.rng() * 1350);
+    this.timer = setTimeout(
+      () => {
+        this.tick();
+        this.schedule();
+      },
+      150 + this.options.rng() * 1350,
+    );
   }
 
   private tick(): void {
@@ -116,7 +119,9 @@ export class Editor {
       session.unconfirmed = [];
     });
     provider.on('notice', ({ code }) => counters.notices.set(code, (counters.notices.get(code) ?? 0) + 1));
-    provider.on('connection-error', ({ code }) => counters.notices.set(`connect:${code}`, (counters.notices.get(`connect:${code}`) ?? 0) + 1));
+    provider.on('connection-error', ({ code }) =>
+      counters.notices.set(`connect:${code}`, (counters.notices.get(`connect:${code}`) ?? 0) + 1),
+    );
     provider.awareness.setLocalStateField('user', { name: this.options.id });
     this.session = session;
     counters.joins++;

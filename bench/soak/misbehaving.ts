@@ -43,7 +43,8 @@ export async function stalledReader(url: string, docName: string, running: () =>
       socket.once('connect_error', () => resolve(false));
     });
     // engine.io-client's WebSocket transport holds a `ws` WebSocket; its TCP socket is what we stop reading.
-    const tcp = (socket.io.engine as unknown as { transport?: { ws?: { _socket?: { pause(): void; destroy(): void } } } }).transport?.ws?._socket;
+    const tcp = (socket.io.engine as unknown as { transport?: { ws?: { _socket?: { pause(): void; destroy(): void } } } }).transport?.ws
+      ?._socket;
     if (connected && tcp !== undefined) {
       counters.stalls++;
       tcp.pause();
@@ -77,10 +78,18 @@ const attacks: ((socket: Socket, rng: () => number) => void)[] = [
 const badNamespaces = ['/doc/%E0%A4%A', '/doc/', '/nope', `/doc/${'x'.repeat(400)}`, '/doc/a%00b'];
 
 /** One hostile client; runs until `running()` turns false. */
-export async function hostileClient(url: string, docNames: readonly string[], rng: () => number, running: () => boolean, counters: MisbehaviourCounters): Promise<void> {
+export async function hostileClient(
+  url: string,
+  docNames: readonly string[],
+  rng: () => number,
+  running: () => boolean,
+  counters: MisbehaviourCounters,
+): Promise<void> {
   while (running()) {
     const bad = rng() < 0.2;
-    const namespace = bad ? badNamespaces[Math.floor(rng() * badNamespaces.length)]! : `/doc/${encodeURIComponent(docNames[Math.floor(rng() * docNames.length)]!)}`;
+    const namespace = bad
+      ? badNamespaces[Math.floor(rng() * badNamespaces.length)]!
+      : `/doc/${encodeURIComponent(docNames[Math.floor(rng() * docNames.length)]!)}`;
     const socket = socketFor(url, namespace, rng() < 0.2 ? ['polling'] : ['websocket']);
     const connected = await new Promise<boolean>((resolve) => {
       socket.once('connect', () => resolve(true));

@@ -18,7 +18,12 @@ export const connectAll: Workload = {
   name: 'connect-all',
   title: 'Idle clients on many documents, one connection per client',
   figures: (options) => [
-    { key: 'perConn', label: `server memory per connection (heap+ext, ${options.connections} clients, ${options.connectDocs} docs)`, unit: 'KiB', better: 'lower' },
+    {
+      key: 'perConn',
+      label: `server memory per connection (heap+ext, ${options.connections} clients, ${options.connectDocs} docs)`,
+      unit: 'KiB',
+      better: 'lower',
+    },
     { key: 'rssPerConn', label: 'server RSS per connection', unit: 'KiB', better: 'lower' },
     { key: 'connectP50', label: `connect → synced p50 (${CONCURRENCY} connecting at once)`, unit: 'ms', better: 'lower' },
     { key: 'connectP99', label: 'connect → synced p99', unit: 'ms', better: 'lower' },
@@ -49,11 +54,20 @@ export interface ConnectionHooks {
   afterTraffic?: (server: ServerProcess) => Promise<void>;
 }
 
-export async function measureConnections({ peer, adapter, options, log }: WorkloadContext, hooks: ConnectionHooks = {}): Promise<PeerResult> {
+export async function measureConnections(
+  { peer, adapter, options, log }: WorkloadContext,
+  hooks: ConnectionHooks = {},
+): Promise<PeerResult> {
   return withServer(peer, {}, async (server) => {
     const result: PeerResult = { values: {}, notes: [] };
     // Warm the connection path up so compiled code does not count as per-connection memory.
-    const warm = await connectMany(adapter, server.url, { count: WARMUP_CLIENTS, docName: () => 'warmup', concurrency: CONCURRENCY, timeoutMs: 30_000, noPresence: true });
+    const warm = await connectMany(adapter, server.url, {
+      count: WARMUP_CLIENTS,
+      docName: () => 'warmup',
+      concurrency: CONCURRENCY,
+      timeoutMs: 30_000,
+      noPresence: true,
+    });
     destroyAll(warm.clients);
     await sleep(1000);
     await waitForServerIdle(server);

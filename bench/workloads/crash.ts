@@ -67,7 +67,11 @@ export const crash: Workload = {
           // Some servers answer the handshake before their stored state has loaded and send it
           // afterwards as an update: the restored content counts when it has arrived, so wait until
           // no update has come for a while.
-          await waitFor(() => performance.now() - lastUpdate >= SETTLE_MS, { timeoutMs: 60_000, what: 'restored state to settle', intervalMs: 50 });
+          await waitFor(() => performance.now() - lastUpdate >= SETTLE_MS, {
+            timeoutMs: 60_000,
+            what: 'restored state to settle',
+            intervalMs: 50,
+          });
           const contentMs = Math.max(syncedMs, lastUpdate - t0);
           const restoredClock = clockOf(reader.doc, writer.doc.clientID);
           const restored = reader.doc.getText(TEXT).toString();
@@ -79,7 +83,9 @@ export const crash: Workload = {
             startMs: second.startupMs,
           };
           if (contentMs > syncedMs + 1) {
-            result.notes.push(`client reported synced ${syncedMs.toFixed(0)} ms after connecting, before the stored state had loaded; it arrived ${(contentMs - syncedMs).toFixed(0)} ms later`);
+            result.notes.push(
+              `client reported synced ${syncedMs.toFixed(0)} ms after connecting, before the stored state had loaded; it arrived ${(contentMs - syncedMs).toFixed(0)} ms later`,
+            );
           }
           if (unacknowledged !== undefined) {
             // Acks arrive in order: the acknowledged updates are the first (edits − unacknowledged).

@@ -150,7 +150,9 @@ export async function measureAt(context: WorkloadContext, server: ServerProcess,
         driverBusy: (driverCpu.user + driverCpu.system) / 1000 / wallMs,
         serverBusy: serverCpuUs / 1000 / wallMs,
       });
-      context.log(`  ${clientCount} clients, run ${run + 1}: p50 ${latency.at(-1)!.p50.toFixed(2)} ms, p99 ${latency.at(-1)!.p99.toFixed(2)} ms`);
+      context.log(
+        `  ${clientCount} clients, run ${run + 1}: p50 ${latency.at(-1)!.p50.toFixed(2)} ms, p99 ${latency.at(-1)!.p99.toFixed(2)} ms`,
+      );
     }
 
     const bursts: BurstRun[] = [];
@@ -164,7 +166,9 @@ export async function measureAt(context: WorkloadContext, server: ServerProcess,
       const after = await server.stats();
       const deliveries = updates * receiversPerUpdate;
       bursts.push({ cpuUsPerDelivery: cpuBetween(before, after) / deliveries, deliveries, wallMs });
-      context.log(`  ${clientCount} clients, burst ${run + 1}: ${bursts.at(-1)!.cpuUsPerDelivery.toFixed(2)} µs/delivery, ${wallMs.toFixed(0)} ms`);
+      context.log(
+        `  ${clientCount} clients, burst ${run + 1}: ${bursts.at(-1)!.cpuUsPerDelivery.toFixed(2)} µs/delivery, ${wallMs.toFixed(0)} ms`,
+      );
     }
     await hooks.afterTraffic?.();
     return { connectMs: connected.totalMs, latency, bursts };
@@ -178,8 +182,20 @@ export const fanout: Workload = {
   title: 'Fan-out: 1 document, N clients, some of them writing, no persistence',
   figures: (options) =>
     options.fanoutClients.flatMap((n): Figure[] => [
-      { key: `p50@${n}`, label: `latency p50, ${n} clients (${Math.min(n, options.fanoutWriters)} writing ${options.rate}/s)`, unit: 'ms', better: 'lower', runs: options.runs },
-      { key: `p99@${n}`, label: `latency p99, ${n} clients (${Math.min(n, options.fanoutWriters)} writing ${options.rate}/s)`, unit: 'ms', better: 'lower', runs: options.runs },
+      {
+        key: `p50@${n}`,
+        label: `latency p50, ${n} clients (${Math.min(n, options.fanoutWriters)} writing ${options.rate}/s)`,
+        unit: 'ms',
+        better: 'lower',
+        runs: options.runs,
+      },
+      {
+        key: `p99@${n}`,
+        label: `latency p99, ${n} clients (${Math.min(n, options.fanoutWriters)} writing ${options.rate}/s)`,
+        unit: 'ms',
+        better: 'lower',
+        runs: options.runs,
+      },
       { key: `cpu@${n}`, label: `server CPU per delivered update, ${n} clients (burst)`, unit: 'µs', better: 'lower', runs: options.runs },
       { key: `burst@${n}`, label: `burst delivery throughput, ${n} clients`, unit: 'k/s', better: 'higher', runs: options.runs },
     ]),

@@ -11,4 +11,16 @@ import { restart } from './restart.js';
 import { offline } from './offline.js';
 import { presence } from './presence.js';
 
-export const WORKLOADS: readonly Workload[] = [fanout, manyDocs, trace, crash, connections, offline, idle, connectAll, joinStorm, restart, presence];
+export const WORKLOADS: readonly Workload[] = [
+  fanout,
+  manyDocs,
+  trace,
+  crash,
+  connections,
+  offline,
+  idle,
+  connectAll,
+  joinStorm,
+  restart,
+  presence,
+];

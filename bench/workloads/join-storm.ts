@@ -22,7 +22,13 @@ export const joinStorm: Workload = {
   name: 'join-storm',
   title: 'Join storm: many clients open one large document at once',
   figures: (options) => [
-    { key: 'p50', label: `connect → synced p50 (${options.stormClients} clients, ${(options.stormBytes / 1e6).toFixed(1)} MB document)`, unit: 'ms', better: 'lower', runs: options.stormRuns },
+    {
+      key: 'p50',
+      label: `connect → synced p50 (${options.stormClients} clients, ${(options.stormBytes / 1e6).toFixed(1)} MB document)`,
+      unit: 'ms',
+      better: 'lower',
+      runs: options.stormRuns,
+    },
     { key: 'p99', label: 'connect → synced p99', unit: 'ms', better: 'lower', runs: options.stormRuns },
     { key: 'allS', label: 'storm start → every joiner synced', unit: 's', better: 'lower', runs: options.stormRuns },
     { key: 'peakRss', label: 'server RSS, peak during the storms', unit: 'MiB', better: 'lower' },
@@ -36,14 +42,18 @@ export const joinStorm: Workload = {
         await withTimeout(holder.whenSynced(), 30_000, 'the holder to sync');
         const text = holder.doc.getText(TEXT);
         const rng = createRng(3);
-        const piece = 'the quick brown fox jumps over the lazy dog, '.repeat(Math.ceil(options.stormBytes / INSERTS / 45)).slice(0, Math.ceil(options.stormBytes / INSERTS));
+        const piece = 'the quick brown fox jumps over the lazy dog, '
+          .repeat(Math.ceil(options.stormBytes / INSERTS / 45))
+          .slice(0, Math.ceil(options.stormBytes / INSERTS));
         for (let i = 0; i < INSERTS; i++) {
           text.insert(Math.floor(rng() * (text.length + 1)), piece);
           await yieldToIo();
         }
         const expected = text.length;
         // A first joiner proves the server holds it all (and warms the join path up).
-        const probe = (await connectMany(adapter, server.url, { count: 1, docName: () => DOC, concurrency: 1, timeoutMs: 120_000, noPresence: true })).clients;
+        const probe = (
+          await connectMany(adapter, server.url, { count: 1, docName: () => DOC, concurrency: 1, timeoutMs: 120_000, noPresence: true })
+        ).clients;
         await waitForLength(probe[0]!.doc.getText(TEXT), expected);
         destroyAll(probe);
         await waitForServerIdle(server);
@@ -70,7 +80,9 @@ export const joinStorm: Workload = {
           p50s.push(percentile(storm.connectMs, 50));
           p99s.push(percentile(storm.connectMs, 99));
           alls.push(storm.totalMs / 1000);
-          log(`  storm ${run + 1}: p50 ${p50s.at(-1)!.toFixed(0)} ms, p99 ${p99s.at(-1)!.toFixed(0)} ms, peak RSS ${(peak / MiB).toFixed(0)} MiB`);
+          log(
+            `  storm ${run + 1}: p50 ${p50s.at(-1)!.toFixed(0)} ms, p99 ${p99s.at(-1)!.toFixed(0)} ms, peak RSS ${(peak / MiB).toFixed(0)} MiB`,
+          );
           destroyAll(storm.clients);
           await waitForServerIdle(server);
           await server.stats({ gc: true });

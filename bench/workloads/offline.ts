@@ -39,7 +39,12 @@ export const offline: Workload = {
   name: 'offline',
   title: 'Offline merge: a client returns with offline edits to a document changed meanwhile',
   figures: (options) => [
-    { key: 'mergeMs', label: `reconnect → both converged (${options.offlineEdits} offline, ${options.onlineEdits} online edits)`, unit: 'ms', better: 'lower' },
+    {
+      key: 'mergeMs',
+      label: `reconnect → both converged (${options.offlineEdits} offline, ${options.onlineEdits} online edits)`,
+      unit: 'ms',
+      better: 'lower',
+    },
     { key: 'upKiB', label: 'bytes sent by the returning client', unit: 'KiB', better: 'lower' },
     { key: 'downKiB', label: 'bytes received by the returning client', unit: 'KiB', better: 'lower' },
   ],

@@ -91,7 +91,11 @@ export async function measurePresence(
     /** False when the clients did not catch up in time: the run is still measured, and says so. */
     const converge = async (): Promise<boolean> => {
       try {
-        await waitFor(() => cursors.converged(), { timeoutMs: CONVERGE_TIMEOUT_MS, intervalMs: 20, what: 'every client to see every cursor' });
+        await waitFor(() => cursors.converged(), {
+          timeoutMs: CONVERGE_TIMEOUT_MS,
+          intervalMs: 20,
+          what: 'every client to see every cursor',
+        });
         return true;
       } catch (error) {
         if (error instanceof TimeoutError) return false;
@@ -120,7 +124,9 @@ export async function measurePresence(
         moves,
         converged,
       });
-      context.log(`  presence ${load.clients}×${load.hz} Hz, run ${run + 1}: server ${(100 * runs.at(-1)!.serverBusy).toFixed(1)} % of a core, ${wallMs.toFixed(0)} ms`);
+      context.log(
+        `  presence ${load.clients}×${load.hz} Hz, run ${run + 1}: server ${(100 * runs.at(-1)!.serverBusy).toFixed(1)} % of a core, ${wallMs.toFixed(0)} ms`,
+      );
     }
     await hooks.afterTraffic?.();
     return runs;
@@ -136,8 +142,20 @@ export const presence: Workload = {
   title: 'Presence: 1 document, every client moving its cursor, no persistence',
   figures: (options) =>
     options.presenceLoads.flatMap((load): Figure[] => [
-      { key: `busy@${tag(load)}`, label: `server CPU, ${load.clients} clients × ${load.hz} Hz`, unit: '%', better: 'lower', runs: options.runs },
-      { key: `cpu@${tag(load)}`, label: `server CPU per cursor move and receiver, ${load.clients} clients × ${load.hz} Hz`, unit: 'µs', better: 'lower', runs: options.runs },
+      {
+        key: `busy@${tag(load)}`,
+        label: `server CPU, ${load.clients} clients × ${load.hz} Hz`,
+        unit: '%',
+        better: 'lower',
+        runs: options.runs,
+      },
+      {
+        key: `cpu@${tag(load)}`,
+        label: `server CPU per cursor move and receiver, ${load.clients} clients × ${load.hz} Hz`,
+        unit: 'µs',
+        better: 'lower',
+        runs: options.runs,
+      },
     ]),
   async run(context) {
     const result: PeerResult = { values: {}, notes: [], details: {} };
@@ -150,8 +168,11 @@ export const presence: Workload = {
       const driverBusy = median(runs.map((r) => r.driverBusy));
       result.notes.push(
         `${load.clients} × ${load.hz} Hz: the driver (all clients) used ${(100 * driverBusy).toFixed(0)} % of a core; ` +
-          `runs took ${stretch.toFixed(2)}× their send time` + (driverBusy > 0.8 || stretch > 1.2 ? ' — client-side bound' : '') +
-          (runs.every((r) => r.converged) ? '' : `; ${runs.filter((r) => !r.converged).length} run(s) stopped after ${CONVERGE_TIMEOUT_MS / 1000} s without every client holding every cursor`),
+          `runs took ${stretch.toFixed(2)}× their send time` +
+          (driverBusy > 0.8 || stretch > 1.2 ? ' — client-side bound' : '') +
+          (runs.every((r) => r.converged)
+            ? ''
+            : `; ${runs.filter((r) => !r.converged).length} run(s) stopped after ${CONVERGE_TIMEOUT_MS / 1000} s without every client holding every cursor`),
       );
     }
     return result;

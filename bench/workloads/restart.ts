@@ -25,7 +25,13 @@ export const restart: Workload = {
   title: 'Restart: a stored trace document, server restarted, first client opens it',
   figures: (options) => [
     { key: 'syncedMs', label: 'restarted server listening → first client synced', unit: 'ms', better: 'lower', runs: options.restarts },
-    { key: 'contentMs', label: 'restarted server listening → first client has the stored text', unit: 'ms', better: 'lower', runs: options.restarts },
+    {
+      key: 'contentMs',
+      label: 'restarted server listening → first client has the stored text',
+      unit: 'ms',
+      better: 'lower',
+      runs: options.restarts,
+    },
     { key: 'worstContentMs', label: `same, worst of ${options.restarts}`, unit: 'ms', better: 'lower' },
     { key: 'startMs', label: 'process spawn → listening', unit: 'ms', better: 'lower', runs: options.restarts },
   ],

@@ -64,7 +64,9 @@ export async function measureTrace({ peer, adapter, options, log }: WorkloadCont
           await withTimeout(converged, options.traceTimeoutS * 1000, 'the observer to converge');
           convergedMs = performance.now() - t0;
         } catch {
-          result.notes.push(`did not converge within ${options.traceTimeoutS} s (observer has ${observer.doc.getText('t').length} of ${loaded.endContent.length} chars)`);
+          result.notes.push(
+            `did not converge within ${options.traceTimeoutS} s (observer has ${observer.doc.getText('t').length} of ${loaded.endContent.length} chars)`,
+          );
         }
         const atConvergence = await server.stats();
         // Servers that persist behind the broadcast (a write queue per update) are still working

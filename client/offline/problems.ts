@@ -22,5 +22,10 @@ export class OfflineStoreProblem extends Error {
 
 export function compactionFailed(docName: string, cause: unknown): OfflineStoreProblem {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new OfflineStoreProblem('compaction-failed', docName, `merging the offline records of "${docName}" failed (the write itself is stored): ${reason}`, { cause });
+  return new OfflineStoreProblem(
+    'compaction-failed',
+    docName,
+    `merging the offline records of "${docName}" failed (the write itself is stored): ${reason}`,
+    { cause },
+  );
 }

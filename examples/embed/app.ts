@@ -21,7 +21,13 @@ export interface EmbeddedApp {
   close(): Promise<void>;
 }
 
-export async function startEmbeddedApp({ port = 0, store = new MemoryStore() }: { port?: number; store?: DocumentStore } = {}): Promise<EmbeddedApp> {
+export async function startEmbeddedApp({
+  port = 0,
+  store = new MemoryStore(),
+}: {
+  port?: number;
+  store?: DocumentStore;
+} = {}): Promise<EmbeddedApp> {
   // The app as it was before quire: routes, an HTTP server, Socket.io with its own events.
   const app = express();
   app.get('/api/health', (_req, res) => {

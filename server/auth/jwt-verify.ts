@@ -74,8 +74,9 @@ export function createVerifier(keys: JwtKeys, options: VerifyOptions = {}): Veri
       checks.set('RS256', (data, signature) => verify('sha256', data, key, signature));
     } else if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
       // JWS carries ECDSA signatures as raw r‖s, not DER.
-      checks.set('ES256', (data, signature) =>
-        signature.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature),
+      checks.set(
+        'ES256',
+        (data, signature) => signature.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature),
       );
     } else {
       throw new Error('publicKey must be an RSA key (RS256) or a P-256 EC key (ES256)');

@@ -7,7 +7,10 @@ import { type JwtAuth, jwtAuth } from '../auth/jwt.js';
 import { ConfigError } from '../config/load.js';
 import type { QuireConfig } from '../config/schema.js';
 
-type JwtConfig = Pick<QuireConfig, 'jwtSecret' | 'jwtPublicKey' | 'jwtIssuer' | 'jwtAudience' | 'jwtClaim' | 'jwtClockToleranceSeconds' | 'jwtRequireExp'>;
+type JwtConfig = Pick<
+  QuireConfig,
+  'jwtSecret' | 'jwtPublicKey' | 'jwtIssuer' | 'jwtAudience' | 'jwtClaim' | 'jwtClockToleranceSeconds' | 'jwtRequireExp'
+>;
 
 export function jwtFromConfig(config: JwtConfig): JwtAuth | null {
   const { jwtSecret, jwtPublicKey, jwtIssuer, jwtAudience } = config;

@@ -27,7 +27,12 @@ export async function runRepairCommand(argv: readonly string[], env: NodeJS.Proc
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { data: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        data: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -59,10 +64,11 @@ function describe(report: RepairReport): string {
   const lines = [`quire repair${report.dryRun ? ' (dry run: nothing changed)' : ''}: ${report.directory}`];
   if (report.openError !== null) lines.push(`  LevelDB could not open the database: ${report.openError}`);
   if (report.dryRun && report.openError !== null) {
-    lines.push('  Run without --dry-run to rebuild it with LevelDB\'s repair; then every document is checked.');
+    lines.push("  Run without --dry-run to rebuild it with LevelDB's repair; then every document is checked.");
     return `${lines.join('\n')}\n`;
   }
-  for (const table of report.damagedTables) lines.push(`  damaged table ${table.file}: ${table.problem}${report.dryRun ? '' : ' (moved aside)'}`);
+  for (const table of report.damagedTables)
+    lines.push(`  damaged table ${table.file}: ${table.problem}${report.dryRun ? '' : ' (moved aside)'}`);
   if (report.dryRun && report.damagedTables.length > 0) {
     lines.push('  LevelDB cannot safely read a damaged table: run without --dry-run to move them aside and check every document.');
     return `${lines.join('\n')}\n`;
@@ -70,7 +76,12 @@ function describe(report: RepairReport): string {
   for (const line of report.leveldb) lines.push(`  LevelDB repair: ${line}`);
   lines.push(`  ${report.documentsChecked} documents checked, ${report.damaged.length} damaged`);
   for (const doc of report.damaged) {
-    const verb = doc.action === 'rewritten' ? `rewritten from ${doc.keptRecords} readable record(s)` : doc.action === 'removed' ? 'REMOVED: nothing readable was left' : `would keep ${doc.keptRecords} readable record(s)`;
+    const verb =
+      doc.action === 'rewritten'
+        ? `rewritten from ${doc.keptRecords} readable record(s)`
+        : doc.action === 'removed'
+          ? 'REMOVED: nothing readable was left'
+          : `would keep ${doc.keptRecords} readable record(s)`;
     lines.push(`  - ${JSON.stringify(doc.name)}: ${doc.problem}`);
     lines.push(`      lost: ${doc.lost.length === 0 ? 'nothing beyond the problem above' : doc.lost.join('; ')}`);
     lines.push(`      ${verb}`);

@@ -75,7 +75,10 @@ export async function startService(config: QuireConfig, options: ServiceOptions)
     const data = checkDataDirectory(config.dataDir);
     if (data.created) logger.info({ dataDir: config.dataDir, id: data.id }, 'new data directory');
     if (data.witness === null) {
-      logger.warn({ dataDir: config.dataDir, err: data.witnessError }, 'cannot record the data directory beside it: if it vanishes, a restart will not notice');
+      logger.warn(
+        { dataDir: config.dataDir, err: data.witnessError },
+        'cannot record the data directory beside it: if it vanishes, a restart will not notice',
+      );
     }
     opened = await openStore(config);
   }

@@ -17,7 +17,9 @@ export function chooseStaticDir(configured: string | undefined, cwd = process.cw
   if (configured !== undefined) {
     const dir = resolve(cwd, configured);
     if (!isDirectory(dir)) {
-      throw new ConfigError(`Invalid value for --static: ${JSON.stringify(configured)}. Allowed: an existing directory (${dir} is not one).`);
+      throw new ConfigError(
+        `Invalid value for --static: ${JSON.stringify(configured)}. Allowed: an existing directory (${dir} is not one).`,
+      );
     }
     return { dir };
   }

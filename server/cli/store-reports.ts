@@ -9,15 +9,28 @@ const MAX_DOCUMENT_LINES = 100;
 
 export function logOpenReport(report: OpenReport, logger: Logger): void {
   for (const line of report.leveldbRecovery) {
-    logger.warn({ leveldb: line }, 'LevelDB skipped damaged records while recovering its log (after a failed write or a crash this is the unacknowledged write; any acknowledged loss is reported per document)');
+    logger.warn(
+      { leveldb: line },
+      'LevelDB skipped damaged records while recovering its log (after a failed write or a crash this is the unacknowledged write; any acknowledged loss is reported per document)',
+    );
   }
   if (report.ledgerStarted) logger.info('started the acknowledgement ledger from the stored documents');
-  if (report.ledgerUnreadableBytes > 0) logger.warn({ bytes: report.ledgerUnreadableBytes }, 'the acknowledgement ledger ended in an unreadable record (a torn write); rewritten');
+  if (report.ledgerUnreadableBytes > 0)
+    logger.warn(
+      { bytes: report.ledgerUnreadableBytes },
+      'the acknowledgement ledger ended in an unreadable record (a torn write); rewritten',
+    );
   for (const { name, problem } of report.damaged.slice(0, MAX_DOCUMENT_LINES)) {
-    logger.error({ doc: name, code: 'LOAD_FAILED', problem }, 'stored document is damaged: it is not served until repaired (quire repair) or deleted');
+    logger.error(
+      { doc: name, code: 'LOAD_FAILED', problem },
+      'stored document is damaged: it is not served until repaired (quire repair) or deleted',
+    );
   }
   if (report.damaged.length > MAX_DOCUMENT_LINES) {
-    logger.error({ damaged: report.damaged.length }, `and ${report.damaged.length - MAX_DOCUMENT_LINES} more damaged documents (GET /admin/documents lists them all)`);
+    logger.error(
+      { damaged: report.damaged.length },
+      `and ${report.damaged.length - MAX_DOCUMENT_LINES} more damaged documents (GET /admin/documents lists them all)`,
+    );
   }
 }
 
@@ -29,7 +42,10 @@ export function reportStoreHealth(store: LevelDbStore, logger: Logger): () => vo
       logger.info('store accepts writes again: database reopened and checked');
       logOpenReport(store.openReport, logger);
     } else if (health.reason !== 'closed') {
-      logger.error({ reason: health.reason, detail: health.detail }, 'store stopped accepting writes: nothing is acknowledged until it recovers; /readyz answers 503');
+      logger.error(
+        { reason: health.reason, detail: health.detail },
+        'store stopped accepting writes: nothing is acknowledged until it recovers; /readyz answers 503',
+      );
     }
   });
 }

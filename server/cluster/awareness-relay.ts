@@ -97,7 +97,10 @@ export class AwarenessRelay {
   /** Publishes this node's own clients' states again (after the bus was away). */
   republish(): void {
     for (const { doc, remote } of this.watched.values()) {
-      this.send(doc, [...doc.awareness.getStates().keys()].filter((id) => !remote.has(id)));
+      this.send(
+        doc,
+        [...doc.awareness.getStates().keys()].filter((id) => !remote.has(id)),
+      );
     }
   }
 

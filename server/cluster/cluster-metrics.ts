@@ -15,10 +15,27 @@ export function clusterMetrics(registry: Registry, sources: { busConnected: () =
     buckets: LAG_BUCKETS,
     registers: [registry],
   });
-  const catchUps = new Counter({ name: 'quire_cluster_catchups_total', help: 'Catch-up reads from the store, by reason (gap, head-check, reconnect).', labelNames: ['reason'], registers: [registry] });
-  const repaired = new Counter({ name: 'quire_cluster_gaps_repaired_total', help: 'Committed rows this node got from a catch-up read because the bus lost them.', registers: [registry] });
-  const peersGone = new Counter({ name: 'quire_cluster_peers_gone_total', help: 'Other nodes found dead (heartbeat expired) while this node held their clients\' presence.', registers: [registry] });
-  const failures = new Counter({ name: 'quire_cluster_repair_failures_total', help: 'Catch-up reads and head checks that failed (the store was unreachable).', registers: [registry] });
+  const catchUps = new Counter({
+    name: 'quire_cluster_catchups_total',
+    help: 'Catch-up reads from the store, by reason (gap, head-check, reconnect).',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const repaired = new Counter({
+    name: 'quire_cluster_gaps_repaired_total',
+    help: 'Committed rows this node got from a catch-up read because the bus lost them.',
+    registers: [registry],
+  });
+  const peersGone = new Counter({
+    name: 'quire_cluster_peers_gone_total',
+    help: "Other nodes found dead (heartbeat expired) while this node held their clients' presence.",
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'quire_cluster_repair_failures_total',
+    help: 'Catch-up reads and head checks that failed (the store was unreachable).',
+    registers: [registry],
+  });
   new Gauge({
     name: 'quire_bus_connected',
     help: '1 while the document bus (Redis) is connected.',

@@ -95,10 +95,16 @@ export class ClusterNode {
     this.liveness =
       bus === null
         ? null
-        : new NodeLiveness(this.busId, bus, () => this.awareness.peers(), (node) => {
-            const states = this.awareness.removePeer(node);
-            options.observer?.peerGone?.({ node, states });
-          }, options.liveness);
+        : new NodeLiveness(
+            this.busId,
+            bus,
+            () => this.awareness.peers(),
+            (node) => {
+              const states = this.awareness.removePeer(node);
+              options.observer?.peerGone?.({ node, states });
+            },
+            options.liveness,
+          );
     options.store.onCommit((rows) => this.committedHere(rows));
     options.bus?.onMessage((bytes) => this.received(bytes));
     options.bus?.onReconnect(() => {
@@ -298,9 +304,13 @@ export class ClusterNode {
 /** Applies committed updates of other nodes; false when one could not be applied. */
 function applyPeerUpdates(doc: QuireDocument, updates: readonly Uint8Array[], node: string): boolean {
   try {
-    Y.transact(doc.ydoc, () => {
-      for (const update of updates) Y.applyUpdate(doc.ydoc, update, peerOrigin(node));
-    }, peerOrigin(node));
+    Y.transact(
+      doc.ydoc,
+      () => {
+        for (const update of updates) Y.applyUpdate(doc.ydoc, update, peerOrigin(node));
+      },
+      peerOrigin(node),
+    );
     return true;
   } catch (error) {
     debug('an update committed by %s could not be applied to %s: %O', node, doc.name, error);

@@ -41,7 +41,9 @@ export async function openCluster(config: ClusterConfig, logger: Logger, registr
     });
   } catch (error) {
     // Name the store without its password: the message goes to logs and terminals.
-    throw new Error(`the PostgreSQL store (--store ${redactedUrl(config.store)}) could not be opened: ${(error as Error).message}`, { cause: error });
+    throw new Error(`the PostgreSQL store (--store ${redactedUrl(config.store)}) could not be opened: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   let bus: RedisBus | null = null;
   try {
@@ -51,13 +53,20 @@ export async function openCluster(config: ClusterConfig, logger: Logger, registr
     throw error;
   }
   const nodeId = config.nodeId ?? `${hostname()}-${process.pid}`;
-  const metrics = registry === null ? {} : clusterMetrics(registry, { busConnected: () => bus?.connected ?? false, canCommit: () => postgres.healthy });
+  const metrics =
+    registry === null ? {} : clusterMetrics(registry, { busConnected: () => bus?.connected ?? false, canCommit: () => postgres.healthy });
   const observer: ClusterObserver = {
     ...metrics,
-    busConnection: ({ up }) => (up ? logger.info({ node: nodeId }, 'document bus connected') : logger.warn({ node: nodeId }, 'document bus lost; repairing from the store until it returns')),
+    busConnection: ({ up }) =>
+      up
+        ? logger.info({ node: nodeId }, 'document bus connected')
+        : logger.warn({ node: nodeId }, 'document bus lost; repairing from the store until it returns'),
     peerGone: (event) => {
       metrics.peerGone?.(event);
-      logger.warn({ node: nodeId, peer: event.node, states: event.states }, 'another node stopped answering; removed its clients\' presence');
+      logger.warn(
+        { node: nodeId, peer: event.node, states: event.states },
+        "another node stopped answering; removed its clients' presence",
+      );
     },
     repairFailed: (event) => {
       metrics.repairFailed?.(event);
@@ -65,7 +74,8 @@ export async function openCluster(config: ClusterConfig, logger: Logger, registr
     },
   };
   const node = new ClusterNode({ nodeId, store: postgres, bus, observer });
-  if (bus === null) logger.warn({ node: nodeId }, 'shared store without --bus: other nodes\' edits arrive through periodic head checks only');
+  if (bus === null)
+    logger.warn({ node: nodeId }, "shared store without --bus: other nodes' edits arrive through periodic head checks only");
   return {
     node,
     postgres,

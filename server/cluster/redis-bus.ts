@@ -134,9 +134,11 @@ export class RedisBus {
   /** Fire and forget: a message that cannot be sent is repaired from the store by the receivers. */
   publish(docName: string, bytes: Uint8Array): void {
     if (this.publisher.status !== 'ready') return;
-    this.publisher.publish(this.channelOf(docName), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).catch((error: unknown) => {
-      debug('publish to %s failed: %s', docName, (error as Error).message);
-    });
+    this.publisher
+      .publish(this.channelOf(docName), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+      .catch((error: unknown) => {
+        debug('publish to %s failed: %s', docName, (error as Error).message);
+      });
   }
 
   /** Sets this node's heartbeat key for `ttlMs`; false when Redis did not take it. */

@@ -12,11 +12,14 @@ const UNKNOWN_SID = 1;
 const WARN_EVERY_MS = 60_000;
 
 export function watchStickySessions(engine: EngineServer, logger: Logger, registry: Registry | null): void {
-  const counter = registry === null ? null : new Counter({
-    name: 'quire_unknown_session_requests_total',
-    help: 'Requests for an engine.io session this node does not hold (a load balancer without sticky sessions).',
-    registers: [registry],
-  });
+  const counter =
+    registry === null
+      ? null
+      : new Counter({
+          name: 'quire_unknown_session_requests_total',
+          help: 'Requests for an engine.io session this node does not hold (a load balancer without sticky sessions).',
+          registers: [registry],
+        });
   let lastWarning = 0;
   engine.on('connection_error', (error: { code?: number; req?: { url?: string } }) => {
     if (error.code !== UNKNOWN_SID) return;

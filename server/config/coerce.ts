@@ -43,12 +43,9 @@ export function list<T extends z.ZodType>(item: T) {
  * or `{ "perSecond": 100, "burst": 300 }` in a config file.
  */
 export function rate() {
-  return z.preprocess(
-    (value) => {
-      if (typeof value !== 'string') return value;
-      const match = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+)\s*$/.exec(value);
-      return match === null ? value : { perSecond: Number(match[1]), burst: Number(match[2]) };
-    },
-    z.object({ perSecond: z.number().positive(), burst: z.number().int().min(1) }).strict(),
-  );
+  return z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    const match = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+)\s*$/.exec(value);
+    return match === null ? value : { perSecond: Number(match[1]), burst: Number(match[2]) };
+  }, z.object({ perSecond: z.number().positive(), burst: z.number().int().min(1) }).strict());
 }

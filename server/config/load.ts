@@ -108,7 +108,9 @@ function readConfigFile(path: string): Record<string, unknown> {
   }
   const unknown = Object.keys(value).filter((key) => !Object.hasOwn(optionInfo, key));
   if (unknown.length > 0) {
-    throw new ConfigError(`The config file ${path} has unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}. Known options: ${keys.join(', ')}.`);
+    throw new ConfigError(
+      `The config file ${path} has unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}. Known options: ${keys.join(', ')}.`,
+    );
   }
   return value as Record<string, unknown>;
 }

@@ -27,11 +27,23 @@ export const configSchema = z
     port: integer(0, 65_535).default(3000),
     host: nonEmpty.default('127.0.0.1'),
     dataDir: nonEmpty.default('./data'),
-    store: z.string().regex(/^postgres(ql)?:\/\/\S+$/i).optional(),
-    bus: z.string().regex(/^rediss?:\/\/\S+$/i).optional(),
-    nodeId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/).optional(),
+    store: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/i)
+      .optional(),
+    bus: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/i)
+      .optional(),
+    nodeId: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/)
+      .optional(),
     staticDir: nonEmpty.optional(),
-    path: z.string().regex(/^\/[^\s?#]*$/).default(serverDefaults.path),
+    path: z
+      .string()
+      .regex(/^\/[^\s?#]*$/)
+      .default(serverDefaults.path),
     corsOrigins: list(origin).optional(),
     fsync: boolean().default(false),
     compactAfterBytes: integer(0, Number.MAX_SAFE_INTEGER).default(DEFAULT_COMPACT_AFTER_BYTES),
@@ -85,13 +97,21 @@ export const configSchema = z
     }
     // Without a shared store each node would keep its own copy: the bus alone cannot make a cluster.
     if (config.bus !== undefined && config.store === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['bus'], message: 'needs --store postgres://…: nodes share documents through the store; the bus only carries them between nodes' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bus'],
+        message: 'needs --store postgres://…: nodes share documents through the store; the bus only carries them between nodes',
+      });
     }
     // Token checks without a key to verify tokens with would silently authenticate nobody.
     if (config.jwtSecret === undefined && config.jwtPublicKey === undefined) {
       for (const key of ['jwtIssuer', 'jwtAudience'] as const) {
         if (config[key] !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [key], message: 'needs --jwt-secret or --jwt-public-key: without a key no token is checked' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'needs --jwt-secret or --jwt-public-key: without a key no token is checked',
+          });
         }
       }
     }
@@ -116,9 +136,27 @@ export interface OptionInfo {
 }
 
 export const optionInfo: Record<OptionKey, OptionInfo> = {
-  port: { flag: 'port', env: 'PORT', arg: '<n>', description: 'TCP port to listen on (0 picks a free port)', allowed: 'an integer from 0 to 65535' },
-  host: { flag: 'host', env: 'HOST', arg: '<addr>', description: 'Interface to bind (0.0.0.0 for all)', allowed: 'a host name or IP address' },
-  dataDir: { flag: 'data', env: 'DATA_DIR', arg: '<dir>', description: 'LevelDB data directory (created if missing)', allowed: 'a directory path' },
+  port: {
+    flag: 'port',
+    env: 'PORT',
+    arg: '<n>',
+    description: 'TCP port to listen on (0 picks a free port)',
+    allowed: 'an integer from 0 to 65535',
+  },
+  host: {
+    flag: 'host',
+    env: 'HOST',
+    arg: '<addr>',
+    description: 'Interface to bind (0.0.0.0 for all)',
+    allowed: 'a host name or IP address',
+  },
+  dataDir: {
+    flag: 'data',
+    env: 'DATA_DIR',
+    arg: '<dir>',
+    description: 'LevelDB data directory (created if missing)',
+    allowed: 'a directory path',
+  },
   store: {
     flag: 'store',
     env: 'QUIRE_STORE',
@@ -141,7 +179,7 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
     flag: 'node-id',
     env: 'QUIRE_NODE_ID',
     arg: '<id>',
-    description: 'This node\'s name in a cluster (logs, bus messages)',
+    description: "This node's name in a cluster (logs, bus messages)",
     allowed: 'letters, digits, ".", "_", ":" or "-", at most 64',
     defaultText: '<hostname>-<pid>',
   },
@@ -172,14 +210,14 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
     flag: 'compact-after-bytes',
     env: 'QUIRE_COMPACT_AFTER_BYTES',
     arg: '<bytes>',
-    description: "Compact a document once its update log holds this many bytes (0: never by size)",
+    description: 'Compact a document once its update log holds this many bytes (0: never by size)',
     allowed: 'an integer of at least 0',
   },
   compactAfterUpdates: {
     flag: 'compact-after-updates',
     env: 'QUIRE_COMPACT_AFTER_UPDATES',
     arg: '<n>',
-    description: "Compact a document once its update log holds this many updates (0: never by count)",
+    description: 'Compact a document once its update log holds this many updates (0: never by count)',
     allowed: 'an integer of at least 0',
   },
   requestTimeoutMs: {
@@ -189,9 +227,27 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
     description: 'Answer 408 and close an HTTP request whose headers and body take longer (0: no limit)',
     allowed: 'an integer from 0 to 3600000',
   },
-  unloadGraceMs: { flag: 'unload-grace-ms', env: 'QUIRE_UNLOAD_GRACE_MS', arg: '<ms>', description: 'How long an unused document stays loaded', allowed: 'an integer from 0 to 86400000' },
-  maxMessageBytes: { flag: 'max-message-bytes', env: 'QUIRE_MAX_MESSAGE_BYTES', arg: '<bytes>', description: 'Largest Socket.io message accepted', allowed: 'an integer from 1024 to 1073741824' },
-  maxUpdateBytes: { flag: 'max-update-bytes', env: 'QUIRE_MAX_UPDATE_BYTES', arg: '<bytes>', description: 'Largest update accepted in one message (also for the admin API); larger ones travel in parts', allowed: 'an integer from 1024 to 1073741824, at most --max-message-bytes' },
+  unloadGraceMs: {
+    flag: 'unload-grace-ms',
+    env: 'QUIRE_UNLOAD_GRACE_MS',
+    arg: '<ms>',
+    description: 'How long an unused document stays loaded',
+    allowed: 'an integer from 0 to 86400000',
+  },
+  maxMessageBytes: {
+    flag: 'max-message-bytes',
+    env: 'QUIRE_MAX_MESSAGE_BYTES',
+    arg: '<bytes>',
+    description: 'Largest Socket.io message accepted',
+    allowed: 'an integer from 1024 to 1073741824',
+  },
+  maxUpdateBytes: {
+    flag: 'max-update-bytes',
+    env: 'QUIRE_MAX_UPDATE_BYTES',
+    arg: '<bytes>',
+    description: 'Largest update accepted in one message (also for the admin API); larger ones travel in parts',
+    allowed: 'an integer from 1024 to 1073741824, at most --max-message-bytes',
+  },
   maxAssembledUpdateBytes: {
     flag: 'max-assembled-update-bytes',
     env: 'QUIRE_MAX_ASSEMBLED_UPDATE_BYTES',
@@ -199,7 +255,13 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
     description: 'Largest update accepted in parts (and held half-assembled per connection)',
     allowed: 'an integer from 1024 to 4294967296',
   },
-  maxAwarenessBytes: { flag: 'max-awareness-bytes', env: 'QUIRE_MAX_AWARENESS_BYTES', arg: '<bytes>', description: 'Largest awareness (presence) message accepted', allowed: 'an integer from 256 to 16777216' },
+  maxAwarenessBytes: {
+    flag: 'max-awareness-bytes',
+    env: 'QUIRE_MAX_AWARENESS_BYTES',
+    arg: '<bytes>',
+    description: 'Largest awareness (presence) message accepted',
+    allowed: 'an integer from 256 to 16777216',
+  },
   maxDocumentsPerConnection: {
     flag: 'max-documents-per-connection',
     env: 'QUIRE_MAX_DOCUMENTS_PER_CONNECTION',
@@ -281,7 +343,13 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
     allowed: 'a non-empty string',
     defaultText: 'none (any audience)',
   },
-  jwtClaim: { flag: 'jwt-claim', env: 'QUIRE_JWT_CLAIM', arg: '<name>', description: 'The token claim that lists the documents a client may open', allowed: 'a claim name' },
+  jwtClaim: {
+    flag: 'jwt-claim',
+    env: 'QUIRE_JWT_CLAIM',
+    arg: '<name>',
+    description: 'The token claim that lists the documents a client may open',
+    allowed: 'a claim name',
+  },
   jwtClockToleranceSeconds: {
     flag: 'jwt-clock-tolerance-seconds',
     env: 'QUIRE_JWT_CLOCK_TOLERANCE_SECONDS',
@@ -319,14 +387,45 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
     flag: 'recheck-access-interval-ms',
     env: 'QUIRE_RECHECK_ACCESS_INTERVAL_MS',
     arg: '<ms>',
-    description: 'Re-check every open session\'s access this often, ending revoked ones (0: only at connect, at exp and on POST /admin/access/*)',
+    description:
+      "Re-check every open session's access this often, ending revoked ones (0: only at connect, at exp and on POST /admin/access/*)",
     allowed: 'an integer from 0 to 86400000',
   },
-  rateUpdates: { flag: 'rate-updates', env: 'QUIRE_RATE_UPDATES', arg: '<rate>', description: 'Update messages per client connection (RATE_LIMITED beyond)', allowed: RATE_ALLOWED },
-  rateUpdateBytes: { flag: 'rate-update-bytes', env: 'QUIRE_RATE_UPDATE_BYTES', arg: '<rate>', description: 'Update bytes per client connection', allowed: RATE_ALLOWED },
-  rateAwareness: { flag: 'rate-awareness', env: 'QUIRE_RATE_AWARENESS', arg: '<rate>', description: 'Awareness (presence) messages per client connection', allowed: RATE_ALLOWED },
-  rateJoins: { flag: 'rate-joins', env: 'QUIRE_RATE_JOINS', arg: '<rate>', description: 'Documents opened per client connection', allowed: RATE_ALLOWED },
-  rateSyncs: { flag: 'rate-syncs', env: 'QUIRE_RATE_SYNCS', arg: '<rate>', description: 'Sync requests per client connection', allowed: RATE_ALLOWED },
+  rateUpdates: {
+    flag: 'rate-updates',
+    env: 'QUIRE_RATE_UPDATES',
+    arg: '<rate>',
+    description: 'Update messages per client connection (RATE_LIMITED beyond)',
+    allowed: RATE_ALLOWED,
+  },
+  rateUpdateBytes: {
+    flag: 'rate-update-bytes',
+    env: 'QUIRE_RATE_UPDATE_BYTES',
+    arg: '<rate>',
+    description: 'Update bytes per client connection',
+    allowed: RATE_ALLOWED,
+  },
+  rateAwareness: {
+    flag: 'rate-awareness',
+    env: 'QUIRE_RATE_AWARENESS',
+    arg: '<rate>',
+    description: 'Awareness (presence) messages per client connection',
+    allowed: RATE_ALLOWED,
+  },
+  rateJoins: {
+    flag: 'rate-joins',
+    env: 'QUIRE_RATE_JOINS',
+    arg: '<rate>',
+    description: 'Documents opened per client connection',
+    allowed: RATE_ALLOWED,
+  },
+  rateSyncs: {
+    flag: 'rate-syncs',
+    env: 'QUIRE_RATE_SYNCS',
+    arg: '<rate>',
+    description: 'Sync requests per client connection',
+    allowed: RATE_ALLOWED,
+  },
   rateViolations: {
     flag: 'rate-violations',
     env: 'QUIRE_RATE_VIOLATIONS',
@@ -334,9 +433,26 @@ export const optionInfo: Record<OptionKey, OptionInfo> = {
     description: 'Refused messages tolerated per client connection before it is closed (POLICY_VIOLATION)',
     allowed: RATE_ALLOWED,
   },
-  logLevel: { flag: 'log-level', env: 'LOG_LEVEL', arg: '<level>', description: 'Least severe log level written', allowed: LOG_LEVELS.join(', ') },
-  logFormat: { flag: 'log-format', env: 'LOG_FORMAT', arg: '<format>', description: 'Log format; auto is pretty on a terminal, JSON otherwise', allowed: LOG_FORMATS.join(', ') },
-  metrics: { flag: 'metrics', env: 'QUIRE_METRICS', description: 'Serve Prometheus metrics at GET /metrics, --no-metrics to turn off', allowed: 'true or false' },
+  logLevel: {
+    flag: 'log-level',
+    env: 'LOG_LEVEL',
+    arg: '<level>',
+    description: 'Least severe log level written',
+    allowed: LOG_LEVELS.join(', '),
+  },
+  logFormat: {
+    flag: 'log-format',
+    env: 'LOG_FORMAT',
+    arg: '<format>',
+    description: 'Log format; auto is pretty on a terminal, JSON otherwise',
+    allowed: LOG_FORMATS.join(', '),
+  },
+  metrics: {
+    flag: 'metrics',
+    env: 'QUIRE_METRICS',
+    description: 'Serve Prometheus metrics at GET /metrics, --no-metrics to turn off',
+    allowed: 'true or false',
+  },
   metricsToken: {
     flag: 'metrics-token',
     env: 'QUIRE_METRICS_TOKEN',

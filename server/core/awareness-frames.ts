@@ -43,4 +43,3 @@ export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint
   }
   return encoding.toUint8Array(encoder);
 }
-

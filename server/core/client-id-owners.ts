@@ -96,10 +96,14 @@ export class ClientIdOwners {
   applyStored(stored: StoredOwners): void {
     if (stored instanceof Map ? stored.size === 0 : (stored as readonly Uint8Array[]).length === 0) return;
     const { doc, owners } = this.built;
-    Y.transact(doc, () => {
-      if (stored instanceof Map) for (const [id, owner] of stored) owners.set(String(id), owner);
-      else for (const update of stored as readonly Uint8Array[]) Y.applyUpdate(doc, update, persistenceOrigin);
-    }, persistenceOrigin);
+    Y.transact(
+      doc,
+      () => {
+        if (stored instanceof Map) for (const [id, owner] of stored) owners.set(String(id), owner);
+        else for (const update of stored as readonly Uint8Array[]) Y.applyUpdate(doc, update, persistenceOrigin);
+      },
+      persistenceOrigin,
+    );
   }
 
   private get built(): OwnerRecords {
@@ -159,11 +163,7 @@ export class ClientIdOwners {
    * owns; otherwise returns the ids nobody owns that this writer declared as its own, to claim once
    * the update is applied.
    */
-  claimable(
-    ends: ReadonlyMap<number, number>,
-    stateOf: (client: number) => number,
-    writer: ClientIdWriter,
-  ): number[] {
+  claimable(ends: ReadonlyMap<number, number>, stateOf: (client: number) => number, writer: ClientIdWriter): number[] {
     const taken: number[] = [];
     const unowned: number[] = [];
     for (const [client, end] of ends) {
@@ -211,4 +211,3 @@ export class ClientIdOwners {
     this.records = null;
   }
 }
-

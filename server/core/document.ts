@@ -107,7 +107,8 @@ export class QuireDocument {
         await Promise.all([this.writer.whenDurable(), this.clientIds.whenDurable()]);
       },
       // The turns one write made durable go out together: one message per receiver per write.
-      (turns: Contribution<TurnUpdate>[][]) => fanOut(turns.flat(), (updates) => encodeSyncFrame('update', mergeTurn(updates)), 'update', channel),
+      (turns: Contribution<TurnUpdate>[][]) =>
+        fanOut(turns.flat(), (updates) => encodeSyncFrame('update', mergeTurn(updates)), 'update', channel),
     );
     this.outgoingUpdates = new TurnBuffer((items) => this.durableUpdates.push(items));
     this.outgoingAwareness = new TurnBuffer((items) => {
@@ -210,12 +211,7 @@ export class QuireDocument {
   }
 
   /** `writer`: check client-id ownership for this writer (clients); absent for the server's own. */
-  private async applyUpdate(
-    update: Uint8Array,
-    origin: UpdateOrigin,
-    by: string,
-    writer?: ClientIdWriter,
-  ): Promise<void> {
+  private async applyUpdate(update: Uint8Array, origin: UpdateOrigin, by: string, writer?: ClientIdWriter): Promise<void> {
     this.assertOpen();
     let inspection: UpdateInspection;
     try {
@@ -238,7 +234,8 @@ export class QuireDocument {
     }
     if (writer !== undefined) await this.askSharedOwners(inspection.reach.ends, writer);
     // Throws CLIENT_ID_TAKEN before anything is applied; else the ids this writer may claim.
-    const claims = writer === undefined ? [] : this.clientIds.claimable(inspection.reach.ends, (client) => Y.getState(this.ydoc.store, client), writer);
+    const claims =
+      writer === undefined ? [] : this.clientIds.claimable(inspection.reach.ends, (client) => Y.getState(this.ydoc.store, client), writer);
     const pendingBefore = this.pendingParts();
     try {
       Y.applyUpdate(this.ydoc, update, origin);
@@ -315,7 +312,10 @@ export class QuireDocument {
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE, 'The awareness update could not be decoded.');
     }
     const owned = entries.filter((entry) => this.ownership.claim(connection, entry.clientId));
-    this.claimPresentedIds(connection, owned.map((entry) => entry.clientId));
+    this.claimPresentedIds(
+      connection,
+      owned.map((entry) => entry.clientId),
+    );
     if (owned.length > 0) {
       awarenessProtocol.applyAwarenessUpdate(
         this.awareness,
@@ -396,10 +396,7 @@ export class QuireDocument {
 
   private readonly clockOf = (client: number): number => Y.getState(this.ydoc.store, client);
 
-  private readonly onAwarenessUpdate = (
-    change: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
+  private readonly onAwarenessUpdate = (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     const ids = [...change.added, ...change.updated, ...change.removed];
     if (ids.length > 0) this.outgoingAwareness.push(senderOf(origin), ids);
   };
@@ -434,7 +431,8 @@ function writerKeysOf(connection: ConnectionRef): readonly string[] {
 export const PARTIALLY_APPLIED = 'The update could not be applied in full; what was applied before the failure is kept.';
 
 /** The message of the DOCUMENT_CLOSED answering an update that left the server's copy unusable. */
-export const BROKE_THE_DOCUMENT = 'The update could not be applied and was not stored; the document is reloaded from what is stored: reconnect to continue.';
+export const BROKE_THE_DOCUMENT =
+  'The update could not be applied and was not stored; the document is reloaded from what is stored: reconnect to continue.';
 
 /** Whether Yjs was interrupted inside a transaction or its cleanup: the doc emits no more updates. */
 function transactionLeftOpen(doc: Y.Doc): boolean {
@@ -447,4 +445,3 @@ function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-

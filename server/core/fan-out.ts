@@ -24,9 +24,7 @@ export function fanOut<T>(
   event: BroadcastEvent,
   channel: DocumentChannel,
 ): void {
-  const senders = [...new Set(contributions.map((c) => c.senderId))].filter(
-    (id): id is string => id !== null,
-  );
+  const senders = [...new Set(contributions.map((c) => c.senderId))].filter((id): id is string => id !== null);
   const everything = build(contributions.map((c) => c.value));
   if (everything !== null) channel.broadcast(event, everything, senders);
   for (const sender of senders) {

@@ -165,7 +165,12 @@ export class DocumentRegistry {
   /** A loaded document became unusable: its connections go (they reconnect to a fresh load), and so does it. */
   private documentBroke(name: string): void {
     debug('document %s was left unusable by a failed update: unloading it', name);
-    this.observer.error({ docName: name, code: ErrorCodes.DOCUMENT_CLOSED, operation: 'update', cause: new Error('Y.Doc left mid-transaction') });
+    this.observer.error({
+      docName: name,
+      code: ErrorCodes.DOCUMENT_CLOSED,
+      operation: 'update',
+      cause: new Error('Y.Doc left mid-transaction'),
+    });
     const entry = this.entries.get(name);
     // After this turn, so that the refusal of the update that broke it reaches its sender first.
     setImmediate(() => {
@@ -203,8 +208,12 @@ export class DocumentRegistry {
       this.observer.error({ docName: name, code: ErrorCodes.LOAD_FAILED, operation: 'load', cause: error });
       throw new QuireError(ErrorCodes.LOAD_FAILED);
     }
-    const doc = new QuireDocument(name, this.options.store, this.options.channelFor(name), this.options.limits ?? defaultDocumentLimits, () =>
-      this.documentBroke(name),
+    const doc = new QuireDocument(
+      name,
+      this.options.store,
+      this.options.channelFor(name),
+      this.options.limits ?? defaultDocumentLimits,
+      () => this.documentBroke(name),
     );
     try {
       doc.applyStored(updates);

@@ -37,7 +37,8 @@ export class UpdateAssembly {
     if (header.index === 0) {
       this.discard();
       if (header.total > this.maxAssembledUpdateBytes) throw new QuireError(ErrorCodes.UPDATE_TOO_LARGE);
-      if (!this.allowance.reserve(header.total)) throw new QuireError(ErrorCodes.RATE_LIMITED, 'Too many large updates in progress on this connection; retry later.');
+      if (!this.allowance.reserve(header.total))
+        throw new QuireError(ErrorCodes.RATE_LIMITED, 'Too many large updates in progress on this connection; retry later.');
       this.current = { id: header.id, total: header.total, nextIndex: 0, received: 0, parts: [] };
     }
     const assembly = this.current;

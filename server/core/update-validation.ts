@@ -34,7 +34,8 @@ function refersBackward(ref: unknown, struct: Struct): boolean {
 }
 
 function structProblem(struct: Struct): string | null {
-  if (!Number.isSafeInteger(struct.length) || struct.length < 1) return `struct ${struct.id.client}:${struct.id.clock} has length ${struct.length}`;
+  if (!Number.isSafeInteger(struct.length) || struct.length < 1)
+    return `struct ${struct.id.client}:${struct.id.clock} has length ${struct.length}`;
   if (struct.id.clock + struct.length > MAX_CLOCK) return `struct ${struct.id.client}:${struct.id.clock} exceeds the clock range`;
   if (!(struct instanceof Y.Item)) return null;
   if (!refersBackward(struct.origin, struct)) return `item ${struct.id.client}:${struct.id.clock} has a forward origin`;
@@ -83,7 +84,8 @@ export function inspectUpdate(update: Uint8Array): UpdateInspection {
   for (const [client, ranges] of ds.clients) {
     let end = 0;
     for (const { clock, len } of ranges) {
-      if (!Number.isSafeInteger(len) || len < 1 || clock < end || clock + len > MAX_CLOCK) return failed(`delete range ${client}:${clock}+${len} is invalid`);
+      if (!Number.isSafeInteger(len) || len < 1 || clock < end || clock + len > MAX_CLOCK)
+        return failed(`delete range ${client}:${clock}+${len} is invalid`);
       end = clock + len;
     }
     if (end > 0) reach.deletesEnd.set(client, end);

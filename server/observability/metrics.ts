@@ -73,8 +73,10 @@ export function createMetrics(): QuireMetrics {
   gauge('quire_store_accepting', 'Whether the store accepts (and the server acknowledges) writes now: 1 or 0.', (s) =>
     s.storeHealth === undefined || s.storeHealth().accepting ? 1 : 0,
   );
-  gauge('quire_documents_damaged', 'Stored documents known to be damaged or to have lost acknowledged updates.', (s) =>
-    s.storeCounters?.().damagedDocuments ?? 0,
+  gauge(
+    'quire_documents_damaged',
+    'Stored documents known to be damaged or to have lost acknowledged updates.',
+    (s) => s.storeCounters?.().damagedDocuments ?? 0,
   );
   const reasonsSeen = new Set<string>();
   new Gauge({
@@ -89,12 +91,15 @@ export function createMetrics(): QuireMetrics {
       for (const reason of reasonsSeen) this.set({ reason }, reason === current ? 1 : 0);
     },
   });
-  gauge('quire_documents_loaded_bytes', 'Encoded bytes of the loaded documents (the maxLoadedDocumentBytes measure).', (s) => s.loadedDocumentBytes?.() ?? 0);
+  gauge(
+    'quire_documents_loaded_bytes',
+    'Encoded bytes of the loaded documents (the maxLoadedDocumentBytes measure).',
+    (s) => s.loadedDocumentBytes?.() ?? 0,
+  );
 
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
-  const histogram = (name: string, help: string, buckets: number[]) =>
-    new Histogram({ name, help, buckets, registers: [registry] });
+  const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, buckets, registers: [registry] });
 
   const connectionsOpened = counter('quire_connections_opened_total', 'Document connections accepted.');
   const loads = counter('quire_document_loads_total', 'Documents loaded from the store.');
@@ -104,7 +109,11 @@ export function createMetrics(): QuireMetrics {
   const receivedBytes = counter('quire_message_bytes_received_total', 'Payload bytes received from clients, by kind.', ['kind']);
   const sent = counter('quire_messages_sent_total', 'Messages sent to clients, counted per receiver, by kind.', ['kind']);
   const sentBytes = counter('quire_message_bytes_sent_total', 'Payload bytes sent to clients, counted per receiver, by kind.', ['kind']);
-  const ackSeconds = histogram('quire_update_ack_duration_seconds', 'Time from receiving a client update to acknowledging it (durable).', LATENCY_BUCKETS);
+  const ackSeconds = histogram(
+    'quire_update_ack_duration_seconds',
+    'Time from receiving a client update to acknowledging it (durable).',
+    LATENCY_BUCKETS,
+  );
   const batchUpdates = histogram('quire_store_batch_updates', 'Updates per store write batch.', COUNT_BUCKETS);
   const batchBytes = histogram('quire_store_batch_bytes', 'Bytes per store write batch.', BYTE_BUCKETS);
   const batchSeconds = histogram('quire_store_batch_duration_seconds', 'Time for a store write batch to become durable.', LATENCY_BUCKETS);

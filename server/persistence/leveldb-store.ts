@@ -86,15 +86,21 @@ export class LevelDbStore implements DocumentStore {
     this.damaged = checked.damaged;
     this.states = new DocStates(db, ledger, options.maxCachedStates, (name) => this.compactor.isCompacting(name));
     this.writer = new Writer(db, options.sync, this.counters, options.hooks.beforeWrite, this.healthState, (err) => this.writeFailed(err));
-    this.recovery = new Recovery(db, this.writer, this.healthState, {
-      readsSettled: async () => void (await Promise.allSettled([...this.reads])),
-      verify: async () => {
-        const { report, damaged } = await checkOpenedDatabase(db, ledger);
-        this.states.clear();
-        this.openReport = report;
-        this.damaged = damaged;
+    this.recovery = new Recovery(
+      db,
+      this.writer,
+      this.healthState,
+      {
+        readsSettled: async () => void (await Promise.allSettled([...this.reads])),
+        verify: async () => {
+          const { report, damaged } = await checkOpenedDatabase(db, ledger);
+          this.states.clear();
+          this.openReport = report;
+          this.damaged = damaged;
+        },
       },
-    }, () => this.counters.recoveries++);
+      () => this.counters.recoveries++,
+    );
     this.groupCommit = new GroupCommit(
       db,
       this.writer,
@@ -144,8 +150,14 @@ export class LevelDbStore implements DocumentStore {
       await db.close().catch(() => {});
       throw err;
     }
-    log('opened %s (sync %s, compact after %d updates or %d bytes; %d damaged documents)', db.directory, resolved.sync,
-      resolved.compactAfterUpdates, resolved.compactAfterBytes, checked.damaged.size);
+    log(
+      'opened %s (sync %s, compact after %d updates or %d bytes; %d damaged documents)',
+      db.directory,
+      resolved.sync,
+      resolved.compactAfterUpdates,
+      resolved.compactAfterBytes,
+      checked.damaged.size,
+    );
     return new LevelDbStore(db, ledger, checked, Object.freeze(resolved));
   }
 
@@ -175,10 +187,12 @@ export class LevelDbStore implements DocumentStore {
   async has(name: string): Promise<boolean> {
     const keys = new DocKeys(name);
     let found = false;
-    await this.read(() => this.db.scan(keys.all, { values: false, limit: 1, highWaterMark: 1 }, () => {
-      found = true;
-      return undefined;
-    }));
+    await this.read(() =>
+      this.db.scan(keys.all, { values: false, limit: 1, highWaterMark: 1 }, () => {
+        found = true;
+        return undefined;
+      }),
+    );
     return found;
   }
 
@@ -286,7 +300,10 @@ export class LevelDbStore implements DocumentStore {
   /** A write failed: stop acknowledging (unless already stopped for a graver reason) and recover. */
   private writeFailed(err: unknown): void {
     if (this.healthState.accepting) {
-      this.healthState.fail('write-failed', `A write failed; reopening and checking the database before accepting writes again: ${(err as Error)?.message ?? String(err)}`);
+      this.healthState.fail(
+        'write-failed',
+        `A write failed; reopening and checking the database before accepting writes again: ${(err as Error)?.message ?? String(err)}`,
+      );
     }
     if (this.closing === undefined) this.recovery.schedule();
   }

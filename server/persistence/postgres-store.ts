@@ -59,10 +59,15 @@ export class PostgresStore implements DocumentStore {
     private readonly tables: Tables,
     private readonly options: Required<Omit<PostgresStoreOptions, 'url' | 'poolSize'>>,
   ) {
-    this.writer = new GroupCommit(pool as unknown as ClientPool, tables, (rows) => this.committed(rows), (ok, error) => {
-      if (ok !== this.lastOutcomeOk) debug(ok ? 'commits succeed again' : 'commits fail: %O', error);
-      this.setOutcome(ok);
-    });
+    this.writer = new GroupCommit(
+      pool as unknown as ClientPool,
+      tables,
+      (rows) => this.committed(rows),
+      (ok, error) => {
+        if (ok !== this.lastOutcomeOk) debug(ok ? 'commits succeed again' : 'commits fail: %O', error);
+        this.setOutcome(ok);
+      },
+    );
     this.clientIdOwners = new PostgresClientIdOwners(pool, tables);
     this.versions = new PostgresVersionRecords(pool as unknown as ClientPool, tables, () => this.writer.settled());
     this.probe = setInterval(() => void this.checkHealth(), options.probeIntervalMs);
@@ -118,7 +123,12 @@ export class PostgresStore implements DocumentStore {
   health(): StoreHealth {
     if (this.closed !== null) return { accepting: false, reason: 'closed', detail: 'The store is closed.' };
     if (this.lastOutcomeOk) return { accepting: true };
-    return { accepting: false, reason: 'cannot-commit', detail: 'This node cannot commit to PostgreSQL.', since: this.unhealthySince ?? Date.now() };
+    return {
+      accepting: false,
+      reason: 'cannot-commit',
+      detail: 'This node cannot commit to PostgreSQL.',
+      since: this.unhealthySince ?? Date.now(),
+    };
   }
 
   compactionCounters(): { compactions: number; failedCompactions: number } {

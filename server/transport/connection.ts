@@ -36,7 +36,13 @@ export function handleConnection(
   versions?: ConnectionVersions,
 ): void {
   const { docName, access, sessionKey, writerKeys, ownClientIds } = socket.data;
-  const connection: ConnectionRef = { id: socket.id, access, sessionKey, writerKeys, ...(ownClientIds === undefined ? {} : { ownClientIds }) };
+  const connection: ConnectionRef = {
+    id: socket.id,
+    access,
+    sessionKey,
+    writerKeys,
+    ...(ownClientIds === undefined ? {} : { ownClientIds }),
+  };
   const { limits } = budgets;
   const budget = budgets.of(socket);
   budgets.attach(socket);
@@ -80,70 +86,86 @@ export function handleConnection(
 
   const handlers: Record<string, (...args: unknown[]) => void> = {
     'sync-step-1': (frame: unknown, ack: unknown) =>
-      guard('sync-step-1', async (reply) => {
-        if (!budget.allow('syncs')) throw new QuireError(ErrorCodes.RATE_LIMITED);
-        if (!isBinary(frame) || !isCallback(ack)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
-        observer.messageReceived({ docName, kind: 'sync', bytes: frame.byteLength });
-        const answer = await session.syncStep1(frame);
-        reply(null, answer);
-        catchUpExpected = access === 'write';
-        catchUpPartsId = null;
-        observer.messageSent({ docName, kind: 'sync', bytes: answer.step2.byteLength + answer.step1.byteLength, receivers: 1 });
-        // The joiner sees who is here right after its document.
-        const presence = (await lease.get()).encodeFullAwareness();
-        if (presence !== null) socket.emit('awareness', presence);
-      }, ack),
+      guard(
+        'sync-step-1',
+        async (reply) => {
+          if (!budget.allow('syncs')) throw new QuireError(ErrorCodes.RATE_LIMITED);
+          if (!isBinary(frame) || !isCallback(ack)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+          observer.messageReceived({ docName, kind: 'sync', bytes: frame.byteLength });
+          const answer = await session.syncStep1(frame);
+          reply(null, answer);
+          catchUpExpected = access === 'write';
+          catchUpPartsId = null;
+          observer.messageSent({ docName, kind: 'sync', bytes: answer.step2.byteLength + answer.step1.byteLength, receivers: 1 });
+          // The joiner sees who is here right after its document.
+          const presence = (await lease.get()).encodeFullAwareness();
+          if (presence !== null) socket.emit('awareness', presence);
+        },
+        ack,
+      ),
 
     update: (frame: unknown, ack: unknown) =>
-      guard('update', async (reply) => {
-        const bytes = isBinary(frame) ? frame.byteLength : 0;
-        // The step 2 answering our sync reply is the client's catch-up, counted apart.
-        const catchUp = catchUpExpected && isBinary(frame) && isStep2Frame(frame);
-        if (catchUp) catchUpExpected = false;
-        if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes), catchUp)) throw new QuireError(ErrorCodes.RATE_LIMITED);
-        if (!isBinary(frame)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
-        const received = performance.now();
-        observer.messageReceived({ docName, kind: 'update', bytes: frame.byteLength });
-        await session.update(frame);
-        noteClientChange(socket, versions);
-        reply(null);
-        observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
-      }, ack),
+      guard(
+        'update',
+        async (reply) => {
+          const bytes = isBinary(frame) ? frame.byteLength : 0;
+          // The step 2 answering our sync reply is the client's catch-up, counted apart.
+          const catchUp = catchUpExpected && isBinary(frame) && isStep2Frame(frame);
+          if (catchUp) catchUpExpected = false;
+          if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes), catchUp)) throw new QuireError(ErrorCodes.RATE_LIMITED);
+          if (!isBinary(frame)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+          const received = performance.now();
+          observer.messageReceived({ docName, kind: 'update', bytes: frame.byteLength });
+          await session.update(frame);
+          noteClientChange(socket, versions);
+          reply(null);
+          observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
+        },
+        ack,
+      ),
 
     // Parts count against the same limits as updates: one message and its bytes each.
     'update-part': (header: unknown, part: unknown, ack: unknown) =>
-      guard('update', async (reply) => {
-        const bytes = isBinary(part) ? part.byteLength : 0;
-        const valid = isUpdatePartHeader(header) && isBinary(part);
-        // A catch-up too large for one message: its first part starts with the step 2 frame type.
-        if (valid && header.index === 0 && catchUpExpected && isStep2Frame(part)) {
-          catchUpExpected = false;
-          catchUpPartsId = header.id;
-        }
-        const catchUp = valid && catchUpPartsId === header.id;
-        if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes), catchUp)) throw new QuireError(ErrorCodes.RATE_LIMITED);
-        if (!valid) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
-        const received = performance.now();
-        observer.messageReceived({ docName, kind: 'update', bytes: part.byteLength });
-        await session.updatePart(header, part);
-        if (header.final) noteClientChange(socket, versions);
-        reply(null);
-        if (header.final) observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
-      }, ack),
+      guard(
+        'update',
+        async (reply) => {
+          const bytes = isBinary(part) ? part.byteLength : 0;
+          const valid = isUpdatePartHeader(header) && isBinary(part);
+          // A catch-up too large for one message: its first part starts with the step 2 frame type.
+          if (valid && header.index === 0 && catchUpExpected && isStep2Frame(part)) {
+            catchUpExpected = false;
+            catchUpPartsId = header.id;
+          }
+          const catchUp = valid && catchUpPartsId === header.id;
+          if (!budget.allowUpdate(Math.min(bytes, limits.maxUpdateBytes), catchUp)) throw new QuireError(ErrorCodes.RATE_LIMITED);
+          if (!valid) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+          const received = performance.now();
+          observer.messageReceived({ docName, kind: 'update', bytes: part.byteLength });
+          await session.updatePart(header, part);
+          if (header.final) noteClientChange(socket, versions);
+          reply(null);
+          if (header.final) observer.updateAcknowledged({ docName, durationMs: performance.now() - received });
+        },
+        ack,
+      ),
 
     awareness: (update: unknown, ack?: unknown) =>
-      guard('awareness', async (reply) => {
-        if (!budget.allow('awareness')) throw new QuireError(ErrorCodes.RATE_LIMITED);
-        if (!isBinary(update)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
-        observer.messageReceived({ docName, kind: 'awareness', bytes: update.byteLength });
-        if (update.byteLength > limits.maxAwarenessBytes) throw new QuireError(ErrorCodes.AWARENESS_TOO_LARGE);
-        const doc = await lease.get();
-        // The socket left while its document loaded: its presence would be a ghost nobody removes.
-        if (lease.isReleased) return;
-        const { refused } = doc.applyClientAwareness(connection, update);
-        if (refused > 0) throw new QuireError(ErrorCodes.AWARENESS_NOT_OWNED);
-        if (isCallback(ack)) reply(null);
-      }, ack),
+      guard(
+        'awareness',
+        async (reply) => {
+          if (!budget.allow('awareness')) throw new QuireError(ErrorCodes.RATE_LIMITED);
+          if (!isBinary(update)) throw new QuireError(ErrorCodes.BAD_PAYLOAD);
+          observer.messageReceived({ docName, kind: 'awareness', bytes: update.byteLength });
+          if (update.byteLength > limits.maxAwarenessBytes) throw new QuireError(ErrorCodes.AWARENESS_TOO_LARGE);
+          const doc = await lease.get();
+          // The socket left while its document loaded: its presence would be a ghost nobody removes.
+          if (lease.isReleased) return;
+          const { refused } = doc.applyClientAwareness(connection, update);
+          if (refused > 0) throw new QuireError(ErrorCodes.AWARENESS_NOT_OWNED);
+          if (isCallback(ack)) reply(null);
+        },
+        ack,
+      ),
   };
   if (versions !== undefined) watchLastClient(socket, versions);
   let versionTable: Record<string, (...args: unknown[]) => void> | null = null;
@@ -164,9 +186,13 @@ export function handleConnection(
       handler(...args);
       return;
     }
-    guard('unknown-event', async () => {
-      throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Unknown event.');
-    }, args.at(-1));
+    guard(
+      'unknown-event',
+      async () => {
+        throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'Unknown event.');
+      },
+      args.at(-1),
+    );
   });
 
   socket.on('disconnect', (reason) => {
@@ -190,4 +216,3 @@ function isStep2Frame(frame: Uint8Array): boolean {
     return false;
   }
 }
-

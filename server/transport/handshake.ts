@@ -43,7 +43,12 @@ export function handshakeMiddleware(options: HandshakeOptions) {
   return (socket: QuireSocket, next: (error?: ExtendedError) => void): void => {
     const refuse = (info: ErrorInfo, cause?: unknown): void => {
       debug('refused %s on %s: %s', socket.id, socket.nsp.name, info.code);
-      options.observer?.error({ docName: socket.data.docName ?? docNameOrNull(socket.nsp.name), code: info.code, operation: 'handshake', cause });
+      options.observer?.error({
+        docName: socket.data.docName ?? docNameOrNull(socket.nsp.name),
+        code: info.code,
+        operation: 'handshake',
+        cause,
+      });
       // A connection that keeps opening what it may not is closed. `next` is called either way:
       // Socket.io only forgets a socket waiting in the middleware once `next` has been called.
       budgets.refused(socket, info);
@@ -54,7 +59,8 @@ export function handshakeMiddleware(options: HandshakeOptions) {
     // Checked before authentication, so a flood of opens costs no token verification and no loads.
     if (!budget.allow('joins')) return refuse(errorInfo(ErrorCodes.RATE_LIMITED));
     // The limit travels with the refusal, so the client opens its next documents on another connection.
-    if (!budget.reserveDocument()) return refuse({ ...errorInfo(ErrorCodes.TOO_MANY_DOCUMENTS), limit: budgets.limits.maxDocumentsPerConnection });
+    if (!budget.reserveDocument())
+      return refuse({ ...errorInfo(ErrorCodes.TOO_MANY_DOCUMENTS), limit: budgets.limits.maxDocumentsPerConnection });
     admit(socket, options).then(
       () => next(),
       (error: unknown) => {
@@ -135,6 +141,8 @@ async function admit(socket: QuireSocket, options: HandshakeOptions): Promise<vo
   const earlier = Array.isArray(auth.sessions) ? auth.sessions.filter(isSessionKey).slice(0, MAX_EARLIER_SESSIONS) : [];
   socket.data.writerKeys = [socket.data.sessionKey, ...earlier].map(writerKeyOf);
   if (Array.isArray(auth.clientIds)) {
-    socket.data.ownClientIds = auth.clientIds.filter((id): id is number => Number.isSafeInteger(id) && id >= 0 && id < 2 ** 53).slice(0, MAX_OWN_CLIENT_IDS);
+    socket.data.ownClientIds = auth.clientIds
+      .filter((id): id is number => Number.isSafeInteger(id) && id >= 0 && id < 2 ** 53)
+      .slice(0, MAX_OWN_CLIENT_IDS);
   }
 }

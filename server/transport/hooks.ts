@@ -22,4 +22,7 @@ export interface HandshakeInfo {
 export type Authenticate = (handshake: HandshakeInfo) => unknown | Promise<unknown>;
 
 /** Returns the access a principal has to a document; anything else denies (→ PERMISSION_DENIED). */
-export type Authorize = (principal: unknown, docName: string) => Access | false | null | undefined | Promise<Access | false | null | undefined>;
+export type Authorize = (
+  principal: unknown,
+  docName: string,
+) => Access | false | null | undefined | Promise<Access | false | null | undefined>;

@@ -23,7 +23,9 @@ export const TESTED_VERSIONS = { 'socket.io': '4.8.4', 'engine.io': '6.6.12', 's
 
 export class SocketIoInternalsError extends Error {
   constructor(problems: readonly string[]) {
-    const tested = Object.entries(TESTED_VERSIONS).map(([name, version]) => `${name} ${version}`).join(', ');
+    const tested = Object.entries(TESTED_VERSIONS)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ');
     super(
       `quire cannot run on this Socket.io: ${problems.join('; ')}. quire relies on Socket.io internals ` +
         `(see server/transport/socket-io-internals.ts) and is tested with ${tested}; install those versions.`,
@@ -56,7 +58,8 @@ export function broadcastInternalsProblems(adapter: unknown, webSocketTransport:
   if (!isFunction(internals.encoder?.encode)) problems.push('Adapter#encoder.encode is not a function');
   const prototype = (webSocketTransport as { prototype?: Record<string, unknown> } | undefined)?.prototype;
   // engine.io's WebSocket transport sends a packet's `wsPreEncodedFrame` as is only when it has this.
-  if (!isFunction(prototype?._canSendPreEncodedFrame)) problems.push("engine.io's WebSocket transport does not take pre-encoded frames (wsPreEncodedFrame)");
+  if (!isFunction(prototype?._canSendPreEncodedFrame))
+    problems.push("engine.io's WebSocket transport does not take pre-encoded frames (wsPreEncodedFrame)");
   return problems;
 }
 

@@ -57,38 +57,56 @@ export function versionHandlers(
       }
       if (!allowed) throw new QuireError(ErrorCodes.PERMISSION_DENIED, 'You may not do this with the versions of this document.');
     }
-    if (writes && !service.allowClientWrite(docName)) throw new QuireError(ErrorCodes.RATE_LIMITED, 'Too many versions created or restored for this document; try again shortly.');
+    if (writes && !service.allowClientWrite(docName))
+      throw new QuireError(ErrorCodes.RATE_LIMITED, 'Too many versions created or restored for this document; try again shortly.');
     return request ?? {};
   };
 
   return {
     'versions:list': (request: unknown, ack: unknown) =>
-      guard('versions', async (reply) => {
-        await admit(request, ack, 'list');
-        reply(null, { versions: await service.list(docName) });
-      }, ack),
+      guard(
+        'versions',
+        async (reply) => {
+          await admit(request, ack, 'list');
+          reply(null, { versions: await service.list(docName) });
+        },
+        ack,
+      ),
 
     'versions:create': (request: unknown, ack: unknown) =>
-      guard('versions', async (reply) => {
-        const { name } = await admit(request, ack, 'create');
-        if (!(name === undefined || name === null || isVersionName(name))) throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version name is 1 to 200 characters.');
-        reply(null, { version: await service.create(docName, { name: name ?? null, by: author }) });
-      }, ack),
+      guard(
+        'versions',
+        async (reply) => {
+          const { name } = await admit(request, ack, 'create');
+          if (!(name === undefined || name === null || isVersionName(name)))
+            throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version name is 1 to 200 characters.');
+          reply(null, { version: await service.create(docName, { name: name ?? null, by: author }) });
+        },
+        ack,
+      ),
 
     'versions:get': (request: unknown, ack: unknown) =>
-      guard('versions', async (reply) => {
-        const { id } = await admit(request, ack, 'get');
-        if (!isVersionId(id)) throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version id is a positive integer.');
-        reply(null, { update: await service.get(docName, id) });
-      }, ack),
+      guard(
+        'versions',
+        async (reply) => {
+          const { id } = await admit(request, ack, 'get');
+          if (!isVersionId(id)) throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version id is a positive integer.');
+          reply(null, { update: await service.get(docName, id) });
+        },
+        ack,
+      ),
 
     'versions:restore': (request: unknown, ack: unknown) =>
-      guard('versions', async (reply) => {
-        const { id } = await admit(request, ack, 'restore');
-        if (!isVersionId(id)) throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version id is a positive integer.');
-        const result = await service.restore(docName, id, { by: author });
-        reply(null, { restoredId: id, backup: result.backup, restore: result.restore });
-      }, ack),
+      guard(
+        'versions',
+        async (reply) => {
+          const { id } = await admit(request, ack, 'restore');
+          if (!isVersionId(id)) throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version id is a positive integer.');
+          const result = await service.restore(docName, id, { by: author });
+          reply(null, { restoredId: id, backup: result.backup, restore: result.restore });
+        },
+        ack,
+      ),
   };
 }
 

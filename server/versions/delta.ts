@@ -62,7 +62,8 @@ function skipStruct(decoder: decoding.Decoder): void {
   if (hasOrigin) skipId(decoder);
   if (hasRightOrigin) skipId(decoder);
   if (!hasOrigin && !hasRightOrigin) {
-    if (decoding.readVarUint(decoder) === 1) decoding.readVarString(decoder); // root key
+    if (decoding.readVarUint(decoder) === 1)
+      decoding.readVarString(decoder); // root key
     else skipId(decoder); // parent item
     if ((info & 0b0010_0000) !== 0) decoding.readVarString(decoder); // parentSub
   }
@@ -79,7 +80,8 @@ function skipContent(decoder: decoding.Decoder, ref: number): void {
     case 1: // deleted
       decoding.readVarUint(decoder);
       return;
-    case 2: { // JSON
+    case 2: {
+      // JSON
       const length = decoding.readVarUint(decoder);
       for (let i = 0; i < length; i++) decoding.readVarString(decoder);
       return;
@@ -95,12 +97,14 @@ function skipContent(decoder: decoding.Decoder, ref: number): void {
       decoding.readVarString(decoder);
       decoding.readVarString(decoder);
       return;
-    case 7: { // type; XmlElement (3) and XmlHook (5) carry a name
+    case 7: {
+      // type; XmlElement (3) and XmlHook (5) carry a name
       const typeRef = decoding.readVarUint(decoder);
       if (typeRef === 3 || typeRef === 5) decoding.readVarString(decoder);
       return;
     }
-    case 8: { // any
+    case 8: {
+      // any
       const length = decoding.readVarUint(decoder);
       for (let i = 0; i < length; i++) decoding.readAny(decoder);
       return;
@@ -133,7 +137,11 @@ function readDeleteSet(decoder: decoding.Decoder): Ranges {
 function previousDeletes(snapshot: Uint8Array): Ranges {
   const ranges: Ranges = new Map();
   const { ds } = Y.decodeSnapshot(snapshot) as unknown as { ds: { clients: Map<number, Array<{ clock: number; len: number }>> } };
-  for (const [client, items] of ds.clients) ranges.set(client, items.map(({ clock, len }) => [clock, clock + len]));
+  for (const [client, items] of ds.clients)
+    ranges.set(
+      client,
+      items.map(({ clock, len }) => [clock, clock + len]),
+    );
   return normalize(ranges);
 }
 

@@ -21,9 +21,12 @@ export function versionsToRemove(versions: readonly VersionInfo[], now: number, 
     const age = now - version.createdAt;
     if (version.kind === 'backup' && age > options.backupMaxAgeMs) doomed.add(version.id);
     if (version.kind !== 'auto' || age <= options.keepAllMs) continue;
-    const bucket = age <= options.hourlyUntilMs ? `h${Math.floor(version.createdAt / HOUR)}`
-      : age <= options.dailyUntilMs ? `d${Math.floor(version.createdAt / DAY)}`
-      : `w${Math.floor(version.createdAt / WEEK)}`;
+    const bucket =
+      age <= options.hourlyUntilMs
+        ? `h${Math.floor(version.createdAt / HOUR)}`
+        : age <= options.dailyUntilMs
+          ? `d${Math.floor(version.createdAt / DAY)}`
+          : `w${Math.floor(version.createdAt / WEEK)}`;
     if (keptBuckets.has(bucket)) doomed.add(version.id);
     else keptBuckets.add(bucket);
   }

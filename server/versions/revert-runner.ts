@@ -32,10 +32,13 @@ export class RevertRunner {
     const workerData = { ...input, roots: [...input.roots] };
     const worker = fromSource
       ? // Run from TypeScript sources (tests, tsx): load the worker through tsx's loader.
-        new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(workerUrl.href)}, ${JSON.stringify(import.meta.url)}))`, {
-          eval: true,
-          workerData,
-        })
+        new Worker(
+          `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(workerUrl.href)}, ${JSON.stringify(import.meta.url)}))`,
+          {
+            eval: true,
+            workerData,
+          },
+        )
       : new Worker(workerUrl, { workerData });
     this.workers.add(worker);
     return new Promise<Uint8Array | null>((resolve, reject) => {

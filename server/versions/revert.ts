@@ -46,10 +46,12 @@ export function computeRevert({ target, live, roots, liveKinds }: RevertInput): 
     // Which kind each root is (a decoded document does not know): from what it holds in the
     // version, else in the live document (a root empty in both has nothing to restore).
     const kindsNow = liveKinds ?? rootKindsOfUpdate(live, roots);
-    const kinds = new Map(roots.map((name) => {
-      const inVersion = scratch.share.has(name) ? kindOf(scratch.share.get(name)!) : 'empty';
-      return [name, inVersion !== 'empty' ? inVersion : (kindsNow[name] ?? 'empty')];
-    }));
+    const kinds = new Map(
+      roots.map((name) => {
+        const inVersion = scratch.share.has(name) ? kindOf(scratch.share.get(name)!) : 'empty';
+        return [name, inVersion !== 'empty' ? inVersion : (kindsNow[name] ?? 'empty')];
+      }),
+    );
     const scope = roots.flatMap((name) => {
       const type = typedRoot(scratch, name, kinds.get(name)!);
       return type === null ? [] : [type];

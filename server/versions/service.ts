@@ -149,7 +149,13 @@ export class VersionService implements ServerVersions {
           if (revert !== null) await document.applyServerUpdate(revert);
           // 3. The result, marked as a restore.
           const restore = await this.add(chain, document, { kind: 'restore', name: null, restoreOf: id }, options.by);
-          debug('%s: restored version %d (roots %s, %s)', docName, id, roots.join(','), revert === null ? 'no change' : `${revert.byteLength} bytes`);
+          debug(
+            '%s: restored version %d (roots %s, %s)',
+            docName,
+            id,
+            roots.join(','),
+            revert === null ? 'no change' : `${revert.byteLength} bytes`,
+          );
           const result = { backup: publicInfo(backup), restore: publicInfo(restore), changed: revert !== null };
           this.notify(docName, 'version-restored', { restoredId: id, backup: result.backup, restore: result.restore });
           return result;
@@ -253,7 +259,12 @@ export class VersionService implements ServerVersions {
   }
 
   /** Writes a version of the live document now. Call inside `exclusive`. */
-  private async add(chain: VersionChain, document: QuireDocument, fields: Omit<NewVersion, 'authors'>, by: string | undefined): Promise<VersionRecord> {
+  private async add(
+    chain: VersionChain,
+    document: QuireDocument,
+    fields: Omit<NewVersion, 'authors'>,
+    by: string | undefined,
+  ): Promise<VersionRecord> {
     const docName = document.name;
     const noted = this.authors.get(docName) ?? new Set<string>();
     this.authors.delete(docName);
@@ -261,7 +272,10 @@ export class VersionService implements ServerVersions {
     if (by !== undefined && !noted.has(by)) authors.push(by);
     let record: VersionRecord;
     try {
-      record = await chain.add(docName, Y.encodeStateAsUpdate(document.ydoc), Y.encodeSnapshot(Y.snapshot(document.ydoc)), { ...fields, authors });
+      record = await chain.add(docName, Y.encodeStateAsUpdate(document.ydoc), Y.encodeSnapshot(Y.snapshot(document.ydoc)), {
+        ...fields,
+        authors,
+      });
     } catch (error) {
       // Not written: the authors belong to the next version.
       for (const author of noted) this.noteAuthor(docName, author);

@@ -12,7 +12,9 @@ afterEach(async () => {
 
 it('providers refused by the rate limit say saved only once a fresh reader has every character', async () => {
   // The reproduction of issue 11: a tight update rate, violations tolerated, eight documents on one connection.
-  running = await startServer({ rateLimits: { updates: { perSecond: 20, burst: 20 }, violations: { perSecond: 100_000, burst: 100_000 } } });
+  running = await startServer({
+    rateLimits: { updates: { perSecond: 20, burst: 20 }, violations: { perSecond: 100_000, burst: 100_000 } },
+  });
   const writers = Array.from({ length: 8 }, (_, i) => openClient(running!.url, `rated-${i}`));
   await Promise.all(writers.map((writer) => writer.provider.whenSynced()));
   const refusals: string[] = [];

@@ -78,7 +78,10 @@ describe("quire sizes its messages to Socket.io's limit, so a large edit never m
     it(`when something in between accepts less than the server said (${transport}), the provider reports it and sends smaller parts instead of looping`, async () => {
       running = await startServer({ maxMessageBytes: 1 * MiB, maxUpdateBytes: 1 * MiB });
       // A proxy with a smaller message limit: HTTP 413 for a long-polling body, close code 1009 for a WebSocket.
-      const engine = running.server.io.engine as unknown as { opts: { maxHttpBufferSize: number }; ws: { options: { maxPayload: number } } };
+      const engine = running.server.io.engine as unknown as {
+        opts: { maxHttpBufferSize: number };
+        ws: { options: { maxPayload: number } };
+      };
       engine.opts.maxHttpBufferSize = 200 * KiB;
       engine.ws.options.maxPayload = 200 * KiB;
       const writer = openClient(running.url, `behind-a-proxy-${transport}`, { transports: [transport] });

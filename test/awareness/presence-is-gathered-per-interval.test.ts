@@ -16,7 +16,10 @@ describe('presence is gathered: at most one broadcast per interval, a quiet one 
     // Within the interval of the last hand-over: still gathering.
     expect(flushed).toHaveLength(1);
     await waitFor(() => flushed.length === 2, 'the gathered values go out once the interval passed');
-    expect(flushed[1]).toEqual([{ senderId: 'b', value: 2 }, { senderId: 'a', value: 3 }]);
+    expect(flushed[1]).toEqual([
+      { senderId: 'b', value: 2 },
+      { senderId: 'a', value: 3 },
+    ]);
     buffer.discard();
   });
 

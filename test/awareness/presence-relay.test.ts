@@ -14,8 +14,7 @@ describe('awareness is relayed and cleaned up', () => {
     await running?.close();
   });
 
-  const stateOf = (observer: TestClient, subject: TestClient) =>
-    observer.provider.awareness.getStates().get(subject.doc.clientID);
+  const stateOf = (observer: TestClient, subject: TestClient) => observer.provider.awareness.getStates().get(subject.doc.clientID);
 
   it('relays added, updated and removed states', async () => {
     running = await startServer();
@@ -60,13 +59,15 @@ describe('awareness is relayed and cleaned up', () => {
     rogueAwareness.setLocalState({ user: { name: 'Ghost' } });
     rogue.emit('awareness', encodeAwarenessUpdate(rogueAwareness, [rogueDoc.clientID]));
     await waitFor(
-      () => watcherA.provider.awareness.getStates().has(rogueDoc.clientID) && watcherB.provider.awareness.getStates().has(rogueDoc.clientID),
+      () =>
+        watcherA.provider.awareness.getStates().has(rogueDoc.clientID) && watcherB.provider.awareness.getStates().has(rogueDoc.clientID),
       'ghost visible',
     );
     // Abrupt: close the transport, no awareness removal sent.
     rogue.io.engine.close();
     await waitFor(
-      () => !watcherA.provider.awareness.getStates().has(rogueDoc.clientID) && !watcherB.provider.awareness.getStates().has(rogueDoc.clientID),
+      () =>
+        !watcherA.provider.awareness.getStates().has(rogueDoc.clientID) && !watcherB.provider.awareness.getStates().has(rogueDoc.clientID),
       'ghost removed everywhere',
     );
     rogueAwareness.destroy();
@@ -94,7 +95,7 @@ describe('awareness is relayed and cleaned up', () => {
     expect(serverDoc!.awareness.getStates().get(alice.doc.clientID)).toEqual({ user: { name: 'Alice' } });
   });
 
-  it('people moving their cursors at once each see everyone else\'s latest, and keep their own', async () => {
+  it("people moving their cursors at once each see everyone else's latest, and keep their own", async () => {
     running = await startServer();
     const people = await Promise.all([0, 1, 2, 3].map(() => connectSynced(running.url, 'crowd')));
     clients.push(...people);

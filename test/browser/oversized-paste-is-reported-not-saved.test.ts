@@ -28,7 +28,9 @@ describe('an oversized paste in the editor', () => {
     await ada.page.evaluate((size) => {
       const data = new DataTransfer();
       data.setData('text/plain', 'x'.repeat(size));
-      document.querySelector('[data-testid="editor"] .ProseMirror')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      document
+        .querySelector('[data-testid="editor"] .ProseMirror')!
+        .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
     }, 2 * CAP);
     await ada.waitForSaveState('refused');
     const shown = await ada.page.textContent('[data-testid="saved"]');

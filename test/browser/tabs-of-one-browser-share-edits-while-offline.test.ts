@@ -32,7 +32,8 @@ describe('tabs of one browser', () => {
     await second.waitForText((text) => text === 'Online. ', 'the online edit');
 
     proxy.cut();
-    for (const tab of [first, second]) await tab.page.waitForSelector('[data-testid="status"][data-display="offline"]', { timeout: 30_000 });
+    for (const tab of [first, second])
+      await tab.page.waitForSelector('[data-testid="status"][data-display="offline"]', { timeout: 30_000 });
     await first.typeAtEnd('From the first tab. ');
     await second.waitForText((text) => text.includes('From the first tab.'), 'the first tab’s offline edit');
     await second.typeAtEnd('From the second tab.');

@@ -66,7 +66,11 @@ describe('two people editing one document', () => {
     expect(await ada.connectionStatus()).toBe('connected');
 
     // Select a word in Grace's page so Ada's screenshot shows a remote selection too.
-    await grace.page.evaluate(() => (window as unknown as { quire: { editor: { commands: { setTextSelection(r: { from: number; to: number }): void } } } }).quire.editor.commands.setTextSelection({ from: 8, to: 15 }));
+    await grace.page.evaluate(() =>
+      (
+        window as unknown as { quire: { editor: { commands: { setTextSelection(r: { from: number; to: number }): void } } } }
+      ).quire.editor.commands.setTextSelection({ from: 8, to: 15 }),
+    );
     await ada.page.waitForSelector('[data-testid="editor"] .ProseMirror-yjs-selection');
     await ada.screenshot(suite.artifact('two-people-ada.png'));
     await grace.screenshot(suite.artifact('two-people-grace.png'));

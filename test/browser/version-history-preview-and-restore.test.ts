@@ -58,7 +58,9 @@ describe('version history in the editor', () => {
     expect(confirmation).toContain('Ada is editing right now');
     await grace.page.waitForSelector('[data-testid="preview"]', { state: 'hidden' });
     await ada.page.waitForSelector('[data-testid="version"][data-kind="restore"]', { timeout: 20_000 });
-    expect(await ada.page.locator('[data-testid="version"]').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset['kind']))).toEqual(['restore', 'backup', 'named']);
+    expect(
+      await ada.page.locator('[data-testid="version"]').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset['kind'])),
+    ).toEqual(['restore', 'backup', 'named']);
     await ada.screenshot(suite.artifact('version-history-after-restore.png'));
 
     // Editing goes on normally after the restore.

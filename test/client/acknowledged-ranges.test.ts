@@ -2,7 +2,11 @@ import { expect, it } from 'vitest';
 import { acknowledgedRanges } from '../../client/acknowledged-ranges.js';
 import type { PendingEntry } from '../../client/pending-queue.js';
 
-const entry = (seq: number, restoredFrom: PendingEntry['restoredFrom'] = null): PendingEntry => ({ seq, update: new Uint8Array(1), restoredFrom });
+const entry = (seq: number, restoredFrom: PendingEntry['restoredFrom'] = null): PendingEntry => ({
+  seq,
+  update: new Uint8Array(1),
+  restoredFrom,
+});
 
 it('the offline store releases records only below the oldest entry still pending of each session', () => {
   const own = { session: 'own', seq: 6 };

@@ -4,7 +4,10 @@ import { ClosedConnectionBackoff, closesTheConnection } from '../../client/close
 describe('a provider closed by the server for its behaviour comes back later and later', () => {
   it('doubles the wait with each closing in a row, up to a minute, and forgives after a quiet minute', () => {
     let now = 0;
-    const backoff = new ClosedConnectionBackoff(() => now, () => 0.5);
+    const backoff = new ClosedConnectionBackoff(
+      () => now,
+      () => 0.5,
+    );
     const delays: number[] = [];
     for (let i = 0; i < 9; i++) {
       delays.push(backoff.nextDelay());

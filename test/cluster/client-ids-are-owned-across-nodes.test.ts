@@ -75,7 +75,10 @@ describe.skipIf(!postgresReachable || !redisReachable)('a Yjs client id claimed 
     for (const url of [first, second, third]) {
       const reader = await connectSynced(url, 'plan');
       clients.push(reader);
-      await waitFor(() => reader.doc.getText('text').toString() === 'Plan: we agreed to ship on Friday.', `the node at ${url} to serve the victim's text`);
+      await waitFor(
+        () => reader.doc.getText('text').toString() === 'Plan: we agreed to ship on Friday.',
+        `the node at ${url} to serve the victim's text`,
+      );
     }
     victim.destroy();
     doc.destroy();
@@ -88,7 +91,12 @@ describe.skipIf(!postgresReachable || !redisReachable)('a Yjs client id claimed 
     const answers: UpdateAnswer[][] = [];
     for (let round = 0; round < rounds; round++) {
       const [alice, bob] = sessions(round);
-      answers.push(await Promise.all([writeAs(first, alice, CONTESTED + round, `alice${round} `, true), writeAs(second, bob, CONTESTED + round, `bob${round} `, true)]));
+      answers.push(
+        await Promise.all([
+          writeAs(first, alice, CONTESTED + round, `alice${round} `, true),
+          writeAs(second, bob, CONTESTED + round, `bob${round} `, true),
+        ]),
+      );
     }
     const readers = await Promise.all([first, second].map((url) => connectSynced(url, 'plan')));
     clients.push(...readers);

@@ -20,7 +20,7 @@ describe.skipIf(!postgresReachable || !redisReachable)('deleting a document that
   });
 
   it('drops that copy too, so the next client there starts from the empty document', async () => {
-    const [first, second] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [first, second] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     const writer = await connectSynced(first.url, 'to-delete');
     writer.doc.getText('t').insert(0, 'secret');
     const reader = await connectSynced(second.url, 'to-delete');

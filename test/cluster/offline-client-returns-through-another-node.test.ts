@@ -39,7 +39,7 @@ describe.skipIf(!postgresReachable || !redisReachable)('a client that went offli
     const second = new QuireProvider(cluster.nodes[1]!.url, 'travelling', reloaded, { offline });
     await second.whenSynced();
     await waitFor(() => second.pendingCount === 0, 'the offline edit acknowledged by the second node');
-    await waitFor(() => observers[0]!.doc.getText('t').toString() === 'written offline. online. ', 'the first node\'s client to see it');
+    await waitFor(() => observers[0]!.doc.getText('t').toString() === 'written offline. online. ', "the first node's client to see it");
     second.destroy();
     reloaded.destroy();
     doc.destroy();

@@ -24,24 +24,24 @@ describe.skipIf(!postgresReachable || !redisReachable)('the presence of clients 
   const presentOn = (client: TestClient, id: number) => client.provider.awareness.getStates().has(id);
 
   async function presenceFromFirstNode(): Promise<{ ada: TestClient; watchers: TestClient[] }> {
-    const [first, second, third] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [first, second, third] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     const ada = await connectSynced(first.url, 'meeting');
     const grace = await connectSynced(first.url, 'meeting');
     const watchers = await Promise.all([second.url, third.url].map((url) => connectSynced(url, 'meeting')));
     clients.push(ada, grace, ...watchers);
     ada.provider.awareness.setLocalStateField('user', { name: 'Ada' });
     watchers[0]!.provider.awareness.setLocalStateField('user', { name: 'Bob' });
-    for (const watcher of watchers) await waitFor(() => presentOn(watcher, ada.doc.clientID), 'Ada\'s presence on the other nodes');
+    for (const watcher of watchers) await waitFor(() => presentOn(watcher, ada.doc.clientID), "Ada's presence on the other nodes");
     return { ada, watchers };
   }
 
-  it('leaves the other nodes\' clients within seconds, and the survivors keep each other\'s', async () => {
+  it("leaves the other nodes' clients within seconds, and the survivors keep each other's", async () => {
     const { ada, watchers } = await presenceFromFirstNode();
     const bob = watchers[0]!.doc.clientID;
-    await waitFor(() => presentOn(watchers[1]!, bob), 'Bob\'s presence on the third node');
+    await waitFor(() => presentOn(watchers[1]!, bob), "Bob's presence on the third node");
     const killedAt = Date.now();
     await cluster.nodes[0]!.stop('SIGKILL');
-    for (const watcher of watchers) await waitFor(() => !presentOn(watcher, ada.doc.clientID), 'Ada\'s presence gone', PROMPTLY_MS, 50);
+    for (const watcher of watchers) await waitFor(() => !presentOn(watcher, ada.doc.clientID), "Ada's presence gone", PROMPTLY_MS, 50);
     expect(Date.now() - killedAt).toBeLessThan(PROMPTLY_MS);
     // Only the dead node's clients went: a live node's presence stays.
     expect(presentOn(watchers[1]!, bob)).toBe(true);
@@ -51,6 +51,6 @@ describe.skipIf(!postgresReachable || !redisReachable)('the presence of clients 
     const { ada, watchers } = await presenceFromFirstNode();
     await cluster.nodes[0]!.stop('SIGKILL');
     await cluster.start('node-1');
-    for (const watcher of watchers) await waitFor(() => !presentOn(watcher, ada.doc.clientID), 'Ada\'s presence gone', PROMPTLY_MS, 50);
+    for (const watcher of watchers) await waitFor(() => !presentOn(watcher, ada.doc.clientID), "Ada's presence gone", PROMPTLY_MS, 50);
   }, 60_000);
 });

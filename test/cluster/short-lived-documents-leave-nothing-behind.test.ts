@@ -40,7 +40,12 @@ describe.skipIf(!postgresReachable || !redisReachable)(`${DOCUMENTS} short-lived
         expect([...node.server.io._nsps.keys()].filter((name) => name.startsWith('/doc/'))).toEqual([]);
       }
       expect((await cluster.nodes[0]!.server.store.list()).filter((info) => !isOwnersDocumentName(info.name)).length).toBe(DOCUMENTS);
-      await waitFor(() => process.getActiveResourcesInfo().length <= handlesBefore + 5, 'timers and sockets back near the baseline', 10_000, 100);
+      await waitFor(
+        () => process.getActiveResourcesInfo().length <= handlesBefore + 5,
+        'timers and sockets back near the baseline',
+        10_000,
+        100,
+      );
     } finally {
       redis.disconnect();
     }

@@ -20,7 +20,7 @@ describe.skipIf(!postgresReachable || !redisReachable)('version history on a clu
   });
 
   it('lists a version taken on one node on every node, and a restore through another node reaches every client', async () => {
-    const [first, second] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [first, second] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     clients = await Promise.all([first, second].map((node) => connectSynced(node.url, 'minutes')));
     const [onFirst, onSecond] = clients as [TestClient, TestClient];
     onFirst.doc.getText('text').insert(0, 'Agreed: ship on Friday.');
@@ -46,12 +46,14 @@ describe.skipIf(!postgresReachable || !redisReachable)('version history on a clu
   });
 
   it('keeps both versions when two nodes take one of the same document at the same moment', async () => {
-    const [first, second] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [first, second] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     clients = await Promise.all([first, second].map((node) => connectSynced(node.url, 'minutes')));
     clients[0]!.doc.getText('text').insert(0, 'Draft.');
     await waitFor(() => clients[1]!.doc.getText('text').toString() === 'Draft.', 'the edit on the second node');
     for (let round = 0; round < 5; round++) {
-      const taken = await Promise.all([first, second].map((node, i) => node.server.versions.create('minutes', { name: `round ${round} by node ${i + 1}` })));
+      const taken = await Promise.all(
+        [first, second].map((node, i) => node.server.versions.create('minutes', { name: `round ${round} by node ${i + 1}` })),
+      );
       expect(taken[0]!.id).not.toBe(taken[1]!.id);
     }
     const listed = await second.server.versions.list('minutes');

@@ -26,12 +26,12 @@ describe('a user who leaves a two-person document leaves no ghost behind', () =>
     return { alice, bob };
   }
 
-  it('closing the provider removes Alice from Bob\'s presence at once', async () => {
+  it("closing the provider removes Alice from Bob's presence at once", async () => {
     running = await startServer();
     const { alice, bob } = await aliceAndBob('ghost-destroy');
     const aliceId = alice.doc.clientID;
     destroyClients([alice]);
-    await waitFor(() => !bob.provider.awareness.getStates().has(aliceId), 'alice gone from bob\'s presence', 5_000);
+    await waitFor(() => !bob.provider.awareness.getStates().has(aliceId), "alice gone from bob's presence", 5_000);
   });
 
   it('a dropped connection (a closed tab, no goodbye) removes Alice at once', async () => {
@@ -41,7 +41,7 @@ describe('a user who leaves a two-person document leaves no ghost behind', () =>
     // The engine.io connection ends without a removal message from Alice.
     (alice.provider as unknown as { socket: { io: { engine: { close(): void } } } }).socket.io.engine.close();
     alice.provider.disconnect();
-    await waitFor(() => !bob.provider.awareness.getStates().has(aliceId), 'alice gone from bob\'s presence', 5_000);
+    await waitFor(() => !bob.provider.awareness.getStates().has(aliceId), "alice gone from bob's presence", 5_000);
     destroyClients([alice]);
   });
 });

@@ -31,7 +31,7 @@ describe('an edit whose sender left in the same turn reaches every client still 
     alice.emit('update', encodeSyncFrame('update', Y.encodeStateAsUpdate(aliceDoc, before)), () => {});
     alice.disconnect();
 
-    await waitFor(() => bob.doc.getText('text').toString() === 'bob: alice was here', 'bob receives alice\'s edit', 5_000);
+    await waitFor(() => bob.doc.getText('text').toString() === 'bob: alice was here', "bob receives alice's edit", 5_000);
     bob.doc.getText('text').insert(0, '> ');
     await waitFor(() => bob.provider.pendingCount === 0, 'bob saved again');
     const server = (await running.server.registry.peek('left'))!;

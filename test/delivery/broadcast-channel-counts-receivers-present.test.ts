@@ -18,7 +18,10 @@ describe('the broadcast channel sends to every socket present, whoever was exclu
     await new Promise<void>((resolve) => io.close(() => resolve()));
   });
 
-  async function namespaceWith(count: number, adapter?: typeof SingleFrameAdapter): Promise<{ nsp: QuireNamespace; received: string[][]; ids: string[] }> {
+  async function namespaceWith(
+    count: number,
+    adapter?: typeof SingleFrameAdapter,
+  ): Promise<{ nsp: QuireNamespace; received: string[][]; ids: string[] }> {
     http = createHttpServer();
     io = new Server(http, adapter === undefined ? {} : { adapter });
     const nsp = io.of('/doc/channel') as unknown as QuireNamespace;
@@ -41,7 +44,10 @@ describe('the broadcast channel sends to every socket present, whoever was exclu
   it('a departed sender leaves one receiver: the broadcast still goes out and is counted once', async () => {
     const { nsp, received } = await namespaceWith(1);
     const sent: number[] = [];
-    const channel = namespaceChannel(() => nsp, (_event, _bytes, receivers) => sent.push(receivers));
+    const channel = namespaceChannel(
+      () => nsp,
+      (_event, _bytes, receivers) => sent.push(receivers),
+    );
     channel.broadcast('update', new TextEncoder().encode('from a leaver'), ['a-socket-that-left']);
     await waitFor(() => received[0]!.length === 1, 'the remaining socket receives it');
     expect(received[0]).toEqual(['from a leaver']);
@@ -51,7 +57,10 @@ describe('the broadcast channel sends to every socket present, whoever was exclu
   it('a present sender is excluded and the others are counted', async () => {
     const { nsp, received, ids } = await namespaceWith(3);
     const sent: number[] = [];
-    const channel = namespaceChannel(() => nsp, (_event, _bytes, receivers) => sent.push(receivers));
+    const channel = namespaceChannel(
+      () => nsp,
+      (_event, _bytes, receivers) => sent.push(receivers),
+    );
     channel.broadcast('update', new TextEncoder().encode('x'), [ids[0]!, 'gone']);
     await waitFor(() => received[1]!.length === 1 && received[2]!.length === 1, 'the others receive it');
     expect(received[0]).toEqual([]);
@@ -61,18 +70,24 @@ describe('the broadcast channel sends to every socket present, whoever was exclu
   it('nothing is sent or counted when only the sender is present', async () => {
     const { nsp, ids } = await namespaceWith(1);
     const sent: number[] = [];
-    const channel = namespaceChannel(() => nsp, (_event, _bytes, receivers) => sent.push(receivers));
+    const channel = namespaceChannel(
+      () => nsp,
+      (_event, _bytes, receivers) => sent.push(receivers),
+    );
     channel.broadcast('update', new Uint8Array([1]), [ids[0]!]);
     expect(sent).toEqual([]);
   });
 
   it.each([
-    ['Socket.io\'s own adapter', undefined],
+    ["Socket.io's own adapter", undefined],
     ['the single-frame adapter', SingleFrameAdapter],
   ])('a payload for one socket reaches that socket alone, through %s', async (_name, adapter) => {
     const { nsp, received, ids } = await namespaceWith(3, adapter);
     const sent: number[] = [];
-    const channel = namespaceChannel(() => nsp, (_event, _bytes, receivers) => sent.push(receivers));
+    const channel = namespaceChannel(
+      () => nsp,
+      (_event, _bytes, receivers) => sent.push(receivers),
+    );
     channel.sendTo('a-socket-that-left', 'update', new TextEncoder().encode('lost'));
     channel.sendTo(ids[1]!, 'update', new TextEncoder().encode('for one'));
     await waitFor(() => received[1]!.length === 1, 'the addressed socket receives it');

@@ -32,7 +32,10 @@ function declaredNames(file: string, name: string): string[] {
         if (!ts.isConstructorDeclaration(member)) continue;
         for (const parameter of member.parameters) {
           const modifiers = ts.getModifiers(parameter) ?? [];
-          if (modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword) && !modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword)) {
+          if (
+            modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword) &&
+            !modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword)
+          ) {
             names.push(parameter.name.getText(source));
           }
         }
@@ -87,7 +90,15 @@ describe('the API reference', () => {
   });
 
   it('shows status and synced as read-only accessors', () => {
-    const reflection = JSON.parse(page('api.json')) as { children: Array<{ name: string; children?: Array<{ name: string; children?: Array<{ name: string; kind: number; getSignature?: unknown; setSignature?: unknown }> }> }> };
+    const reflection = JSON.parse(page('api.json')) as {
+      children: Array<{
+        name: string;
+        children?: Array<{
+          name: string;
+          children?: Array<{ name: string; kind: number; getSignature?: unknown; setSignature?: unknown }>;
+        }>;
+      }>;
+    };
     const client = reflection.children.find((module) => module.name === 'y-quire/client')!;
     const provider = client.children!.find((child) => child.name === 'QuireProvider')!;
     for (const name of ['status', 'synced']) {

@@ -17,7 +17,9 @@ describe('acknowledged updates survive SIGKILL', () => {
     await removeTempDirs();
   });
 
-  it(`every acknowledged update is present after ${ROUNDS} random SIGKILLs, and all clients converge (seed ${seed})`, { timeout: 180_000 }, async () => {
+  it(`every acknowledged update is present after ${ROUNDS} random SIGKILLs, and all clients converge (seed ${seed})`, {
+    timeout: 180_000,
+  }, async () => {
     const gen = prng.create(seed);
     const dataDir = await tempDir('crash');
     // A low threshold makes compaction run all the time, so kills land during compactions too.

@@ -10,7 +10,9 @@ describe('a real editing session survives a server restart', () => {
     await removeTempDirs();
   });
 
-  it('the automerge-paper trace (259,778 edits) typed through a client is restored exactly after SIGKILL', { timeout: 180_000 }, async () => {
+  it('the automerge-paper trace (259,778 edits) typed through a client is restored exactly after SIGKILL', {
+    timeout: 180_000,
+  }, async () => {
     const trace = loadAutomergePaperTrace();
     const dataDir = await tempDir('trace');
     let server = await startServerProcess({ dataDir });

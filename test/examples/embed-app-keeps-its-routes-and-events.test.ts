@@ -24,7 +24,10 @@ describe('quire embedded in an existing app', () => {
 
     const alice: Socket = connectApp(app.url, { path: SOCKET_PATH });
     const bob: Socket = connectApp(app.url, { path: SOCKET_PATH });
-    cleanups.push(() => alice.close(), () => bob.close());
+    cleanups.push(
+      () => alice.close(),
+      () => bob.close(),
+    );
     const heard = new Promise<string>((resolve) => bob.once('chat', resolve));
     await new Promise<void>((resolve) => bob.on('connect', resolve));
     expect(await alice.emitWithAck('chat', 'hi')).toBe('delivered');

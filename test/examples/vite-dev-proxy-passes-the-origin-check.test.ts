@@ -20,7 +20,12 @@ describe('the examples’ Vite dev proxy passes the same-origin check', () => {
     process.env['QUIRE_DEV_TARGET'] = running.url;
     const { exampleViteConfig } = await import('../../examples/vite.shared.js');
     const config = exampleViteConfig('rich-text');
-    vite = await createViteServer({ ...config, configFile: false, logLevel: 'silent', server: { ...config.server, host: '127.0.0.1', port: 0 } });
+    vite = await createViteServer({
+      ...config,
+      configFile: false,
+      logLevel: 'silent',
+      server: { ...config.server, host: '127.0.0.1', port: 0 },
+    });
     await vite.listen();
     viteUrl = `http://127.0.0.1:${(vite.httpServer!.address() as AddressInfo).port}`;
   });

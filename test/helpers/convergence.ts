@@ -32,7 +32,5 @@ export function converged(docs: readonly Y.Doc[]): boolean {
   if (first === undefined) return true;
   const content = snapshotOf(first);
   const sv = Buffer.from(Y.encodeStateVector(first)).toString('hex');
-  return rest.every(
-    (doc) => snapshotOf(doc) === content && Buffer.from(Y.encodeStateVector(doc)).toString('hex') === sv,
-  );
+  return rest.every((doc) => snapshotOf(doc) === content && Buffer.from(Y.encodeStateVector(doc)).toString('hex') === sv);
 }

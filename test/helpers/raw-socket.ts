@@ -83,7 +83,9 @@ export async function refusalOf(socket: RawSocket): Promise<ErrorInfo> {
 /** Runs the sync handshake; returns the server's document as a fresh Y.Doc and the access. */
 export async function syncRaw(socket: RawSocket): Promise<{ doc: Y.Doc; access: 'read' | 'write' }> {
   const doc = new Y.Doc();
-  const reply = (await socket.timeout(10_000).emitWithAck('sync-step-1', encodeSyncFrame('step1', Y.encodeStateVector(doc)))) as Ack<SyncStep1Reply>;
+  const reply = (await socket
+    .timeout(10_000)
+    .emitWithAck('sync-step-1', encodeSyncFrame('step1', Y.encodeStateVector(doc)))) as Ack<SyncStep1Reply>;
   if (!reply.ok) throw new Error(`sync refused: ${reply.code}`);
   Y.applyUpdate(doc, decodeSyncFrame(new Uint8Array(reply.step2)).payload);
   return { doc, access: reply.access };

@@ -17,7 +17,13 @@ export const versionStores: Array<{ name: string; open: () => Promise<{ store: D
     open: async () => {
       const dir = await makeTempDir('versions');
       const store: LevelDbStore = await LevelDb.open({ path: dir.path });
-      return { store, cleanup: async () => { await store.close(); await dir.remove(); } };
+      return {
+        store,
+        cleanup: async () => {
+          await store.close();
+          await dir.remove();
+        },
+      };
     },
   },
 ];

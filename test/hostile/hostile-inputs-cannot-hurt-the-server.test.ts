@@ -42,8 +42,22 @@ const serverOptions: QuireServerOptions = {
   },
 };
 
-const mainPlan: AttackPlan = { fuzzWriters: 2, fuzzInputsEach: 2_200, honestDocWriterInputs: 1_800, spooferInputs: 1_800, rawInputs: 2_000, churnConnections: 1_500 };
-const warmUpPlan: AttackPlan = { fuzzWriters: 2, fuzzInputsEach: 700, honestDocWriterInputs: 600, spooferInputs: 600, rawInputs: 700, churnConnections: 500 };
+const mainPlan: AttackPlan = {
+  fuzzWriters: 2,
+  fuzzInputsEach: 2_200,
+  honestDocWriterInputs: 1_800,
+  spooferInputs: 1_800,
+  rawInputs: 2_000,
+  churnConnections: 1_500,
+};
+const warmUpPlan: AttackPlan = {
+  fuzzWriters: 2,
+  fuzzInputsEach: 700,
+  honestDocWriterInputs: 600,
+  spooferInputs: 600,
+  rawInputs: 700,
+  churnConnections: 500,
+};
 
 /**
  * Memory growth tolerated between the baseline (after a warm-up) and the end, when every client
@@ -73,10 +87,14 @@ describe('hostile inputs cannot crash the server, corrupt documents or leak memo
     const expectSettled = async (description: string, clients: number) => {
       const expected = clients > 0 ? 1 : 0;
       try {
-        await waitFor(async () => {
-          const stats = await server.stats();
-          return stats.loadedDocuments === expected && stats.documentNamespaces === expected && stats.engineConnections === clients;
-        }, description, 15_000);
+        await waitFor(
+          async () => {
+            const stats = await server.stats();
+            return stats.loadedDocuments === expected && stats.documentNamespaces === expected && stats.engineConnections === clients;
+          },
+          description,
+          15_000,
+        );
       } catch (error) {
         fail(`${String(error)}: ${JSON.stringify(await server.stats())}`);
       }

@@ -84,7 +84,9 @@ function fingerprint(doc: Y.Doc): string {
 }
 
 describe('mutated updates never break a document', () => {
-  it(`refused updates change nothing and accepted ones leave the document healthy (seed ${seed})`, { timeout: 30_000 + rounds * 3_000 }, async () => {
+  it(`refused updates change nothing and accepted ones leave the document healthy (seed ${seed})`, {
+    timeout: 30_000 + rounds * 3_000,
+  }, async () => {
     const gen = prng.create(seed);
     let accepted = 0;
     let refused = 0;
@@ -125,7 +127,9 @@ describe('mutated updates never break a document', () => {
             Y.applyUpdate(new Y.Doc(), state);
             Y.applyUpdate(mirror, Y.encodeStateAsUpdate(document.ydoc, Y.encodeStateVector(mirror)));
           } catch (error) {
-            throw new Error(`the document is broken after ${context}: ${String(error)}\nbefore: ${Buffer.from(stateBefore).toString('hex')}`);
+            throw new Error(
+              `the document is broken after ${context}: ${String(error)}\nbefore: ${Buffer.from(stateBefore).toString('hex')}`,
+            );
           }
           if (step % 50 === 49) {
             const reloaded = new Y.Doc();

@@ -44,24 +44,30 @@ function handWritten(client: number, structs: Write[], deletes: [number, [number
 }
 
 // Item info byte: content kind in the low bits, 0x80 when an origin follows.
-const rootText = (text: string): Write => (e) => {
-  encoding.writeUint8(e, 4);
-  encoding.writeVarUint(e, 1);
-  encoding.writeVarString(e, 'text');
-  encoding.writeVarString(e, text);
-};
-const textAfter = (client: number, clock: number, text: string): Write => (e) => {
-  encoding.writeUint8(e, 4 | 0x80);
-  encoding.writeVarUint(e, client);
-  encoding.writeVarUint(e, clock);
-  encoding.writeVarString(e, text);
-};
-const deletedAfter = (client: number, clock: number, length: number): Write => (e) => {
-  encoding.writeUint8(e, 1 | 0x80);
-  encoding.writeVarUint(e, client);
-  encoding.writeVarUint(e, clock);
-  encoding.writeVarUint(e, length);
-};
+const rootText =
+  (text: string): Write =>
+  (e) => {
+    encoding.writeUint8(e, 4);
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarString(e, 'text');
+    encoding.writeVarString(e, text);
+  };
+const textAfter =
+  (client: number, clock: number, text: string): Write =>
+  (e) => {
+    encoding.writeUint8(e, 4 | 0x80);
+    encoding.writeVarUint(e, client);
+    encoding.writeVarUint(e, clock);
+    encoding.writeVarString(e, text);
+  };
+const deletedAfter =
+  (client: number, clock: number, length: number): Write =>
+  (e) => {
+    encoding.writeUint8(e, 1 | 0x80);
+    encoding.writeVarUint(e, client);
+    encoding.writeVarUint(e, clock);
+    encoding.writeVarUint(e, length);
+  };
 
 describe('updates that would break a Y.Doc are refused before they touch the document', () => {
   it('a plain Y.Doc is broken for good by the update the hostile suite found', () => {
@@ -92,14 +98,50 @@ describe('updates that would break a Y.Doc are refused before they touch the doc
   it('names what is wrong: empty structs, forward references, bad delete ranges, a client twice', () => {
     expect(updateProblem(handWritten(7, [rootText('ab'), deletedAfter(7, 1, 0), textAfter(7, 1, 'c')]))).toMatch(/length 0/);
     expect(updateProblem(handWritten(7, [rootText('ab'), textAfter(7, 5, 'cd')]))).toMatch(/forward origin/);
-    expect(updateProblem(handWritten(7, [], [[9, [[5, 2], [1, 2]]]]))).toMatch(/delete range/);
-    expect(updateProblem(handWritten(7, [], [[9, [[1, 4], [2, 2]]]]))).toMatch(/delete range/);
+    expect(
+      updateProblem(
+        handWritten(
+          7,
+          [],
+          [
+            [
+              9,
+              [
+                [5, 2],
+                [1, 2],
+              ],
+            ],
+          ],
+        ),
+      ),
+    ).toMatch(/delete range/);
+    expect(
+      updateProblem(
+        handWritten(
+          7,
+          [],
+          [
+            [
+              9,
+              [
+                [1, 4],
+                [2, 2],
+              ],
+            ],
+          ],
+        ),
+      ),
+    ).toMatch(/delete range/);
     expect(updateProblem(handWritten(7, [], [[9, [[1, 0]]]]))).toMatch(/delete range/);
     expect(updateProblem(handWritten(7, [], [[9, [[1, 2 ** 53]]]]))).toMatch(/delete range/);
     // Client 7 twice: "ab" at clocks 0–1, then again a block starting at clock 0.
     const twice = encoding.createEncoder();
     encoding.writeVarUint(twice, 3);
-    for (const [client, write] of [[7, rootText('ab')], [8, rootText('c')], [7, rootText('d')]] as const) {
+    for (const [client, write] of [
+      [7, rootText('ab')],
+      [8, rootText('c')],
+      [7, rootText('d')],
+    ] as const) {
       encoding.writeVarUint(twice, 1);
       encoding.writeVarUint(twice, client);
       encoding.writeVarUint(twice, 0);

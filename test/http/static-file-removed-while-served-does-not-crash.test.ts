@@ -30,7 +30,15 @@ describe('a static file that disappears while it is being served', () => {
         // Written aside and renamed into place, so a file is either whole or absent.
         const staged = join(dir!, `staged-${i % 8}.tmp`);
         // Stops quietly if the directory is gone (the test ended).
-        if (!(await writeFile(staged, content).then(() => rename(staged, file)).then(() => true, () => false))) break;
+        if (
+          !(await writeFile(staged, content)
+            .then(() => rename(staged, file))
+            .then(
+              () => true,
+              () => false,
+            ))
+        )
+          break;
         await new Promise((resolve) => setImmediate(resolve));
         await unlink(file).catch(() => {});
       }

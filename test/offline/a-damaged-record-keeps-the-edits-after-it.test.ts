@@ -143,7 +143,11 @@ describe('a stored update Yjs cannot apply costs itself, not the restore', () =>
     const source = new Y.Doc();
     source.getText('text').insert(0, 'kept');
     const good = Y.encodeStateAsUpdate(source);
-    await store.write('doc', { updates: [new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff]), good], pending: [{ session: 's', seq: 1, update: good }], acknowledged: [] });
+    await store.write('doc', {
+      updates: [new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff]), good],
+      pending: [{ session: 's', seq: 1, update: good }],
+      acknowledged: [],
+    });
     const client = openClient('http://127.0.0.1:9', 'doc', { offline: store, connect: false });
     const errors: Error[] = [];
     client.provider.on('offline-error', (error) => errors.push(error));

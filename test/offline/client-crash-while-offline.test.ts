@@ -26,9 +26,13 @@ it('edits of a client process killed while offline are restored from its file st
   await first.crash(); // the server is down for the whole life of the client process
 
   const words = 'packed on the night train';
-  child = spawn(process.execPath, ['--import', 'tsx', clientFixture, '--url', first.url, '--dir', offlineDir, '--doc', 'crash-notes', '--words', words], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', clientFixture, '--url', first.url, '--dir', offlineDir, '--doc', 'crash-notes', '--words', words],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = once(child, 'exit');
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   expect(JSON.parse(line)).toEqual({ stored: 5 });

@@ -6,8 +6,7 @@ import { removeTempDirs, tempDir } from '../helpers/temp-dir.js';
 afterEach(removeTempDirs);
 
 const pending = (seq: number) => ({ session: 's', seq, update: new Uint8Array([seq, seq, seq]) });
-const write = (store: FileOfflineStore, seq: number) =>
-  store.write('doc', { updates: [], pending: [pending(seq)], acknowledged: [] });
+const write = (store: FileOfflineStore, seq: number) => store.write('doc', { updates: [], pending: [pending(seq)], acknowledged: [] });
 
 it('a write torn by a crash is cut off on reopening, and later writes stay readable', async () => {
   const directory = await tempDir('offline');

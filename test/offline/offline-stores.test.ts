@@ -19,15 +19,18 @@ offlineStoreContract('MemoryOfflineStore', async () => {
 });
 
 let databases = 0;
-offlineStoreContract('IndexedDbOfflineStore (fake-indexeddb; Chromium: test/browser/indexeddb-offline-store-survives-closed-tab.test.ts)', async () => {
-  const name = `quire-offline-contract-${++databases}`;
-  return {
-    async open(options) {
-      return new IndexedDbOfflineStore({ name, ...options });
-    },
-    async cleanup() {},
-  };
-});
+offlineStoreContract(
+  'IndexedDbOfflineStore (fake-indexeddb; Chromium: test/browser/indexeddb-offline-store-survives-closed-tab.test.ts)',
+  async () => {
+    const name = `quire-offline-contract-${++databases}`;
+    return {
+      async open(options) {
+        return new IndexedDbOfflineStore({ name, ...options });
+      },
+      async cleanup() {},
+    };
+  },
+);
 
 offlineStoreContract('FileOfflineStore', async () => {
   const directory = await tempDir('offline');

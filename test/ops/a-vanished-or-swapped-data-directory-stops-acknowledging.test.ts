@@ -40,7 +40,10 @@ describe('a data directory that vanishes or is swapped under a running server', 
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   const logLines = (quire: CliProcess) =>
-    quire.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    quire.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
 
   it('removed: stops acknowledging within seconds, fails /readyz, exits 1 on SIGTERM, and a restart refuses the empty directory', async () => {
     const quire = await start();
@@ -60,7 +63,9 @@ describe('a data directory that vanishes or is swapped under a running server', 
     expect(client.provider.pendingCount).toBeGreaterThan(0);
 
     expect(await quire.stop('SIGTERM')).toBe(1);
-    expect(logLines(quire).some((l) => typeof l.msg === 'string' && l.msg.startsWith('stopped WITHOUT flushing') && l.unflushed === 1)).toBe(true);
+    expect(
+      logLines(quire).some((l) => typeof l.msg === 'string' && l.msg.startsWith('stopped WITHOUT flushing') && l.unflushed === 1),
+    ).toBe(true);
 
     const error = await start().then(
       () => null,

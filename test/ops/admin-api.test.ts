@@ -36,7 +36,11 @@ describe('admin API', () => {
 
   it('answers 401 without the token or with a wrong one', async () => {
     service = await startTestService(['--admin-token', TOKEN]);
-    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer not-the-admin-token-at-all' }, { authorization: `Basic ${TOKEN}` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer not-the-admin-token-at-all' },
+      { authorization: `Basic ${TOKEN}` },
+    ]) {
       const response = await fetch(`${service.url}/admin/documents`, { headers });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
@@ -204,6 +208,8 @@ describe('admin API', () => {
     expect(service.server.registry.isLoaded('doomed')).toBe(false);
     expect((await api('/documents/doomed')).status).toBe(404);
     expect((await (await api('/documents')).json()) as unknown).toEqual({ documents: [] });
-    expect(service.logs.lines).toContainEqual(expect.objectContaining({ msg: 'admin API changed a document', doc: 'doomed', action: 'delete' }));
+    expect(service.logs.lines).toContainEqual(
+      expect.objectContaining({ msg: 'admin API changed a document', doc: 'doomed', action: 'delete' }),
+    );
   });
 });

@@ -19,7 +19,11 @@ describe('admin reads of an unloaded document with a long tail', () => {
 
   beforeAll(async () => {
     dir = await tempDir('admin-tail');
-    const store = await LevelDbStore.open({ path: dir, compactAfterUpdates: Number.POSITIVE_INFINITY, compactAfterBytes: Number.POSITIVE_INFINITY });
+    const store = await LevelDbStore.open({
+      path: dir,
+      compactAfterUpdates: Number.POSITIVE_INFINITY,
+      compactAfterBytes: Number.POSITIVE_INFINITY,
+    });
     const doc = new Y.Doc();
     const appends: Promise<void>[] = [];
     doc.on('update', (update: Uint8Array) => appends.push(store.append('long-tail', update)));
@@ -28,7 +32,10 @@ describe('admin reads of an unloaded document with a long tail', () => {
     await Promise.all(appends);
     expectedText = text.toString();
     await store.close();
-    service = await startTestService(['--admin-token', TOKEN, '--data', dir, '--compact-after-updates', '0', '--compact-after-bytes', '0'], 'leveldb');
+    service = await startTestService(
+      ['--admin-token', TOKEN, '--data', dir, '--compact-after-updates', '0', '--compact-after-bytes', '0'],
+      'leveldb',
+    );
   }, 120_000);
 
   afterAll(async () => {

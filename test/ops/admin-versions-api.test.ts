@@ -24,7 +24,8 @@ describe('admin API: versions', () => {
       ...init,
       headers: { ...auth, ...(init.headers as Record<string, string> | undefined) },
     });
-  const post = (path: string, body: unknown) => api(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const post = (path: string, body: unknown) =>
+    api(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
   it('creates, lists, reads as JSON and binary, restores, renames and deletes versions', async () => {
     dataDir = await tempDir('admin-versions');
@@ -47,7 +48,11 @@ describe('admin API: versions', () => {
     const list = (await (await api('/versions')).json()) as { versions: { id: number }[] };
     expect(list.versions.map((v) => v.id)).toEqual([version.id]);
 
-    const asJson = (await (await api(`/versions/${version.id}`)).json()) as { name: string; version: unknown; sharedTypes: Record<string, { type: string; value: unknown }> };
+    const asJson = (await (await api(`/versions/${version.id}`)).json()) as {
+      name: string;
+      version: unknown;
+      sharedTypes: Record<string, { type: string; value: unknown }>;
+    };
     expect(asJson.name).toBe('team/notes');
     expect(asJson.sharedTypes.text).toEqual({ type: 'text', value: 'v1 text' });
 

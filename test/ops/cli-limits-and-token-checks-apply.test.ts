@@ -52,7 +52,16 @@ describe('limit and token-check options reach the server', () => {
   });
 
   it('--jwt-issuer and --jwt-audience refuse tokens from elsewhere; --jwt-claim names the grants claim', async () => {
-    service = await startTestService(['--jwt-secret', secret, '--jwt-issuer', 'https://id.example', '--jwt-audience', 'quire', '--jwt-claim', 'documents']);
+    service = await startTestService([
+      '--jwt-secret',
+      secret,
+      '--jwt-issuer',
+      'https://id.example',
+      '--jwt-audience',
+      'quire',
+      '--jwt-claim',
+      'documents',
+    ]);
     const good = signJwt({ exp: inAnHour(), iss: 'https://id.example', aud: 'quire', documents: { notes: 'write' } }, { secret });
     const writer = await connectSynced(service.url, 'notes', { token: good });
     clients.push(writer);
@@ -72,7 +81,11 @@ describe('limit and token-check options reach the server', () => {
   });
 
   it('refuses --jwt-issuer or --jwt-audience without a key, since no token would be checked', () => {
-    expect(() => parseCommandLine(['--jwt-issuer', 'https://id.example'], {})).toThrow(/--jwt-issuer.*needs --jwt-secret or --jwt-public-key/);
-    expect(() => parseCommandLine([], { QUIRE_JWT_AUDIENCE: 'quire' })).toThrow(/QUIRE_JWT_AUDIENCE.*needs --jwt-secret or --jwt-public-key/);
+    expect(() => parseCommandLine(['--jwt-issuer', 'https://id.example'], {})).toThrow(
+      /--jwt-issuer.*needs --jwt-secret or --jwt-public-key/,
+    );
+    expect(() => parseCommandLine([], { QUIRE_JWT_AUDIENCE: 'quire' })).toThrow(
+      /QUIRE_JWT_AUDIENCE.*needs --jwt-secret or --jwt-public-key/,
+    );
   });
 });

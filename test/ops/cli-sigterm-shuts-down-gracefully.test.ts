@@ -37,7 +37,10 @@ describe('the quire CLI on SIGTERM and SIGINT', () => {
     await waitFor(async () => (await fetch(`${quire.url}/readyz`)).status === 503, '/readyz to answer 503');
     expect((await fetch(`${quire.url}/healthz`)).status).toBe(200);
     expect(await exited).toBe(0);
-    const logs = quire.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg: string });
+    const logs = quire.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string });
     const messages = logs.map((line) => line.msg);
     expect(messages.indexOf('shutting down: not ready')).toBeLessThan(messages.indexOf('stopped: documents flushed, store closed'));
   });

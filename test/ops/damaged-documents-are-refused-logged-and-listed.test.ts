@@ -71,11 +71,20 @@ describe('documents whose stored records are damaged', () => {
     damaged.provider.on('notice', (info) => notices.push(info.code));
     await waitFor(() => notices.includes('LOAD_FAILED'), 'LOAD_FAILED for the damaged document');
     expect(damaged.provider.synced).toBe(false);
-    expect(service.logs.lines.some((line) => line.operation === 'load' && line.doc === 'doc-2' && String((line.err as { message?: string })?.message).includes('"doc-2"'))).toBe(true);
+    expect(
+      service.logs.lines.some(
+        (line) =>
+          line.operation === 'load' && line.doc === 'doc-2' && String((line.err as { message?: string })?.message).includes('"doc-2"'),
+      ),
+    ).toBe(true);
     // Its content through the admin API is refused too, not an empty document.
     const state = await fetch(`${service.url}/admin/documents/doc-2/update`, { headers: { authorization: `Bearer ${ADMIN}` } });
     expect(state.status).toBe(500);
-    expect(await state.json()).toMatchObject({ ok: false, code: 'LOAD_FAILED', message: expect.stringMatching(/"doc-2".*acknowledged but are missing/) });
+    expect(await state.json()).toMatchObject({
+      ok: false,
+      code: 'LOAD_FAILED',
+      message: expect.stringMatching(/"doc-2".*acknowledged but are missing/),
+    });
 
     const healthy = await connectSynced(service.url, 'doc-7');
     clients.push(healthy);

@@ -72,8 +72,12 @@ describe('GET /metrics reflects real activity', () => {
     service = await startTestService();
     const socket = await rawDocumentSocket(service.url, 'errors');
     expect(await emitWithAck(socket, 'update', 'not bytes')).toMatchObject({ code: 'BAD_PAYLOAD' });
-    expect(await emitWithAck(socket, 'update', encodeSyncFrame('update', new Uint8Array([1, 5, 9, 9, 9])))).toMatchObject({ code: 'MALFORMED_UPDATE' });
-    expect(await emitWithAck(socket, 'update', encodeSyncFrame('update', new Uint8Array([1, 5, 9, 9, 9])))).toMatchObject({ code: 'MALFORMED_UPDATE' });
+    expect(await emitWithAck(socket, 'update', encodeSyncFrame('update', new Uint8Array([1, 5, 9, 9, 9])))).toMatchObject({
+      code: 'MALFORMED_UPDATE',
+    });
+    expect(await emitWithAck(socket, 'update', encodeSyncFrame('update', new Uint8Array([1, 5, 9, 9, 9])))).toMatchObject({
+      code: 'MALFORMED_UPDATE',
+    });
     socket.close();
     const values = await scrape(service.url);
     expect(metric(values, 'quire_errors_total{code="BAD_PAYLOAD",operation="update"}')).toBe(1);
@@ -135,4 +139,3 @@ describe('GET /metrics access', () => {
     expect(await response.json()).toMatchObject({ ok: false, code: 'NOT_FOUND' });
   });
 });
-

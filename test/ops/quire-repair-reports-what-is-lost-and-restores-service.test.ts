@@ -61,8 +61,14 @@ describe('quire repair', () => {
 
     const repair = await runCli(['repair', '--data', dataDir, '--json']);
     expect(repair.code).toBe(0);
-    const report = JSON.parse(repair.stdout) as { damaged: Array<{ name: string; lost: string[]; action: string }>; reportFile: string; lostDir: string };
-    expect(report.damaged).toEqual([expect.objectContaining({ name: 'doc-0', action: 'rewritten', lost: [expect.stringMatching(/updates 5–9/)] })]);
+    const report = JSON.parse(repair.stdout) as {
+      damaged: Array<{ name: string; lost: string[]; action: string }>;
+      reportFile: string;
+      lostDir: string;
+    };
+    expect(report.damaged).toEqual([
+      expect.objectContaining({ name: 'doc-0', action: 'rewritten', lost: [expect.stringMatching(/updates 5–9/)] }),
+    ]);
     expect(existsSync(report.reportFile)).toBe(true);
     expect(readdirSync(report.lostDir).some((f) => f.endsWith('.log'))).toBe(true);
 

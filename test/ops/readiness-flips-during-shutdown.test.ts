@@ -51,4 +51,3 @@ describe('readiness', () => {
     expect(readiness.report()).toEqual({ ready: false, phase: 'stopping', store: 'closed' });
   });
 });
-

@@ -30,7 +30,10 @@ describe('a failed store write', () => {
     clients.push(client);
     store.failing = true;
     client.doc.getText('text').insert(0, 'not durable yet');
-    await waitFor(() => service!.logs.lines.some((line) => line.code === 'STORE_FAILED' && line.operation === 'store-write'), 'the failure logged');
+    await waitFor(
+      () => service!.logs.lines.some((line) => line.code === 'STORE_FAILED' && line.operation === 'store-write'),
+      'the failure logged',
+    );
 
     const line = service.logs.lines.find((l) => l.code === 'STORE_FAILED' && l.operation === 'store-write')!;
     expect(line).toMatchObject({ level: 50, doc: 'on-a-full-disk', code: 'STORE_FAILED' });

@@ -32,7 +32,10 @@ describe('the packed tarball', () => {
     work = await makeTempDir('pack');
     // A clean checkout: the files git would check out (tracked, or new and not ignored), no dist/.
     const checkout = join(work.path, 'checkout');
-    const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repo, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+      cwd: repo,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     for (const file of stdout.split('\0').filter((name) => name !== '')) {
       mkdirSync(dirname(join(checkout, file)), { recursive: true });
       try {
@@ -78,7 +81,7 @@ describe('the packed tarball', () => {
     await expect(run(process.execPath, [tsc, ...args, ...types, 'sync-two-clients.ts'], { cwd: app })).resolves.toBeDefined();
   });
 
-  it('runs the headless example with the package\'s own server', async () => {
+  it("runs the headless example with the package's own server", async () => {
     const { stdout } = await run(process.execPath, ['--import', tsxLoader, 'sync-two-clients.ts'], { cwd: app, timeout: 60_000 });
     expect(stdout).toContain('final: Hello from Alice. And Bob answers.');
   });

@@ -100,7 +100,9 @@ describe.each(['SIGKILL', 'SIGTERM'] as const)('a disk that fills up, then frees
     const notesAgain = await connectSynced(restarted.url, 'notes');
     const otherAgain = await connectSynced(restarted.url, 'other');
     clients.push(notesAgain, otherAgain);
-    expect([...notesAgain.doc.getArray<number>('edits').toArray()].sort((a, b) => a - b)).toEqual(Array.from({ length: next }, (_, i) => i));
+    expect([...notesAgain.doc.getArray<number>('edits').toArray()].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: next }, (_, i) => i),
+    );
     expect([...otherAgain.doc.getArray<number>('edits').toArray()].sort((a, b) => a - b)).toEqual([1000, 1001, 1002]);
     const listed = (await (await fetch(`${restarted.url}/admin/documents`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as {
       documents: Array<{ name: string; problem?: string }>;

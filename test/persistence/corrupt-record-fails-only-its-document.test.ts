@@ -50,13 +50,25 @@ async function tamper(change: Damage, tailSeq = 0): Promise<void> {
 
 // 'damaged' holds a snapshot and one tail update (seq tailSeq).
 const damages: Array<[string, Damage, RegExp]> = [
-  ['garbage in the snapshot', (db, keys) => db.put(keys.snapshot, Buffer.from('definitely not a Yjs update')), /snapshot: checksum mismatch/],
-  ['a truncated snapshot', async (db, keys) => db.put(keys.snapshot, (await db.get(keys.snapshot))!.subarray(0, 10)), /snapshot: checksum mismatch/],
-  ['one flipped bit in an update', async (db, keys, tailSeq) => {
-    const value = Buffer.from((await db.get(keys.update(tailSeq)))!);
-    value[value.length - 1]! ^= 1;
-    await db.put(keys.update(tailSeq), value);
-  }, /update \d+: checksum mismatch/],
+  [
+    'garbage in the snapshot',
+    (db, keys) => db.put(keys.snapshot, Buffer.from('definitely not a Yjs update')),
+    /snapshot: checksum mismatch/,
+  ],
+  [
+    'a truncated snapshot',
+    async (db, keys) => db.put(keys.snapshot, (await db.get(keys.snapshot))!.subarray(0, 10)),
+    /snapshot: checksum mismatch/,
+  ],
+  [
+    'one flipped bit in an update',
+    async (db, keys, tailSeq) => {
+      const value = Buffer.from((await db.get(keys.update(tailSeq)))!);
+      value[value.length - 1]! ^= 1;
+      await db.put(keys.update(tailSeq), value);
+    },
+    /update \d+: checksum mismatch/,
+  ],
   ['malformed meta', (db, keys) => db.put(keys.meta, randomBytes(20)), /meta/],
   ['missing meta', (db, keys) => db.del(keys.meta), /meta is missing/],
   ['a deleted update the meta still counts', (db, keys, tailSeq) => db.del(keys.update(tailSeq)), /meta lists 1 updates/],
@@ -89,7 +101,11 @@ it('lists a document whose meta is unreadable with its problem, and deleting it 
   store = await LevelDbStore.open({ path: dir.path });
   const listed = await store.list();
   expect(listed).toHaveLength(3);
-  expect(listed.find((info) => info.name === 'damaged')).toMatchObject({ bytes: 0, updatedAt: null, problem: expect.stringMatching(/meta/) });
+  expect(listed.find((info) => info.name === 'damaged')).toMatchObject({
+    bytes: 0,
+    updatedAt: null,
+    problem: expect.stringMatching(/meta/),
+  });
   expect(listed.find((info) => info.name === 'healthy')?.problem).toBeUndefined();
 
   await expect(store.append('damaged', new Uint8Array([0, 0]))).rejects.toBeInstanceOf(CorruptDocumentError);

@@ -135,7 +135,10 @@ describe.each(KINDS)('flipped bytes in the %s file', (kind) => {
       const loaded = edits(await store.load(name));
       // After the repair every document is served; any that lost something says so in the report.
       if (!reported.has(name)) expect(loaded, `${name} after repair`).toEqual(expected[i]);
-      else expect(report.damaged.find((d) => d.name === name)!.lost.length + (report.damaged.find((d) => d.name === name)!.problem ? 1 : 0)).toBeGreaterThan(0);
+      else
+        expect(
+          report.damaged.find((d) => d.name === name)!.lost.length + (report.damaged.find((d) => d.name === name)!.problem ? 1 : 0),
+        ).toBeGreaterThan(0);
     }
     expect((await store.list()).filter((info) => info.problem !== undefined)).toEqual([]);
   });

@@ -21,7 +21,9 @@ describe.skipIf(!postgresReachable)('a process SIGKILLed with a PostgreSQL compa
     it(`leaves every row in place, without a hole, and the document loadable (killed ${stage.replace('-', ' ')})`, async () => {
       const writer = runFixture('postgres-compaction-in-flight', [url, 'doc', stage]);
       await writer.waitForLine((line) => line === `in-compaction ${stage}`);
-      const appended = writer.lines.filter((line) => line.startsWith('update ')).map((line) => new Uint8Array(Buffer.from(line.slice(7), 'base64')));
+      const appended = writer.lines
+        .filter((line) => line.startsWith('update '))
+        .map((line) => new Uint8Array(Buffer.from(line.slice(7), 'base64')));
       writer.child.kill('SIGKILL');
       await writer.exited;
 

@@ -38,9 +38,10 @@ describe.skipIf(!postgresReachable)('two PostgresStores appending to one documen
       return { store, updates };
     });
     const seqs: number[] = [];
-    for (const store of stores) store.onCommit((rows: CommittedRows[]) => {
-      for (const row of rows) for (let k = 0; k < row.updates.length; k++) seqs.push(row.firstSeq + k);
-    });
+    for (const store of stores)
+      store.onCommit((rows: CommittedRows[]) => {
+        for (const row of rows) for (let k = 0; k < row.updates.length; k++) seqs.push(row.firstSeq + k);
+      });
 
     await Promise.all(
       writers.map(async ({ store, updates }) => {

@@ -37,7 +37,7 @@ describe('a client joining while its document is being deleted works on a live d
     await deleting;
     await joiner.provider.whenSynced();
     joiner.doc.getText('text').insert(0, 'written after the deletion');
-    await waitFor(() => joiner.provider.pendingCount === 0, 'the joiner\'s edit is acknowledged');
+    await waitFor(() => joiner.provider.pendingCount === 0, "the joiner's edit is acknowledged");
 
     const stored = new Y.Doc();
     for (const update of await store.load('deleted')) Y.applyUpdate(stored, update);

@@ -43,7 +43,7 @@ describe('the registry hands out references to entries, never a dying document',
     joiner.release();
   });
 
-  it('releasing a reference to an unloaded entry leaves the newer entry\'s holders alone', async () => {
+  it("releasing a reference to an unloaded entry leaves the newer entry's holders alone", async () => {
     const store = new MemoryStore();
     const registry = new DocumentRegistry({ store, channelFor: () => silent, unloadGraceMs: 20 });
     const old = await registry.acquire('doc');

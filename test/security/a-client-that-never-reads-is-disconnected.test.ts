@@ -39,11 +39,15 @@ describe('a client that never reads is disconnected once its queue on the server
     const namespace = () => running.server.io._nsps.get('/doc/busy');
     let round = 0;
     // Kernel buffers take some megabytes first; keep the document busy until the server gives up.
-    await waitFor(async () => {
-      writer.doc.getText('text').insert(0, `${round++}:${'x'.repeat(400_000)}`);
-      await waitFor(() => writer.provider.pendingCount === 0, 'writer saved');
-      return namespace()?.sockets.size === 1;
-    }, 'the stalled reader is disconnected', 20_000);
+    await waitFor(
+      async () => {
+        writer.doc.getText('text').insert(0, `${round++}:${'x'.repeat(400_000)}`);
+        await waitFor(() => writer.provider.pendingCount === 0, 'writer saved');
+        return namespace()?.sockets.size === 1;
+      },
+      'the stalled reader is disconnected',
+      20_000,
+    );
     expect(errors.filter((e) => e.code === 'SLOW_CONSUMER')).toHaveLength(1);
     // The writer is unaffected.
     writer.doc.getText('text').insert(0, 'after');

@@ -47,8 +47,14 @@ describe('a connection can only set or remove the awareness states it introduced
     raw.push(attacker);
     await syncRaw(attacker);
     const id = victim.doc.clientID;
-    expect(await emitWithAck(attacker, 'awareness', awarenessFor(id, { user: 'evil' }))).toMatchObject({ ok: false, code: 'AWARENESS_NOT_OWNED' });
-    expect(await emitWithAck(attacker, 'awareness', awarenessFor(id, null, 2_000))).toMatchObject({ ok: false, code: 'AWARENESS_NOT_OWNED' });
+    expect(await emitWithAck(attacker, 'awareness', awarenessFor(id, { user: 'evil' }))).toMatchObject({
+      ok: false,
+      code: 'AWARENESS_NOT_OWNED',
+    });
+    expect(await emitWithAck(attacker, 'awareness', awarenessFor(id, null, 2_000))).toMatchObject({
+      ok: false,
+      code: 'AWARENESS_NOT_OWNED',
+    });
     const notices = collectNotices(attacker);
     attacker.emit('awareness', awarenessFor(id, { user: 'evil' }, 3_000));
     await waitFor(() => notices.length === 1, 'notice without ack');
@@ -62,7 +68,7 @@ describe('a connection can only set or remove the awareness states it introduced
     await waitFor(() => observer.provider.awareness.getStates().get(id)?.user === 'victim again', 'victim still owns its state');
   });
 
-  it('refuses a spoofed id hidden among the sender\'s own entries, applying only its own', async () => {
+  it("refuses a spoofed id hidden among the sender's own entries, applying only its own", async () => {
     const { victim, observer } = await victimAndObserver();
     const attacker = await connectRaw(running.url, 'doc', { session: 'attacker-session-0002' });
     raw.push(attacker);
@@ -79,7 +85,7 @@ describe('a connection can only set or remove the awareness states it introduced
     expect(observer.provider.awareness.getStates().get(victim.doc.clientID)?.user).toBe('victim');
   });
 
-  it('keeps a reconnecting client\'s id reserved for its session, so nobody can take it over in between', async () => {
+  it("keeps a reconnecting client's id reserved for its session, so nobody can take it over in between", async () => {
     const { victim, observer } = await victimAndObserver();
     const id = victim.doc.clientID;
     const attacker = await connectRaw(running.url, 'doc', { session: 'attacker-session-0003' });
@@ -87,7 +93,10 @@ describe('a connection can only set or remove the awareness states it introduced
     // The victim's connection drops; its state is removed for everyone.
     running.server.io.of('/doc/doc').sockets.get(victim.provider['socket'].id!)!.disconnect();
     await waitFor(() => !observer.provider.awareness.getStates().has(id), 'victim state removed');
-    expect(await emitWithAck(attacker, 'awareness', awarenessFor(id, { user: 'impostor' }, 10_000))).toMatchObject({ ok: false, code: 'AWARENESS_NOT_OWNED' });
+    expect(await emitWithAck(attacker, 'awareness', awarenessFor(id, { user: 'impostor' }, 10_000))).toMatchObject({
+      ok: false,
+      code: 'AWARENESS_NOT_OWNED',
+    });
     await victim.provider.whenSynced();
     victim.provider.awareness.setLocalStateField('user', 'victim is back');
     await waitFor(() => observer.provider.awareness.getStates().get(id)?.user === 'victim is back', 'victim reclaims its id');

@@ -42,9 +42,19 @@ describe('a client the server refuses is told why and receives nothing', () => {
 
   const cases: { name: string; token: () => string | undefined; code: string; event: keyof Seen }[] = [
     { name: 'a missing token', token: () => undefined, code: 'AUTH_FAILED', event: 'authFailed' },
-    { name: 'a token signed with another secret', token: () => 'x' + tokenFor({ '*': 'write' }).slice(1), code: 'AUTH_FAILED', event: 'authFailed' },
+    {
+      name: 'a token signed with another secret',
+      token: () => 'x' + tokenFor({ '*': 'write' }).slice(1),
+      code: 'AUTH_FAILED',
+      event: 'authFailed',
+    },
     { name: 'an expired token', token: () => tokenFor({ 'secret-doc': 'write' }, -10), code: 'TOKEN_EXPIRED', event: 'authFailed' },
-    { name: 'a token for other documents', token: () => tokenFor({ 'other/*': 'write' }), code: 'PERMISSION_DENIED', event: 'permissionDenied' },
+    {
+      name: 'a token for other documents',
+      token: () => tokenFor({ 'other/*': 'write' }),
+      code: 'PERMISSION_DENIED',
+      event: 'permissionDenied',
+    },
   ];
 
   for (const { name, token, code, event } of cases) {

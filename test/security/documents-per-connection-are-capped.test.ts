@@ -88,7 +88,10 @@ describe('one connection may open only so many documents, and only so fast', () 
   it('a connection that keeps opening documents over the cap spends its joins and is closed', async () => {
     // TOO_MANY_DOCUMENTS is not held against a connection (an honest pool moves on), but each
     // refused open spends a join, and opens past the join budget are counted as rate refusals.
-    running = await startServer({ maxDocumentsPerConnection: 2, rateLimits: { joins: { perSecond: 0.001, burst: 10 }, rateRefusals: { perSecond: 0.001, burst: 5 } } });
+    running = await startServer({
+      maxDocumentsPerConnection: 2,
+      rateLimits: { joins: { perSecond: 0.001, burst: 10 }, rateRefusals: { perSecond: 0.001, burst: 5 } },
+    });
     const flooder = manager();
     await Promise.all(['a', 'b'].map((name) => whenConnected(open(flooder, name))));
     let closed = false;

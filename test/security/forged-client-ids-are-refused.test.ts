@@ -45,7 +45,11 @@ describe('updates under a Yjs client id another session owns are refused', () =>
     const before = Y.encodeStateVector(doc);
     doc.clientID = victimId;
     doc.getText('text').insert(doc.getText('text').length, text);
-    return emitWithAck(forger, 'update', encodeSyncFrame('update', Y.encodeStateAsUpdate(doc, before))) as Promise<{ ok: boolean; code?: string; clientIds?: number[] }>;
+    return emitWithAck(forger, 'update', encodeSyncFrame('update', Y.encodeStateAsUpdate(doc, before))) as Promise<{
+      ok: boolean;
+      code?: string;
+      clientIds?: number[];
+    }>;
   }
 
   it('protects an offline victim across a server restart, and its edit is what everyone reads', async () => {
@@ -126,7 +130,9 @@ describe('updates under a Yjs client id another session owns are refused', () =>
     dir = await makeTempDir('client-ids');
     const { url, server } = await serve();
     const declared = Array.from({ length: 20 }, (_, i) => 10 + i);
-    const hoarder = await connectRaw(url, 'plan', { auth: { protocol: PROTOCOL_VERSION, session: 'hoarder-session-0123456789', clientIds: declared } });
+    const hoarder = await connectRaw(url, 'plan', {
+      auth: { protocol: PROTOCOL_VERSION, session: 'hoarder-session-0123456789', clientIds: declared },
+    });
     raw.push(hoarder);
     await syncRaw(hoarder);
     const parts: Uint8Array[] = [];
@@ -142,4 +148,3 @@ describe('updates under a Yjs client id another session owns are refused', () =>
     expect(owners.getMap('owners').size).toBe(8);
   });
 });
-

@@ -44,9 +44,7 @@ describe('JWT tokens are verified with node:crypto and grant documents by patter
   it('accepts RS256 and ES256 tokens with the matching public key', async () => {
     for (const type of ['rsa', 'ec'] as const) {
       const pair =
-        type === 'rsa'
-          ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-          : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+        type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const pem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
       const keyed = jwtAuth({ publicKey: pem });
       const token = signJwt({ exp: inAnHour(), docs: { d: 'write' } }, { privateKey: pair.privateKey });

@@ -40,6 +40,9 @@ describe('a JWT without exp (a token, and a session, that never expire)', () => 
     const strict = jwtAuth({ secret: testSecret, requireExpiry: true });
     expect(() => strict.authenticate({ token: forever, auth: {}, headers: {}, address: '', query: {}, params: {} })).toThrow(/no expiry/);
     const lenient = jwtAuth({ secret: testSecret });
-    expect(lenient.authenticate({ token: forever, auth: {}, headers: {}, address: '', query: {}, params: {} })).toMatchObject({ subject: 'alice', expiresAt: null });
+    expect(lenient.authenticate({ token: forever, auth: {}, headers: {}, address: '', query: {}, params: {} })).toMatchObject({
+      subject: 'alice',
+      expiresAt: null,
+    });
   });
 });

@@ -30,7 +30,12 @@ const invisible: [string, string][] = [
 ];
 
 function rawRefusal(url: string, namespace: string): Promise<string> {
-  const socket = connectSocket(url + namespace, { forceNew: true, reconnection: false, transports: ['websocket'], auth: { protocol: PROTOCOL_VERSION } });
+  const socket = connectSocket(url + namespace, {
+    forceNew: true,
+    reconnection: false,
+    transports: ['websocket'],
+    auth: { protocol: PROTOCOL_VERSION },
+  });
   return new Promise((resolve) => {
     socket.once('connect', () => {
       socket.close();
@@ -56,7 +61,10 @@ describe('document names that look the same', () => {
     const [a, b] = await Promise.all([connectSynced(url, composed), connectSynced(url, decomposed)]);
     expect(b.provider.docName).toBe(composed);
     a.doc.getText('text').insert(0, 'one document');
-    await waitFor(() => converged([a.doc, b.doc]) && b.doc.getText('text').toString() === 'one document', 'both spellings to share the document');
+    await waitFor(
+      () => converged([a.doc, b.doc]) && b.doc.getText('text').toString() === 'one document',
+      'both spellings to share the document',
+    );
     const handle = await service.server.openDocument(decomposed);
     expect(handle.doc.getText('text').toString()).toBe('one document');
     await handle.release();

@@ -60,7 +60,12 @@ describe('without corsOrigins only the server’s own pages (and non-browser cli
       expect(await openDocument(url, foreign, ['websocket'])).toBe('ORIGIN_NOT_ALLOWED');
       expect(await openDocument(url, url, ['websocket'])).toBe('connected');
       // The application's own namespaces keep the application's CORS settings.
-      const chat = connectSocket(`${url}/chat`, { forceNew: true, reconnection: false, transports: ['websocket'], extraHeaders: { origin: foreign } });
+      const chat = connectSocket(`${url}/chat`, {
+        forceNew: true,
+        reconnection: false,
+        transports: ['websocket'],
+        extraHeaders: { origin: foreign },
+      });
       await new Promise<void>((resolve, reject) => {
         chat.once('connect', () => resolve());
         chat.once('connect_error', reject);

@@ -31,12 +31,18 @@ describe('messages that are too large or malformed are refused with a code; the 
 
   async function honestStillConverge(honest: TestClient[], word: string): Promise<void> {
     honest[0]!.doc.getText('text').insert(0, word);
-    await waitFor(() => converged(honest.map((c) => c.doc)) && honest[1]!.doc.getText('text').toString().includes(word), 'honest convergence');
+    await waitFor(
+      () => converged(honest.map((c) => c.doc)) && honest[1]!.doc.getText('text').toString().includes(word),
+      'honest convergence',
+    );
   }
 
   it('refuses an update over maxUpdateBytes with UPDATE_TOO_LARGE and awareness over maxAwarenessBytes with AWARENESS_TOO_LARGE', async () => {
     const { honest, hostile } = await setup();
-    expect(await emitWithAck(hostile, 'update', textUpdateFrame('x'.repeat(20 * 1024)))).toMatchObject({ ok: false, code: 'UPDATE_TOO_LARGE' });
+    expect(await emitWithAck(hostile, 'update', textUpdateFrame('x'.repeat(20 * 1024)))).toMatchObject({
+      ok: false,
+      code: 'UPDATE_TOO_LARGE',
+    });
     expect(await emitWithAck(hostile, 'awareness', new Uint8Array(2048))).toMatchObject({ ok: false, code: 'AWARENESS_TOO_LARGE' });
     await honestStillConverge(honest, 'still fine;');
     expect(honest[0]!.doc.getText('text').toString()).toBe('still fine;');

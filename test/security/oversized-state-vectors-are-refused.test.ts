@@ -39,14 +39,17 @@ describe('sync requests with more state-vector entries than the document could n
 
     const attacker = await connectRaw(running.url, 'sv');
     raw.push(attacker);
-    expect(await emitWithAck(attacker, 'sync-step-1', stateVectorFrame(200_000))).toMatchObject({ ok: false, code: 'STATE_VECTOR_TOO_LARGE' });
+    expect(await emitWithAck(attacker, 'sync-step-1', stateVectorFrame(200_000))).toMatchObject({
+      ok: false,
+      code: 'STATE_VECTOR_TOO_LARGE',
+    });
 
     const late = await connectSynced(running.url, 'sv');
     clients.push(late);
     expect(late.doc.getText('text').toString()).toBe('still here');
   });
 
-  it('accepts the writers the document knows plus a client\'s own offline ones', async () => {
+  it("accepts the writers the document knows plus a client's own offline ones", async () => {
     running = await startServer();
     const client = await connectRaw(running.url, 'sv-honest');
     raw.push(client);

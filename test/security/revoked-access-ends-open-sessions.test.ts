@@ -41,7 +41,10 @@ describe('access taken away while a client is connected', () => {
     expect(client.provider.access).toBe('write');
 
     grants.set('ada', 'read');
-    await waitFor(() => seen.includes('ACCESS_CHANGED') && client.provider.synced && client.provider.access === 'read', 'a read-only session');
+    await waitFor(
+      () => seen.includes('ACCESS_CHANGED') && client.provider.synced && client.provider.access === 'read',
+      'a read-only session',
+    );
 
     grants.set('ada', null);
     await waitFor(() => seen.includes('PERMISSION_DENIED') && seen.includes('refused:PERMISSION_DENIED'), 'the session to end');
@@ -71,7 +74,10 @@ describe('access taken away while a client is connected', () => {
 
   it('in JWT mode, POST /admin/access/revoke ends a subject’s sessions and refuses its older tokens; a new token gets in', async () => {
     service = await startTestService(['--jwt-secret', testSecret, '--admin-token', ADMIN]);
-    const issuedEarlier = signJwt({ sub: 'mallory', iat: Math.floor(Date.now() / 1000) - 60, exp: Math.floor(Date.now() / 1000) + 3600, docs: { '*': 'write' } }, { secret: testSecret });
+    const issuedEarlier = signJwt(
+      { sub: 'mallory', iat: Math.floor(Date.now() / 1000) - 60, exp: Math.floor(Date.now() / 1000) + 3600, docs: { '*': 'write' } },
+      { secret: testSecret },
+    );
     // Each on its own document: providers of one process share one connection, one socket per document.
     const mallory = await connectSynced(service.url, 'plans', { token: issuedEarlier });
     const ada = await connectSynced(service.url, 'team', { token: tokenFor({ '*': 'write' }, 3600, 'ada') });
@@ -98,7 +104,11 @@ describe('access taken away while a client is connected', () => {
   it('answers 409 REVOKE_UNAVAILABLE without JWT authentication, and rechecks on POST /admin/access/recheck', async () => {
     service = await startTestService(['--admin-token', ADMIN]);
     const post = (path: string, body: unknown) =>
-      fetch(`${service!.url}/admin/access/${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: JSON.stringify(body) });
+      fetch(`${service!.url}/admin/access/${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN}` },
+        body: JSON.stringify(body),
+      });
     const revoke = await post('revoke', { subject: 'anyone' });
     expect(revoke.status).toBe(409);
     expect(((await revoke.json()) as { code: string }).code).toBe('REVOKE_UNAVAILABLE');

@@ -62,7 +62,7 @@ describe('server-wide ceilings bound connections and loaded documents', () => {
     expect(running.server.registry.loadedCount).toBe(2);
   });
 
-  it('counts the loaded documents\' bytes against maxLoadedDocumentBytes', async () => {
+  it("counts the loaded documents' bytes against maxLoadedDocumentBytes", async () => {
     running = await startServer({ maxLoadedDocumentBytes: 10_000, unloadGraceMs: 60_000 });
     const big = await connectRaw(running.url, 'big');
     raw.push(big);

@@ -27,7 +27,8 @@ describe('tokens are fetched at each connect and expiry ends the session', () =>
     });
     clients.push(client);
     expect(calls).toBe(1);
-    const subjects = () => [...running.server.io.of('/doc/doc').sockets.values()].map((s) => (s.data.principal as { subject: string }).subject);
+    const subjects = () =>
+      [...running.server.io.of('/doc/doc').sockets.values()].map((s) => (s.data.principal as { subject: string }).subject);
     expect(subjects()).toEqual(['user-1']);
     for (const close of [false, true]) {
       running.server.io.of('/doc/doc').disconnectSockets(close);

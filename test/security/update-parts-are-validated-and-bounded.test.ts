@@ -43,7 +43,14 @@ describe('update parts from a client are validated, bounded per connection, and 
     running = await startServer(limits);
     const socket = await writer();
     const bytes = new Uint8Array(100);
-    for (const header of [null, 'x', { id: -1, index: 0, total: 10, final: false }, { id: 1, index: 0, total: 0, final: true }, { id: 1, index: 0.5, total: 10, final: false }, { id: 1, index: 0, total: 10 }]) {
+    for (const header of [
+      null,
+      'x',
+      { id: -1, index: 0, total: 10, final: false },
+      { id: 1, index: 0, total: 0, final: true },
+      { id: 1, index: 0.5, total: 10, final: false },
+      { id: 1, index: 0, total: 10 },
+    ]) {
       expect(await part(socket, header as object, bytes)).toMatchObject({ ok: false, code: 'BAD_PAYLOAD' });
     }
     expect(await part(socket, { id: 1, index: 1, total: 200, final: false }, bytes)).toMatchObject({ code: 'BAD_PAYLOAD' });
@@ -65,8 +72,12 @@ describe('update parts from a client are validated, bounded per connection, and 
   it('refuses a frame announced over the cap, and parts over the message limit, with UPDATE_TOO_LARGE', async () => {
     running = await startServer(limits);
     const socket = await writer();
-    expect(await part(socket, { id: 1, index: 0, total: 64 * KiB + 1, final: false }, new Uint8Array(10))).toMatchObject({ code: 'UPDATE_TOO_LARGE' });
-    expect(await part(socket, { id: 1, index: 0, total: 32 * KiB, final: false }, new Uint8Array(17 * KiB))).toMatchObject({ code: 'UPDATE_TOO_LARGE' });
+    expect(await part(socket, { id: 1, index: 0, total: 64 * KiB + 1, final: false }, new Uint8Array(10))).toMatchObject({
+      code: 'UPDATE_TOO_LARGE',
+    });
+    expect(await part(socket, { id: 1, index: 0, total: 32 * KiB, final: false }, new Uint8Array(17 * KiB))).toMatchObject({
+      code: 'UPDATE_TOO_LARGE',
+    });
   });
 
   it('one connection may hold only one cap of half-assembled frames across all its documents', async () => {
@@ -80,12 +91,16 @@ describe('update parts from a client are validated, bounded per connection, and 
     await new Promise<void>((resolve) => second.once('connect', () => resolve()));
     await syncRaw(second as unknown as RawSocket);
     expect(await part(first, { id: 1, index: 0, total: 60 * KiB, final: false }, new Uint8Array(10))).toEqual({ ok: true });
-    expect(await part(second as unknown as RawSocket, { id: 1, index: 0, total: 10 * KiB, final: false }, new Uint8Array(10))).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(
+      await part(second as unknown as RawSocket, { id: 1, index: 0, total: 10 * KiB, final: false }, new Uint8Array(10)),
+    ).toMatchObject({ code: 'RATE_LIMITED' });
     // A separate connection has an allowance of its own.
     expect(await part(socket, { id: 1, index: 0, total: 60 * KiB, final: false }, new Uint8Array(10))).toEqual({ ok: true });
     // Abandoning the frame (a new one from index 0) gives the room back.
     expect(await part(first, { id: 2, index: 0, total: 1 * KiB, final: false }, new Uint8Array(10))).toEqual({ ok: true });
-    expect(await part(second as unknown as RawSocket, { id: 1, index: 0, total: 10 * KiB, final: false }, new Uint8Array(10))).toEqual({ ok: true });
+    expect(await part(second as unknown as RawSocket, { id: 1, index: 0, total: 10 * KiB, final: false }, new Uint8Array(10))).toEqual({
+      ok: true,
+    });
   });
 
   it('a read-only connection cannot send parts', async () => {

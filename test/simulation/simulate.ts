@@ -18,13 +18,27 @@ const { values } = parseArgs({
 
 const store = values.store as StoreKind;
 const count = values.seed === undefined ? Number(values.count) : 1;
-const start = values.seed !== undefined ? Number(values.seed) : values.start !== undefined ? Number(values.start) : values.random ? Math.floor(Math.random() * 2 ** 31) : 1;
+const start =
+  values.seed !== undefined
+    ? Number(values.seed)
+    : values.start !== undefined
+      ? Number(values.start)
+      : values.random
+        ? Math.floor(Math.random() * 2 ** 31)
+        : 1;
 const started = Date.now();
 try {
-  const result = await runSeeds(store, Array.from({ length: count }, (_, i) => start + i));
-  process.stdout.write(`${result.schedules} schedules (seeds ${start}…${start + count - 1}, ${store} store): ${result.steps} steps, ${result.saves} saved claims checked, nothing found, in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  const result = await runSeeds(
+    store,
+    Array.from({ length: count }, (_, i) => start + i),
+  );
+  process.stdout.write(
+    `${result.schedules} schedules (seeds ${start}…${start + count - 1}, ${store} store): ${result.steps} steps, ${result.saves} saved claims checked, nothing found, in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 } catch (error) {
-  process.stdout.write(`${error instanceof Error ? error.message : String(error)}\nreplay: npm run simulate -- --store ${store} --seed <seed above>\n`);
+  process.stdout.write(
+    `${error instanceof Error ? error.message : String(error)}\nreplay: npm run simulate -- --store ${store} --seed <seed above>\n`,
+  );
   process.exitCode = 1;
 }
 // A failed schedule leaves its documents loaded (their unload timers would keep the process up).

@@ -33,7 +33,8 @@ function emittedUpdates(seed: number, steps: number): { server: Y.Doc; emitted: 
     const text = writer.getText('text');
     const choice = next();
     writer.transact(() => {
-      if (choice < 0.45 || text.length === 0) text.insert(Math.floor(next() * (text.length + 1)), 'ab'.slice(0, 1 + Math.floor(next() * 2)));
+      if (choice < 0.45 || text.length === 0)
+        text.insert(Math.floor(next() * (text.length + 1)), 'ab'.slice(0, 1 + Math.floor(next() * 2)));
       else if (choice < 0.7) text.delete(Math.floor(next() * text.length), 1);
       else if (choice < 0.8) writer.getMap('map').set(`k${Math.floor(next() * 5)}`, step);
       else if (choice < 0.9) writer.getArray('list').push([step]);

@@ -14,14 +14,19 @@ import {
 } from '../../server/transport/socket-io-internals.js';
 
 const require = createRequire(import.meta.url);
-const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
 
 function installedVersion(name: string): string {
   // engine.io as socket.io loads it, the others as quire does.
   const from = name === 'engine.io' ? createRequire(require.resolve('socket.io')) : require;
   // engine.io does not export its package.json: walk up from its entry point.
   let dir = dirname(from.resolve(name));
-  while (!existsSync(join(dir, 'package.json')) || (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name) {
+  while (
+    !existsSync(join(dir, 'package.json')) ||
+    (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name
+  ) {
     dir = dirname(dir);
   }
   return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;

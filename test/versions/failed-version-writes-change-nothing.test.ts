@@ -22,7 +22,11 @@ describe('a disk that fails while versions are written', () => {
     let failing = false;
     const store = await LevelDbStore.open({
       path: dir.path,
-      hooks: { beforeWrite: (info) => { if (failing && info.kind === 'versions') throw new Error('injected: No space left on device'); } },
+      hooks: {
+        beforeWrite: (info) => {
+          if (failing && info.kind === 'versions') throw new Error('injected: No space left on device');
+        },
+      },
     });
     cleanup = () => dir.remove();
     running = await startServer({ store, versions: { automatic: false } });

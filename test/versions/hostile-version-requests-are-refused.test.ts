@@ -26,9 +26,27 @@ describe('hostile version requests', () => {
     const version = await honest.provider.versions.create({ name: 'keep me' });
     const attacker = await rawDocumentSocket(running.url, 'target');
     sockets.push(attacker);
-    const payloads: unknown[] = [null, 42, 'x', [], [1], new Uint8Array([1, 2]), { id: '1' }, { id: -1 }, { id: 2 ** 60 }, { id: Number.NaN }, { id: 1.5 },
-      { name: 7 }, { name: 'x'.repeat(10_000) }, { name: '\ud800' }, { name: '' }, JSON.parse('{"__proto__":{"id":1}}'), { id: { valueOf: 1 } }];
-    const isObject = (p: unknown): p is Record<string, unknown> => p !== null && typeof p === 'object' && !Array.isArray(p) && !(p instanceof Uint8Array);
+    const payloads: unknown[] = [
+      null,
+      42,
+      'x',
+      [],
+      [1],
+      new Uint8Array([1, 2]),
+      { id: '1' },
+      { id: -1 },
+      { id: 2 ** 60 },
+      { id: Number.NaN },
+      { id: 1.5 },
+      { name: 7 },
+      { name: 'x'.repeat(10_000) },
+      { name: '\ud800' },
+      { name: '' },
+      JSON.parse('{"__proto__":{"id":1}}'),
+      { id: { valueOf: 1 } },
+    ];
+    const isObject = (p: unknown): p is Record<string, unknown> =>
+      p !== null && typeof p === 'object' && !Array.isArray(p) && !(p instanceof Uint8Array);
     // What each request needs beyond being an object; anything else in it is ignored.
     const valid: Record<string, (p: Record<string, unknown>) => boolean> = {
       'versions:list': () => true,
@@ -40,7 +58,11 @@ describe('hostile version requests', () => {
       for (const payload of payloads) {
         const answer = await emitWithAck(attacker, event, payload);
         if (isObject(payload) && valid[event]!(payload)) continue;
-        expect([event, answer.ok, answer.code], JSON.stringify(payload)).toEqual([event, false, expect.stringMatching(/BAD_PAYLOAD|RATE_LIMITED/)]);
+        expect([event, answer.ok, answer.code], JSON.stringify(payload)).toEqual([
+          event,
+          false,
+          expect.stringMatching(/BAD_PAYLOAD|RATE_LIMITED/),
+        ]);
       }
     }
     // No ack at all: nothing to answer, nothing breaks.
@@ -53,14 +75,21 @@ describe('hostile version requests', () => {
   });
 
   it('cannot flood a document with versions or restores', async () => {
-    running = await startServer({ versions: { automatic: false, clientWrites: { perSecond: 0.001, burst: 5 }, retention: { maxVersions: 3 } } });
+    running = await startServer({
+      versions: { automatic: false, clientWrites: { perSecond: 0.001, burst: 5 }, retention: { maxVersions: 3 } },
+    });
     const writer = await connectSynced(running.url, 'flooded');
     clients.push(writer);
     writer.doc.getText('text').insert(0, 'x');
     await whenSaved(writer);
     const codes: string[] = [];
     for (let i = 0; i < 8; i++) {
-      codes.push(await writer.provider.versions.create({ name: `v${i}` }).then(() => 'ok', (error: { code: string }) => error.code));
+      codes.push(
+        await writer.provider.versions.create({ name: `v${i}` }).then(
+          () => 'ok',
+          (error: { code: string }) => error.code,
+        ),
+      );
     }
     expect(codes).toEqual(['ok', 'ok', 'ok', 'VERSION_LIMIT', 'VERSION_LIMIT', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
     // The server's own API is not a client: it is not rate limited (the cap still applies).

@@ -77,7 +77,10 @@ describe('provider.versions lists, creates, previews and restores with the right
   it('applies the server policy hook for stricter roles', async () => {
     running = await startServer({
       ...jwtAuth({ secret: testSecret }),
-      versions: { automatic: false, authorize: (principal, _doc, action) => action !== 'restore' || (principal as { subject: string }).subject === 'owner' },
+      versions: {
+        automatic: false,
+        authorize: (principal, _doc, action) => action !== 'restore' || (principal as { subject: string }).subject === 'owner',
+      },
     });
     const owner = await connectSynced(running.url, 'doc', { token: tokenFor({ doc: 'write' }, 3600, 'owner') });
     const editor = await connectSynced(running.url, 'doc', { token: tokenFor({ doc: 'write' }, 3600, 'editor') });

@@ -43,7 +43,11 @@ describe.each(versionStores)('restore on $name', ({ open }) => {
         const roots = prng.bool(gen) ? ['default'] : [...EDITED_ROOTS];
         const result = await versions.restore(docName, version.id, { roots });
         const expected = Object.fromEntries(EDITED_ROOTS.map((root) => [root, roots.includes(root) ? atVersion[root] : before[root]]));
-        await waitFor(() => JSON.stringify(allContent(client!.doc)) === JSON.stringify(expected), `seed ${seed}: the client sees the restore`, 5_000).catch(() => {});
+        await waitFor(
+          () => JSON.stringify(allContent(client!.doc)) === JSON.stringify(expected),
+          `seed ${seed}: the client sees the restore`,
+          5_000,
+        ).catch(() => {});
         expect(allContent(client.doc), `seed ${seed} (roots ${roots.join(',')})`).toEqual(expected);
         // The backup holds the state before, the restore version the state after.
         expect(allContent(docOf(await versions.get(docName, result.backup.id)))).toEqual(before);

@@ -53,7 +53,10 @@ describe.each(versionStores)('a restore on $name while others type and one is of
 
     const typed: Record<string, string[]> = { a: [], b: [] };
     const typeRound = (round: string) => {
-      for (const [name, client] of [['a', ada!], ['b', bob!]] as const) {
+      for (const [name, client] of [
+        ['a', ada!],
+        ['b', bob!],
+      ] as const) {
         const token = `${name}${round}`;
         typed[name]!.push(token);
         type(client, token);

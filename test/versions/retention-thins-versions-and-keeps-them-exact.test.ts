@@ -13,7 +13,13 @@ const DAY = 24 * HOUR;
 const NOW = Date.UTC(2026, 5, 1);
 
 const info = (id: number, ageMs: number, kind: VersionKind = 'auto'): VersionInfo => ({
-  id, createdAt: NOW - ageMs, kind, name: null, authors: [], restoreOf: null, storedBytes: 1,
+  id,
+  createdAt: NOW - ageMs,
+  kind,
+  name: null,
+  authors: [],
+  restoreOf: null,
+  storedBytes: 1,
 });
 
 describe('retention', () => {
@@ -33,7 +39,15 @@ describe('retention', () => {
   });
 
   it('keeps named and restore versions, expires backups, and applies the cap to automatic ones first', () => {
-    const versions = [info(1, 200 * DAY, 'named'), info(2, 40 * DAY, 'backup'), info(3, 40 * DAY, 'restore'), info(4, 2 * DAY, 'backup'), info(5, 3 * HOUR), info(6, 2 * HOUR), info(7, HOUR)];
+    const versions = [
+      info(1, 200 * DAY, 'named'),
+      info(2, 40 * DAY, 'backup'),
+      info(3, 40 * DAY, 'restore'),
+      info(4, 2 * DAY, 'backup'),
+      info(5, 3 * HOUR),
+      info(6, 2 * HOUR),
+      info(7, HOUR),
+    ];
     expect(versionsToRemove(versions, NOW, versionDefaults.retention)).toEqual([2]);
     expect(versionsToRemove(versions, NOW, { ...versionDefaults.retention, maxVersions: 4 })).toEqual([2, 5, 6]);
     expect(versionsToRemove(versions, NOW, { ...versionDefaults.retention, maxVersions: 2 })).toEqual([2, 4, 5, 6, 7]);
@@ -51,7 +65,11 @@ describe('retention', () => {
       const state = Y.encodeStateAsUpdate(live);
       const kind: VersionKind = i % 13 === 0 ? 'named' : 'auto';
       const record = await chain.add('doc', state, Y.encodeSnapshot(Y.snapshot(live)), {
-        kind, name: null, authors: [], restoreOf: null, createdAt: NOW - (60 - i) * 4 * HOUR,
+        kind,
+        name: null,
+        authors: [],
+        restoreOf: null,
+        createdAt: NOW - (60 - i) * 4 * HOUR,
       });
       states.set(record.id, state);
     }

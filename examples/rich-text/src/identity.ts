@@ -13,13 +13,9 @@ const STORAGE_KEY = 'quire:identity';
 const MAX_NAME_LENGTH = 40;
 
 // Distinct on white and legible under white text (labels), in both light and dim screens.
-export const PALETTE = [
-  '#e5484d', '#0090ff', '#30a46c', '#f76b15', '#8e4ec6', '#12a594', '#d6409f', '#3e63dd',
-] as const;
+export const PALETTE = ['#e5484d', '#0090ff', '#30a46c', '#f76b15', '#8e4ec6', '#12a594', '#d6409f', '#3e63dd'] as const;
 
-const NAMES = [
-  'Ada', 'Grace', 'Alan', 'Barbara', 'Edsger', 'Frances', 'Donald', 'Radia', 'Leslie', 'Margaret',
-];
+const NAMES = ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger', 'Frances', 'Donald', 'Radia', 'Leslie', 'Margaret'];
 
 function pick<T>(items: readonly T[]): T {
   const index = crypto.getRandomValues(new Uint32Array(1))[0]! % items.length;

@@ -76,7 +76,10 @@ async function openFromUrl(): Promise<void> {
   if (!choice.ok) {
     session?.destroy();
     session = null;
-    showProblem('This address does not name a usable document', [choice.problem, 'Open `/` for a new document, or `/#name` for the document called name.']);
+    showProblem('This address does not name a usable document', [
+      choice.problem,
+      'Open `/` for a new document, or `/#name` for the document called name.',
+    ]);
     return;
   }
   problemElement.hidden = true;

@@ -117,7 +117,13 @@ function parseRoute(rest: string): Route {
   return { docName: name, resource: match[2] === undefined ? 'document' : 'update' };
 }
 
-async function dispatch(req: IncomingMessage, res: ServerResponse, route: Route, options: AdminOptions, worker: StateWorker): Promise<void> {
+async function dispatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: Route,
+  options: AdminOptions,
+  worker: StateWorker,
+): Promise<void> {
   const { backend } = options;
   const method = req.method ?? 'GET';
   const name = route.docName;
@@ -184,7 +190,8 @@ async function changeAccess(req: IncomingMessage, res: ServerResponse, action: '
   const body = await jsonBody(req);
   if (action === 'revoke') {
     const { subject } = body;
-    if (typeof subject !== 'string' || subject.length === 0) throw new AdminError(400, 'BAD_REQUEST', 'Give the "subject" (the tokens\' "sub") to revoke.');
+    if (typeof subject !== 'string' || subject.length === 0)
+      throw new AdminError(400, 'BAD_REQUEST', 'Give the "subject" (the tokens\' "sub") to revoke.');
     if (backend.revokeSubject === null) {
       throw new AdminError(409, 'REVOKE_UNAVAILABLE', 'Revoking needs JWT authentication (--jwt-secret or --jwt-public-key).');
     }

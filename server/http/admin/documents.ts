@@ -30,11 +30,13 @@ export interface DocumentSummary extends StoredDocumentInfo {
 
 export async function listDocuments(backend: AdminBackend): Promise<DocumentSummary[]> {
   const stored = await backend.listStored();
-  return stored
-    // Each document's client-id owners are kept in a shadow document of the store, not a document.
-    .filter((info) => !isOwnersDocumentName(info.name))
-    .map((info) => ({ ...info, loaded: backend.isLoaded(info.name) }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return (
+    stored
+      // Each document's client-id owners are kept in a shadow document of the store, not a document.
+      .filter((info) => !isOwnersDocumentName(info.name))
+      .map((info) => ({ ...info, loaded: backend.isLoaded(info.name) }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  );
 }
 
 /** The updates that make up the document: its live state when loaded (it may hold writes in flight), else what is stored. */

@@ -61,7 +61,9 @@ export class StateWorker {
     // From source, a bootstrap registers tsx's loader in the worker first (Node 20 workers do not
     // take `--import`), then loads the TypeScript entry.
     const worker = fromSource
-      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerFile.href)}); });`, { eval: true })
+      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerFile.href)}); });`, {
+          eval: true,
+        })
       : new Worker(workerFile);
     worker.unref();
     worker.on('message', (result: StateResult) => {

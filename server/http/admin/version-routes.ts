@@ -55,7 +55,8 @@ export async function dispatchVersions(
         return;
       }
       const { name } = await readJson(req);
-      if (!(name === undefined || name === null || isVersionName(name))) throw new AdminError(400, 'BAD_PAYLOAD', 'A version name is 1 to 200 characters.');
+      if (!(name === undefined || name === null || isVersionName(name)))
+        throw new AdminError(400, 'BAD_PAYLOAD', 'A version name is 1 to 200 characters.');
       const version = await versions.create(docName, { name: name ?? null, by: 'admin' });
       audit('create-version');
       sendJson(res, 200, { ok: true, version });
@@ -71,7 +72,12 @@ export async function dispatchVersions(
     if (route.action === 'restore') {
       allow(method, ['POST']);
       const { roots } = await readJson(req);
-      if (!(roots === undefined || (Array.isArray(roots) && roots.length > 0 && roots.every((r) => typeof r === 'string' && r.length > 0 && r.length <= 255)))) {
+      if (
+        !(
+          roots === undefined ||
+          (Array.isArray(roots) && roots.length > 0 && roots.every((r) => typeof r === 'string' && r.length > 0 && r.length <= 255))
+        )
+      ) {
         throw new AdminError(400, 'BAD_PAYLOAD', 'roots is a non-empty list of root names.');
       }
       const result = await versions.restore(docName, id, { by: 'admin', ...(roots === undefined ? {} : { roots: roots as string[] }) });
@@ -124,6 +130,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   } catch {
     throw new AdminError(400, 'BAD_PAYLOAD', 'The body is not JSON.');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new AdminError(400, 'BAD_PAYLOAD', 'The body is not a JSON object.');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new AdminError(400, 'BAD_PAYLOAD', 'The body is not a JSON object.');
   return parsed as Record<string, unknown>;
 }

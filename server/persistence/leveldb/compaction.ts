@@ -64,10 +64,12 @@ export class Compactor {
     if (current === undefined) return this.run(name, true);
     let next = this.queued.get(name);
     if (next === undefined) {
-      next = current.catch(() => {}).then(() => {
-        this.queued.delete(name);
-        return this.run(name, true);
-      });
+      next = current
+        .catch(() => {})
+        .then(() => {
+          this.queued.delete(name);
+          return this.run(name, true);
+        });
       this.queued.set(name, next);
     }
     return next;
@@ -119,7 +121,10 @@ export class Compactor {
       // Appends may have pushed it over a threshold again while it ran.
       this.consider([name]);
     });
-    this.running.set(name, tracked.catch(() => {}));
+    this.running.set(
+      name,
+      tracked.catch(() => {}),
+    );
     return tracked;
   }
 
@@ -134,7 +139,10 @@ export class Compactor {
     // Let the acks of the batch that triggered us go out before spending CPU on the merge.
     await new Promise((resolve) => setImmediate(resolve));
     const started = performance.now();
-    const snapshot = mergeToSnapshot(stored.snapshot, stored.tail.map((record) => record.payload));
+    const snapshot = mergeToSnapshot(
+      stored.snapshot,
+      stored.tail.map((record) => record.payload),
+    );
     const mergeMs = performance.now() - started;
     const mergedBytes = stored.tail.reduce((sum, record) => sum + record.payload.byteLength, 0);
 

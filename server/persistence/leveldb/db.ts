@@ -135,9 +135,7 @@ export class Db {
   }
 
   batch(ops: BatchOp[], sync: boolean): Promise<void> {
-    return this.whenOpen(() =>
-      new Promise((resolve, reject) => this.raw.batch(ops, { sync }, (err) => (err ? reject(err) : resolve()))),
-    );
+    return this.whenOpen(() => new Promise((resolve, reject) => this.raw.batch(ops, { sync }, (err) => (err ? reject(err) : resolve()))));
   }
 
   /**
@@ -145,11 +143,14 @@ export class Db {
    * unlike an iterator, they never step through deleted keys.
    */
   getMany(keys: Buffer[]): Promise<Array<Buffer | undefined>> {
-    return this.whenOpen(() => new Promise((resolve, reject) =>
-      this.raw.getMany(keys, { asBuffer: true }, (err, values) =>
-        err ? reject(err) : resolve(values.map((v) => (v === undefined ? undefined : asBuffer(v)))),
-      ),
-    ));
+    return this.whenOpen(
+      () =>
+        new Promise((resolve, reject) =>
+          this.raw.getMany(keys, { asBuffer: true }, (err, values) =>
+            err ? reject(err) : resolve(values.map((v) => (v === undefined ? undefined : asBuffer(v)))),
+          ),
+        ),
+    );
   }
 
   /** Every entry in `range`, in key order, read from one consistent view of the database. */
@@ -196,8 +197,8 @@ export class Db {
 
   /** Compacts LevelDB's files in the key range (drops deleted keys' tombstones from disk). */
   compactRange(range: Range): Promise<void> {
-    return this.whenOpen(() =>
-      new Promise((resolve, reject) => this.raw.compactRange(range.gte, range.lt, (err) => (err ? reject(err) : resolve()))),
+    return this.whenOpen(
+      () => new Promise((resolve, reject) => this.raw.compactRange(range.gte, range.lt, (err) => (err ? reject(err) : resolve()))),
     );
   }
 
@@ -224,9 +225,7 @@ export class Db {
 }
 
 function openRaw(raw: LevelDown, tuning: DbTuning, createIfMissing: boolean): Promise<void> {
-  return new Promise<void>((resolve, reject) =>
-    raw.open({ createIfMissing, ...tuning }, (err) => (err ? reject(err) : resolve())),
-  );
+  return new Promise<void>((resolve, reject) => raw.open({ createIfMissing, ...tuning }, (err) => (err ? reject(err) : resolve())));
 }
 
 function next(it: LevelDownIterator): Promise<Entry | undefined> {

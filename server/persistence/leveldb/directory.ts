@@ -28,7 +28,10 @@ export function directoryProblem(directory: string, identity: DirectoryIdentity)
     return { reason: 'directory-missing', detail: `The data directory ${directory} is gone: it was removed or moved away.` };
   }
   if (dir.dev !== identity.dev || dir.ino !== identity.dirIno) {
-    return { reason: 'directory-replaced', detail: `The data directory ${directory} was replaced by another directory while the server ran.` };
+    return {
+      reason: 'directory-replaced',
+      detail: `The data directory ${directory} was replaced by another directory while the server ran.`,
+    };
   }
   let lock;
   try {
@@ -61,10 +64,11 @@ export async function readRecoveryReport(directory: string): Promise<string[]> {
   } catch {
     return [];
   }
-  return text
-    .split('\n')
-    .filter((line) => RECOVERY_TROUBLE.test(line))
-    // Drop LevelDB's timestamp and thread id: "2026/12/03-07:01:02.123456 7f12ab …".
-    .map((line) => line.replace(/^\S+ \S+ /, '').trim());
+  return (
+    text
+      .split('\n')
+      .filter((line) => RECOVERY_TROUBLE.test(line))
+      // Drop LevelDB's timestamp and thread id: "2026/12/03-07:01:02.123456 7f12ab …".
+      .map((line) => line.replace(/^\S+ \S+ /, '').trim())
+  );
 }
-

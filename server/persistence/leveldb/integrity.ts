@@ -60,7 +60,12 @@ async function metaOf(db: Db, name: string): Promise<{ meta: DocMeta | undefined
  * only the documents in it). `deep` also reads every record of every document (checksums and
  * counts): used when LevelDB reported at open that it skipped damaged log records.
  */
-export async function findDamage(db: Db, ledger: Ledger, deep: boolean, listed: readonly StoredDocumentInfo[] = []): Promise<Map<string, string>> {
+export async function findDamage(
+  db: Db,
+  ledger: Ledger,
+  deep: boolean,
+  listed: readonly StoredDocumentInfo[] = [],
+): Promise<Map<string, string>> {
   const damaged = new Map<string, string>();
   for (const [name, expected] of ledger.entries()) {
     const result = await metaOf(db, name);

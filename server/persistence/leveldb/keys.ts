@@ -46,9 +46,7 @@ export function encodeName(name: string): Buffer {
   }
   const bytes = Buffer.from(name, 'utf8');
   if (bytes.length > MAX_NAME_BYTES) {
-    throw new InvalidDocumentNameError(
-      `Document name must be at most ${MAX_NAME_BYTES} bytes of UTF-8 (got ${bytes.length}).`,
-    );
+    throw new InvalidDocumentNameError(`Document name must be at most ${MAX_NAME_BYTES} bytes of UTF-8 (got ${bytes.length}).`);
   }
   return bytes;
 }
@@ -117,10 +115,7 @@ export class DocKeys {
 /** Range bounds of every document record in the database. */
 export const ALL_DOCUMENTS = { gte: DOC, lt: Buffer.from('doc0', 'latin1') } as const;
 
-export type ParsedKey =
-  | { name: string; kind: 'meta' }
-  | { name: string; kind: 'snapshot' }
-  | { name: string; kind: 'update'; seq: number };
+export type ParsedKey = { name: string; kind: 'meta' } | { name: string; kind: 'snapshot' } | { name: string; kind: 'update'; seq: number };
 
 /** The seq of an update key (its last 8 bytes), without decoding the rest of the key. */
 export function seqOfUpdateKey(key: Buffer): number {

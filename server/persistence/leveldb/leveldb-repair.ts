@@ -16,8 +16,11 @@ export async function repairLevelDb(directory: string): Promise<string[]> {
     if (err) { process.stderr.write(err.message); process.exit(1); }
   });`;
   await new Promise<void>((resolve, reject) =>
-    execFile(process.execPath, ['-e', script], { env: { ...process.env, LEVELDOWN: leveldown, DIRECTORY: directory } }, (err, _stdout, stderr) =>
-      err ? reject(new Error(`LevelDB's repair failed: ${stderr.trim() || err.message}`)) : resolve(),
+    execFile(
+      process.execPath,
+      ['-e', script],
+      { env: { ...process.env, LEVELDOWN: leveldown, DIRECTORY: directory } },
+      (err, _stdout, stderr) => (err ? reject(new Error(`LevelDB's repair failed: ${stderr.trim() || err.message}`)) : resolve()),
     ),
   );
   const text = await readFile(join(directory, 'LOG'), 'utf8').catch(() => '');

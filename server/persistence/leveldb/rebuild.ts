@@ -76,11 +76,18 @@ function documentOps(doc: Salvaged): BatchOp[] | null {
   if (doc.snapshot === undefined && doc.tail.length === 0) return null;
   let snapshot: Uint8Array;
   try {
-    snapshot = mergeToSnapshot(doc.snapshot, doc.tail.map((record) => record.payload));
+    snapshot = mergeToSnapshot(
+      doc.snapshot,
+      doc.tail.map((record) => record.payload),
+    );
   } catch {
     // Records that pass their checksum but are not Yjs (written by something else): keep them as they are.
     const meta = { nextSeq: doc.nextSeq, tailCount: doc.tail.length, tailBytes: 0, snapshotBytes: 0, updatedAt: Date.now() };
-    const ops: BatchOp[] = doc.tail.map(({ payload }, i) => ({ type: 'put', key: keys.update(doc.nextSeq - doc.tail.length + i), value: frame(payload) }));
+    const ops: BatchOp[] = doc.tail.map(({ payload }, i) => ({
+      type: 'put',
+      key: keys.update(doc.nextSeq - doc.tail.length + i),
+      value: frame(payload),
+    }));
     meta.tailBytes = doc.tail.reduce((sum, { payload }) => sum + payload.byteLength, 0);
     return [...ops, { type: 'put', key: keys.meta, value: encodeMeta(meta) }];
   }

@@ -74,7 +74,10 @@ export class Recovery {
         await this.steps.verify();
       } catch (err) {
         log('recovery attempt %d failed: %s', this.attempts, (err as Error).message);
-        this.health.fail('write-failed', `A write failed and the database could not be reopened yet (attempt ${this.attempts}): ${(err as Error).message}`);
+        this.health.fail(
+          'write-failed',
+          `A write failed and the database could not be reopened yet (attempt ${this.attempts}): ${(err as Error).message}`,
+        );
         return;
       }
       log('recovered after %d attempts', this.attempts);

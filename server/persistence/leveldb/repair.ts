@@ -102,7 +102,13 @@ export async function repairStore(directory: string, options: { dryRun: boolean;
   for (const doc of salvaged) {
     if (doc.problem === null) continue;
     const action = options.dryRun ? 'none' : actions.get(doc.name) === 'removed' ? 'removed' : 'rewritten';
-    report.damaged.push({ name: doc.name, problem: doc.problem, lost: doc.lost, keptRecords: doc.tail.length + (doc.snapshot ? 1 : 0), action });
+    report.damaged.push({
+      name: doc.name,
+      problem: doc.problem,
+      lost: doc.lost,
+      keptRecords: doc.tail.length + (doc.snapshot ? 1 : 0),
+      action,
+    });
     log('%s: %s (%s)', JSON.stringify(doc.name), doc.problem, action);
   }
   if (!options.dryRun) {

@@ -64,7 +64,14 @@ export async function salvageDocument(db: Db, ledger: Ledger, name: string): Pro
     const end = Math.max(expected, meta?.nextSeq ?? 0);
     for (let from = 0; from < end; from += CHUNK) {
       const seqs = Array.from({ length: Math.min(CHUNK, end - from) }, (_, i) => from + i);
-      for (const [i, value] of (await getEach(db, seqs.map((seq) => keys.update(seq)), bad, seqs)).entries()) {
+      for (const [i, value] of (
+        await getEach(
+          db,
+          seqs.map((seq) => keys.update(seq)),
+          bad,
+          seqs,
+        )
+      ).entries()) {
         if (value !== undefined) keep(seqs[i]!, value);
       }
     }

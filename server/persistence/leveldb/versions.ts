@@ -33,7 +33,8 @@ export class LevelDbVersionRecords implements VersionRecordStore {
       return entries.map(({ key, value }) => {
         const result = decodeVersionMeta(value);
         if ('problem' in result) throw new CorruptDocumentError(docName, result.problem);
-        if (result.record.id !== VersionKeys.idOf(key)) throw new CorruptDocumentError(docName, `version ${VersionKeys.idOf(key)}: id mismatch`);
+        if (result.record.id !== VersionKeys.idOf(key))
+          throw new CorruptDocumentError(docName, `version ${VersionKeys.idOf(key)}: id mismatch`);
         return result.record;
       });
     });

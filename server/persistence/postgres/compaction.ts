@@ -22,7 +22,10 @@ export async function compactDocument(pool: ClientPool, tables: Tables, docName:
   const client = await checkOut(pool);
   try {
     await client.query('BEGIN');
-    const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [COMPACTION_LOCK_SPACE, hash32(name)]);
+    const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [
+      COMPACTION_LOCK_SPACE,
+      hash32(name),
+    ]);
     if (locked.rows[0]?.ok !== true) {
       await client.query('ROLLBACK');
       return 'busy';
@@ -42,8 +45,12 @@ export async function compactDocument(pool: ClientPool, tables: Tables, docName:
       `SELECT seq, data FROM ${tables.updates} WHERE name = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
       [name, fromSeq, toSeq],
     );
-    if (tail.rows.length !== toSeq - fromSeq) throw new Error(`document ${JSON.stringify(docName)}: rows ${fromSeq + 1}..${toSeq} have a hole`);
-    const merged = mergeToSnapshot(doc.snapshot === null ? undefined : new Uint8Array(doc.snapshot), tail.rows.map((row) => new Uint8Array(row.data)));
+    if (tail.rows.length !== toSeq - fromSeq)
+      throw new Error(`document ${JSON.stringify(docName)}: rows ${fromSeq + 1}..${toSeq} have a hole`);
+    const merged = mergeToSnapshot(
+      doc.snapshot === null ? undefined : new Uint8Array(doc.snapshot),
+      tail.rows.map((row) => new Uint8Array(row.data)),
+    );
     const mergedBytes = tail.rows.reduce((sum, row) => sum + row.data.byteLength, 0);
     const updated = await client.query(
       `UPDATE ${tables.documents}

@@ -31,7 +31,13 @@ export interface Tables {
 export function tablesIn(schema: string): Tables {
   if (!SCHEMA_NAME_PATTERN.test(schema)) throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}`);
   const quoted = `"${schema}"`;
-  return { schema: quoted, documents: `${quoted}.documents`, updates: `${quoted}.updates`, clientIds: `${quoted}.client_ids`, versions: `${quoted}.versions` };
+  return {
+    schema: quoted,
+    documents: `${quoted}.documents`,
+    updates: `${quoted}.updates`,
+    clientIds: `${quoted}.client_ids`,
+    versions: `${quoted}.versions`,
+  };
 }
 
 export async function ensureSchema(db: Queryable, tables: Tables): Promise<void> {

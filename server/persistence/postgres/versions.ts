@@ -36,7 +36,8 @@ export class PostgresVersionRecords implements VersionRecordStore {
     );
     return result.rows.map((row) => {
       const id = Number(row.id);
-      if (!isVersionFields(row.meta) || row.meta.id !== id) throw new CorruptDocumentError(docName, `version ${id}: missing or invalid fields`);
+      if (!isVersionFields(row.meta) || row.meta.id !== id)
+        throw new CorruptDocumentError(docName, `version ${id}: missing or invalid fields`);
       return { ...row.meta, authors: [...row.meta.authors], snapshot: new Uint8Array(row.snapshot) };
     });
   }
@@ -59,7 +60,8 @@ export class PostgresVersionRecords implements VersionRecordStore {
     await this.appendsSettled();
     const name = nameBytes(docName);
     await inTransaction(this.pool, async (db) => {
-      if (change.remove.length > 0) await db.query(`DELETE FROM ${this.tables.versions} WHERE name = $1 AND id = ANY($2::bigint[])`, [name, change.remove]);
+      if (change.remove.length > 0)
+        await db.query(`DELETE FROM ${this.tables.versions} WHERE name = $1 AND id = ANY($2::bigint[])`, [name, change.remove]);
       for (const { record, payload, isNew } of change.put) {
         const { snapshot, ...meta } = record;
         const written = await db.query(

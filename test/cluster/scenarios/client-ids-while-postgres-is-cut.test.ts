@@ -20,12 +20,22 @@ describeCluster('client-id ownership while a node is cut from PostgreSQL', runSh
       await waitFor(() => victim.provider.pendingCount === 0, 'the victim saved');
 
       harness.postgresLinks[1]!.set('reset');
-      const forged = await writeUnderClientId(harness.node(1).url, 'contract', { session: 'forger-session-0123456789', clientId: victim.doc.clientID, text: ' Void.' }, raw);
+      const forged = await writeUnderClientId(
+        harness.node(1).url,
+        'contract',
+        { session: 'forger-session-0123456789', clientId: victim.doc.clientID, text: ' Void.' },
+        raw,
+      );
       expect(forged).toMatchObject({ ok: false, code: 'STORE_FAILED' });
 
       harness.postgresLinks[1]!.set('pass');
       await waitFor(async () => (await harness.readyz(1)).status === 200, 'node 2 ready again', 30_000, 200);
-      const again = await writeUnderClientId(harness.node(1).url, 'contract', { session: 'forger-session-0123456789', clientId: victim.doc.clientID, text: ' Void.' }, raw);
+      const again = await writeUnderClientId(
+        harness.node(1).url,
+        'contract',
+        { session: 'forger-session-0123456789', clientId: victim.doc.clientID, text: ' Void.' },
+        raw,
+      );
       expect(again).toMatchObject({ ok: false, code: 'CLIENT_ID_TAKEN' });
       const reader = await connectSynced(harness.node(2).url, 'contract');
       clients.push(reader);

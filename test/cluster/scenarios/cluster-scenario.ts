@@ -16,7 +16,12 @@ export interface TypingContext {
 }
 
 /** A describe block with a cluster started before its tests and closed after them. */
-export function describeCluster(title: string, run: boolean, options: ClusterOptions, tests: (harness: () => ClusterHarness) => void): void {
+export function describeCluster(
+  title: string,
+  run: boolean,
+  options: ClusterOptions,
+  tests: (harness: () => ClusterHarness) => void,
+): void {
   describe.skipIf(!run)(title, () => {
     let harness: ClusterHarness | undefined;
     beforeAll(async () => {
@@ -33,16 +38,25 @@ export function describeCluster(title: string, run: boolean, options: ClusterOpt
 }
 
 /** A test whose clients are synced and typing when `body` starts. */
-export function itWhileTyping(name: string, seed: number, harness: () => ClusterHarness, body: (context: TypingContext) => Promise<void>): void {
-  it(name, async () => {
-    const cluster = harness();
-    const workload = createWorkload(cluster.url, { seed, ...workloadSize });
-    try {
-      await Promise.all(workload.clients.map((client) => client.whenSynced()));
-      workload.start();
-      await body({ harness: cluster, workload, random: prng(seed) });
-    } finally {
-      workload.clients.forEach((client) => client.destroy());
-    }
-  }, SCENARIO_TIMEOUT_MS);
+export function itWhileTyping(
+  name: string,
+  seed: number,
+  harness: () => ClusterHarness,
+  body: (context: TypingContext) => Promise<void>,
+): void {
+  it(
+    name,
+    async () => {
+      const cluster = harness();
+      const workload = createWorkload(cluster.url, { seed, ...workloadSize });
+      try {
+        await Promise.all(workload.clients.map((client) => client.whenSynced()));
+        workload.start();
+        await body({ harness: cluster, workload, random: prng(seed) });
+      } finally {
+        workload.clients.forEach((client) => client.destroy());
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 }

@@ -15,7 +15,11 @@ const sameState = (a: Y.Doc, b: Y.Doc) =>
   a.getText('text').toString() === b.getText('text').toString() &&
   Buffer.from(Y.encodeStateVector(a)).equals(Buffer.from(Y.encodeStateVector(b)));
 
-export async function quiesceAndVerify(harness: ClusterHarness, workload: Workload & { stop(): void }, timeoutMs = 60_000): Promise<{ updates: number; documents: number }> {
+export async function quiesceAndVerify(
+  harness: ClusterHarness,
+  workload: Workload & { stop(): void },
+  timeoutMs = 60_000,
+): Promise<{ updates: number; documents: number }> {
   workload.stop();
   harness.assertNodesAlive();
   const unsettled = () =>

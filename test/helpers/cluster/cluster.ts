@@ -40,7 +40,10 @@ export class ClusterHarness {
     const [postgres, redis] = await Promise.all([PrivatePostgres.start(), PrivateRedis.start()]);
     const postgresLinks = await Promise.all(Array.from({ length: count }, () => FaultProxy.start(postgres.port)));
     const redisLinks = await Promise.all(Array.from({ length: count }, () => FaultProxy.start(redis.port)));
-    const proxy = await StickyProxy.start(Array.from({ length: count }, () => null), options.routing ?? 'sticky');
+    const proxy = await StickyProxy.start(
+      Array.from({ length: count }, () => null),
+      options.routing ?? 'sticky',
+    );
     const harness = new ClusterHarness(postgres, redis, postgresLinks, redisLinks, proxy, options.nodeArgs ?? [], options.direct ?? false);
     // One at a time: the first creates the schema, and two cores are shared.
     for (let i = 0; i < count; i++) await harness.startNode(i);
@@ -64,13 +67,19 @@ export class ClusterHarness {
 
   async startNode(i: number): Promise<CliProcess> {
     const node = await CliProcess.start([
-      '--store', `${this.direct ? this.postgres.url : this.postgresLinks[i]!.urlFor(this.postgres.url)}?schema=quire`,
-      '--bus', this.direct ? this.redis.url : this.redisLinks[i]!.urlFor(this.redis.url),
-      '--node-id', `node-${i + 1}`,
-      '--unload-grace-ms', '3000',
+      '--store',
+      `${this.direct ? this.postgres.url : this.postgresLinks[i]!.urlFor(this.postgres.url)}?schema=quire`,
+      '--bus',
+      this.direct ? this.redis.url : this.redisLinks[i]!.urlFor(this.redis.url),
+      '--node-id',
+      `node-${i + 1}`,
+      '--unload-grace-ms',
+      '3000',
       // The typists type far faster than people.
-      '--rate-updates', '5000/20000',
-      '--compact-after-updates', '300',
+      '--rate-updates',
+      '5000/20000',
+      '--compact-after-updates',
+      '300',
       ...this.nodeArgs,
     ]);
     this.nodes[i] = node;
@@ -89,8 +98,13 @@ export class ClusterHarness {
   assertNodesAlive(): void {
     for (const [i, node] of this.nodes.entries()) {
       if (node !== null && (node.child.exitCode !== null || node.child.signalCode !== null)) {
-        const fatal = node.stdout.split('\n').filter((line) => line.includes('"level":60')).join('\n');
-        throw new Error(`node ${i + 1} exited on its own (${node.child.exitCode ?? node.child.signalCode}):\n${fatal || node.stderr.slice(-3000)}`);
+        const fatal = node.stdout
+          .split('\n')
+          .filter((line) => line.includes('"level":60'))
+          .join('\n');
+        throw new Error(
+          `node ${i + 1} exited on its own (${node.child.exitCode ?? node.child.signalCode}):\n${fatal || node.stderr.slice(-3000)}`,
+        );
       }
     }
   }

@@ -40,7 +40,10 @@ export class FaultProxy {
   set(mode: FaultMode, delayMs = 0): void {
     this.mode = mode;
     this.delayMs = delayMs;
-    for (const pair of this.pairs) for (const socket of pair) if (mode === 'blackhole') socket.pause(); else socket.resume();
+    for (const pair of this.pairs)
+      for (const socket of pair)
+        if (mode === 'blackhole') socket.pause();
+        else socket.resume();
     if (mode === 'reset') {
       for (const [a, b] of this.pairs) {
         a.resetAndDestroy();

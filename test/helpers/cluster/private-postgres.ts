@@ -59,4 +59,3 @@ export class PrivatePostgres {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
-

@@ -97,7 +97,9 @@ export class StickyProxy {
         else socket.destroy();
       });
       upstream.once('connect', () => {
-        const headers = Object.entries(req.headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}`));
+        const headers = Object.entries(req.headers).flatMap(([name, value]) =>
+          (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}`),
+        );
         upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
         if (head.length > 0) upstream.write(head);
         upstream.pipe(socket);

@@ -25,7 +25,10 @@ export async function readStoredDocument(storeUrl: string, docName: string): Pro
       `SELECT head_seq, snapshot_seq, snapshot FROM "${schema}".documents WHERE name = $1`,
       [name],
     );
-    const rows = await client.query<{ seq: string; data: Buffer }>(`SELECT seq, data FROM "${schema}".updates WHERE name = $1 ORDER BY seq`, [name]);
+    const rows = await client.query<{ seq: string; data: Buffer }>(
+      `SELECT seq, data FROM "${schema}".updates WHERE name = $1 ORDER BY seq`,
+      [name],
+    );
     await client.query('COMMIT');
     const doc = new Y.Doc();
     const meta = head.rows[0];

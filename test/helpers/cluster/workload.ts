@@ -100,7 +100,10 @@ export interface Workload {
 }
 
 /** `clients` clients over `documents` documents, each client on `perClient` of them; every third one polls. */
-export function createWorkload(url: string, options: { seed: number; clients: number; documents: number; perClient: number; hz: [number, number] }): Workload & { start(): void; stop(): void } {
+export function createWorkload(
+  url: string,
+  options: { seed: number; clients: number; documents: number; perClient: number; hz: [number, number] },
+): Workload & { start(): void; stop(): void } {
   const random = prng(options.seed);
   const docNames = Array.from({ length: options.documents }, (_, i) => `cluster-doc-${i}`);
   const clients = Array.from({ length: options.clients }, (_, i) => {

@@ -6,7 +6,15 @@ import createDebug from 'debug';
 import * as prng from 'lib0/prng';
 import { tokenFor } from '../tokens.js';
 import { connectRaw, syncRaw } from '../raw-socket.js';
-import { type BadMessage, type PayloadCategory, badMessage, overMessageLimit, ownAwareness, spoofedAwareness, validUpdate } from './bad-payloads.js';
+import {
+  type BadMessage,
+  type PayloadCategory,
+  badMessage,
+  overMessageLimit,
+  ownAwareness,
+  spoofedAwareness,
+  validUpdate,
+} from './bad-payloads.js';
 import { badJoin } from './bad-joins.js';
 import { badPacket } from './bad-packets.js';
 import { encodeSyncFrame } from '../../../shared/protocol/sync.js';
@@ -41,7 +49,17 @@ const debug = createDebug('quire:test:hostile');
 /** The server's size limits in this suite: small, so that oversized inputs are cheap to send. */
 export const hostileSizes = { maxUpdateBytes: 64 * 1024, maxAwarenessBytes: 4 * 1024, maxMessageBytes: 256 * 1024 };
 const limits = hostileSizes;
-const allCategories: PayloadCategory[] = ['random', 'truncated', 'bit-flipped', 'huge-varint', 'wrong-type', 'missing-ack', 'oversized', 'unknown-event', 'bad-awareness'];
+const allCategories: PayloadCategory[] = [
+  'random',
+  'truncated',
+  'bit-flipped',
+  'huge-varint',
+  'wrong-type',
+  'missing-ack',
+  'oversized',
+  'unknown-event',
+  'bad-awareness',
+];
 const refusedOnly = allCategories.filter((category) => category !== 'bit-flipped');
 const honestDoc = 'honest/doc';
 
@@ -49,7 +67,14 @@ function session(gen: prng.PRNG): string {
   return `hostile-${prng.word(gen, 24, 24)}`;
 }
 
-async function fuzzWriter(url: string, gen: prng.PRNG, docName: string, count: number, tally: Tally, attackers: PayloadAttacker[]): Promise<void> {
+async function fuzzWriter(
+  url: string,
+  gen: prng.PRNG,
+  docName: string,
+  count: number,
+  tally: Tally,
+  attackers: PayloadAttacker[],
+): Promise<void> {
   const attacker = new PayloadAttacker(url, docName, tokenFor({ 'fuzz/*': 'write' }), session(gen), tally);
   attackers.push(attacker);
   const recent: string[] = [];
@@ -59,7 +84,8 @@ async function fuzzWriter(url: string, gen: prng.PRNG, docName: string, count: n
       const message: BadMessage = { kind: 'canary', event: 'update', args: [encodeSyncFrame('update', validUpdate(gen))], withAck: true };
       const outcome = await attacker.send(message);
       if (outcome.kind === 'closed') continue;
-      if (outcome.kind !== 'ok') tally.problem(`valid update refused on ${docName} (${JSON.stringify(outcome)}) after ${recent.join(', ')}`);
+      if (outcome.kind !== 'ok')
+        tally.problem(`valid update refused on ${docName} (${JSON.stringify(outcome)}) after ${recent.join(', ')}`);
       return;
     }
   };
@@ -85,13 +111,24 @@ async function honestDocWriter(url: string, gen: prng.PRNG, count: number, tally
   }
 }
 
-async function spoofer(url: string, gen: prng.PRNG, count: number, victims: readonly number[], tally: Tally, attackers: PayloadAttacker[]): Promise<void> {
+async function spoofer(
+  url: string,
+  gen: prng.PRNG,
+  count: number,
+  victims: readonly number[],
+  tally: Tally,
+  attackers: PayloadAttacker[],
+): Promise<void> {
   const attacker = new PayloadAttacker(url, honestDoc, tokenFor({ [honestDoc]: 'read' }), session(gen), tally);
   attackers.push(attacker);
   for (let i = 0; i < count; i++) {
-    const message = prng.int31(gen, 0, 9) < 6 ? spoofedAwareness(gen, victims) : badMessage(gen, ['bad-awareness', 'random', 'wrong-type', 'unknown-event'], limits);
+    const message =
+      prng.int31(gen, 0, 9) < 6
+        ? spoofedAwareness(gen, victims)
+        : badMessage(gen, ['bad-awareness', 'random', 'wrong-type', 'unknown-event'], limits);
     const outcome = await attacker.send(message);
-    if (message.kind === 'spoofed-awareness' && outcome.kind === 'ok') tally.problem("a spoofed awareness update for an honest client's id was accepted");
+    if (message.kind === 'spoofed-awareness' && outcome.kind === 'ok')
+      tally.problem("a spoofed awareness update for an honest client's id was accepted");
     tally.inputs++;
     if (i % 500 === 499) debug('spoofer: %d inputs', i + 1);
   }

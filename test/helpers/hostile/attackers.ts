@@ -26,7 +26,11 @@ export class Tally {
   }
 
   summary(): string {
-    const list = (map: Map<string, number>) => [...map].sort().map(([k, v]) => `${k}=${v}`).join(' ');
+    const list = (map: Map<string, number>) =>
+      [...map]
+        .sort()
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
     return `inputs=${this.inputs} reconnects=${this.reconnects}\n  outcomes: ${list(this.outcomes)}\n  codes: ${list(this.codes)}`;
   }
 }
@@ -159,7 +163,8 @@ export class RawPacketAttacker {
   async join(join: BadJoin): Promise<boolean> {
     const outcome = await this.connect(await this.open(), join.namespace, join.auth);
     this.tally.count(this.tally.outcomes, `join-${join.kind}:${outcome}`);
-    if (outcome === 'admitted' && !join.mayBeAdmitted) this.tally.problem(`admitted a bad join: ${join.namespace.slice(0, 80)} ${JSON.stringify(join.auth)?.slice(0, 80)}`);
+    if (outcome === 'admitted' && !join.mayBeAdmitted)
+      this.tally.problem(`admitted a bad join: ${join.namespace.slice(0, 80)} ${JSON.stringify(join.auth)?.slice(0, 80)}`);
     if (outcome === 'silent') this.tally.problem(`no answer to a join of ${join.namespace.slice(0, 80)}`);
     return outcome !== 'closed';
   }

@@ -31,16 +31,32 @@ function name(gen: Gen): { kind: string; namespace: string; valid: boolean } {
       return { kind: 'unicode-name', namespace: `/doc/${encodeURIComponent(docName)}`, valid: isValidDocName(docName) };
     }
     case 3:
-      return { kind: 'bad-percent-encoding', namespace: prng.oneOf(gen, ['/doc/%', '/doc/%E0%A4%A', '/doc/%ZZ', '/doc/%C0%80', '/doc/%ED%A0%80']), valid: false };
+      return {
+        kind: 'bad-percent-encoding',
+        namespace: prng.oneOf(gen, ['/doc/%', '/doc/%E0%A4%A', '/doc/%ZZ', '/doc/%C0%80', '/doc/%ED%A0%80']),
+        valid: false,
+      };
     case 4:
-      return { kind: 'control-characters', namespace: `/doc/flood%2F${prng.oneOf(gen, ['%00', '%0A', '%1B', '%7F', '%C2%85'])}x`, valid: false };
+      return {
+        kind: 'control-characters',
+        namespace: `/doc/flood%2F${prng.oneOf(gen, ['%00', '%0A', '%1B', '%7F', '%C2%85'])}x`,
+        valid: false,
+      };
     case 5:
       return { kind: 'overlong-name', namespace: `/doc/${'n'.repeat(int(gen, 256, 3000))}`, valid: false };
     case 6:
       // Other spellings of a valid name (must be refused: one namespace per document).
-      return { kind: 'non-canonical-name', namespace: prng.oneOf(gen, ['/doc/flood/a', '/doc/flood%2fa', '/doc/fl%6Fod%2Fa']), valid: false };
+      return {
+        kind: 'non-canonical-name',
+        namespace: prng.oneOf(gen, ['/doc/flood/a', '/doc/flood%2fa', '/doc/fl%6Fod%2Fa']),
+        valid: false,
+      };
     default:
-      return { kind: 'not-a-document', namespace: prng.oneOf(gen, ['/doc/', '/docs/x', '/', '/admin', `/${prng.word(gen, 1, 8)}`, '/doc/a,b', '/doc/a"]']), valid: false };
+      return {
+        kind: 'not-a-document',
+        namespace: prng.oneOf(gen, ['/doc/', '/docs/x', '/', '/admin', `/${prng.word(gen, 1, 8)}`, '/doc/a,b', '/doc/a"]']),
+        valid: false,
+      };
   }
 }
 
@@ -61,7 +77,10 @@ function auth(gen: Gen): { auth: unknown; valid: boolean } {
     case 6:
       return { auth: { protocol: PROTOCOL_VERSION, token: { not: 'a string' }, session: 12 }, valid: false };
     default:
-      return { auth: { protocol: PROTOCOL_VERSION, token: tokenFor({ 'flood/*': prng.oneOf(gen, ['read', 'write'] as const) }) }, valid: true };
+      return {
+        auth: { protocol: PROTOCOL_VERSION, token: tokenFor({ 'flood/*': prng.oneOf(gen, ['read', 'write'] as const) }) },
+        valid: true,
+      };
   }
 }
 

@@ -85,7 +85,9 @@ function randomBytes(gen: Gen): BadMessage {
 function truncated(gen: Gen): BadMessage {
   const update = validUpdate(gen);
   const cut = update.subarray(0, int(gen, 0, update.byteLength - 1));
-  const payload = prng.bool(gen) ? encodeSyncFrame('update', cut) : encodeSyncFrame('update', update).subarray(0, int(gen, 1, update.byteLength));
+  const payload = prng.bool(gen)
+    ? encodeSyncFrame('update', cut)
+    : encodeSyncFrame('update', update).subarray(0, int(gen, 1, update.byteLength));
   return { kind: 'truncated', event: 'update', args: [payload], withAck: true };
 }
 
@@ -94,7 +96,12 @@ export function bitFlipped(gen: Gen): BadMessage {
   const update = validUpdate(gen);
   const flips = int(gen, 1, 3);
   for (let i = 0; i < flips; i++) update[int(gen, 0, update.byteLength - 1)]! ^= 1 << int(gen, 0, 7);
-  return { kind: 'bit-flipped', event: 'update', args: [encodeSyncFrame(prng.oneOf(gen, ['update', 'step2'] as const), update)], withAck: true };
+  return {
+    kind: 'bit-flipped',
+    event: 'update',
+    args: [encodeSyncFrame(prng.oneOf(gen, ['update', 'step2'] as const), update)],
+    withAck: true,
+  };
 }
 
 /** Lengths and counts that claim far more data than there is. */
@@ -105,7 +112,10 @@ function hugeVarints(gen: Gen): BadMessage {
     ['update', encodeSyncFrame('update', concat(varUint(n), bytes(gen, 0, 8)))],
     // one client with a huge number of structs / a string claiming a huge length
     ['update', encodeSyncFrame('update', concat(varUint(1), varUint(n), varUint(7), varUint(0), bytes(gen, 0, 6)))],
-    ['update', encodeSyncFrame('update', concat(varUint(1), varUint(1), varUint(7), varUint(0), new Uint8Array([4]), varUint(n), bytes(gen, 0, 4)))],
+    [
+      'update',
+      encodeSyncFrame('update', concat(varUint(1), varUint(1), varUint(7), varUint(0), new Uint8Array([4]), varUint(n), bytes(gen, 0, 4))),
+    ],
     // delete set with a huge range
     ['update', encodeSyncFrame('update', concat(varUint(0), varUint(1), varUint(7), varUint(1), varUint(0), varUint(n)))],
     ['sync-step-1', encodeSyncFrame('step1', concat(varUint(n), bytes(gen, 0, 8)))],
@@ -144,7 +154,8 @@ function wrongType(gen: Gen): BadMessage {
   const value = prng.oneOf(gen, values);
   const ev = event(gen);
   // A non-function where the ack goes: the server can only answer with a notice.
-  if (prng.int31(gen, 0, 3) === 0) return { kind: 'wrong-type', event: ev, args: [value, prng.oneOf(gen, [1, 'ack', null, {}])], withAck: false };
+  if (prng.int31(gen, 0, 3) === 0)
+    return { kind: 'wrong-type', event: ev, args: [value, prng.oneOf(gen, [1, 'ack', null, {}])], withAck: false };
   return { kind: 'wrong-type', event: ev, args: [value], withAck: prng.bool(gen) };
 }
 
@@ -168,7 +179,19 @@ export function overMessageLimit(gen: Gen, limits: PayloadLimits): BadMessage {
   return { kind: 'over-message-limit', event: 'update', args: [new Uint8Array(limits.maxMessageBytes + int(gen, 1, 4096))], withAck: true };
 }
 
-const oddEventNames = ['error', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'Update', 'update ', 'sync-step-2', 'notice', 'awareness\u0000', ''];
+const oddEventNames = [
+  'error',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'Update',
+  'update ',
+  'sync-step-2',
+  'notice',
+  'awareness\u0000',
+  '',
+];
 
 function unknownEvent(gen: Gen): BadMessage {
   const name = prng.bool(gen) ? prng.oneOf(gen, oddEventNames) : prng.utf16String(gen, 20);
@@ -218,7 +241,16 @@ export function ownAwareness(clientId: number): Uint8Array {
   return update;
 }
 
-export type PayloadCategory = 'random' | 'truncated' | 'bit-flipped' | 'huge-varint' | 'wrong-type' | 'missing-ack' | 'oversized' | 'unknown-event' | 'bad-awareness';
+export type PayloadCategory =
+  | 'random'
+  | 'truncated'
+  | 'bit-flipped'
+  | 'huge-varint'
+  | 'wrong-type'
+  | 'missing-ack'
+  | 'oversized'
+  | 'unknown-event'
+  | 'bad-awareness';
 
 /** One bad message from the allowed categories, chosen by weight. */
 export function badMessage(gen: Gen, categories: readonly PayloadCategory[], limits: PayloadLimits): BadMessage {

@@ -9,7 +9,8 @@ import { MemoryStore } from '../../../server/persistence/memory-store.js';
 export class LogCapture extends Writable {
   readonly lines: Record<string, unknown>[] = [];
   override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString('utf8').split('\n'))
+      if (line.trim() !== '') this.lines.push(JSON.parse(line) as Record<string, unknown>);
     done();
   }
 }

@@ -55,7 +55,16 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
       await Promise.all([3, 4, 5, 6, 7].map((n) => store.append('doc', bytes(n, n, n))));
       await store.append('doc', bytes(8));
       expect((await store.load('doc')).map((u) => u[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-      expect(await store.load('doc')).toEqual([bytes(1), bytes(2, 2), bytes(3, 3, 3), bytes(4, 4, 4), bytes(5, 5, 5), bytes(6, 6, 6), bytes(7, 7, 7), bytes(8)]);
+      expect(await store.load('doc')).toEqual([
+        bytes(1),
+        bytes(2, 2),
+        bytes(3, 3, 3),
+        bytes(4, 4, 4),
+        bytes(5, 5, 5),
+        bytes(6, 6, 6),
+        bytes(7, 7, 7),
+        bytes(8),
+      ]);
     });
 
     it('stores a copy: reusing the appended buffer afterwards changes nothing stored', async () => {
@@ -68,9 +77,7 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
 
     it('keeps documents apart, including names that are prefixes of one another', async () => {
       const names = ['a', 'a/', 'a/b', 'a/b/c', 'ab', 'b', 'doc/a', 'a\u0000b', ' ', 'a/u/x', 'a/s', 'a/m'];
-      await Promise.all(
-        names.flatMap((docName, i) => [store.append(docName, bytes(i, 0)), store.append(docName, bytes(i, 1))]),
-      );
+      await Promise.all(names.flatMap((docName, i) => [store.append(docName, bytes(i, 0)), store.append(docName, bytes(i, 1))]));
       for (const [i, docName] of names.entries()) {
         expect(await store.load(docName), docName).toEqual([bytes(i, 0), bytes(i, 1)]);
       }
@@ -78,7 +85,15 @@ export function describeStoreContract(name: string, openStore: () => Promise<Sto
 
     it('stores names with slashes, any Unicode and up to 255 bytes of UTF-8', async () => {
       expect(new TextEncoder().encode(NAME_255).length).toBe(255);
-      const names = ['team/notes/2024/q1', '/leading/and/trailing/', 'ノート/議事録', 'emoji 🧪🚀 doc', 'Ωμέγα', NAME_255, NAME_255.slice(0, -1)];
+      const names = [
+        'team/notes/2024/q1',
+        '/leading/and/trailing/',
+        'ノート/議事録',
+        'emoji 🧪🚀 doc',
+        'Ωμέγα',
+        NAME_255,
+        NAME_255.slice(0, -1),
+      ];
       for (const [i, docName] of names.entries()) await store.append(docName, bytes(i));
       for (const [i, docName] of names.entries()) expect(await store.load(docName), docName).toEqual([bytes(i)]);
       const listed = (await store.list()).map((info) => info.name).sort();

@@ -34,12 +34,18 @@ async function reopenable(open: () => Promise<DocumentStore>, remove: () => Prom
 
 export async function levelDbStoreUnderTest(label: string): Promise<StoreUnderTest> {
   const dir = await makeTempDir(label);
-  return reopenable(() => LevelDbStore.open({ path: dir.path }), () => dir.remove());
+  return reopenable(
+    () => LevelDbStore.open({ path: dir.path }),
+    () => dir.remove(),
+  );
 }
 
 /** On the machine's PostgreSQL, in a schema of its own (callers skip when it is unreachable). */
 export async function postgresStoreUnderTest(label: string): Promise<StoreUnderTest> {
   const schema = uniqueSchema(label);
   const url = postgresUrlFor(schema);
-  return reopenable(() => PostgresStore.open({ url }), () => dropSchema(schema));
+  return reopenable(
+    () => PostgresStore.open({ url }),
+    () => dropSchema(schema),
+  );
 }

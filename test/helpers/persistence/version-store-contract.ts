@@ -33,7 +33,11 @@ function expectSameState(actual: Uint8Array, expected: Uint8Array): void {
 async function addAll(chain: VersionChain, doc: string, states: Uint8Array[], snapshots: Uint8Array[]): Promise<VersionRecord[]> {
   const added: VersionRecord[] = [];
   for (const [i, state] of states.entries()) {
-    added.push(await chain.exclusive(doc, () => chain.add(doc, state, snapshots[i]!, { kind: 'auto', name: null, authors: [`a${i}`], restoreOf: null })));
+    added.push(
+      await chain.exclusive(doc, () =>
+        chain.add(doc, state, snapshots[i]!, { kind: 'auto', name: null, authors: [`a${i}`], restoreOf: null }),
+      ),
+    );
   }
   return added;
 }

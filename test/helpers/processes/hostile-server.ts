@@ -46,7 +46,11 @@ function sorted(value: unknown): unknown {
   if (value instanceof Y.Doc) return { subdocument: value.guid };
   if (Array.isArray(value)) return value.map(sorted);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sorted((value as Record<string, unknown>)[key])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sorted((value as Record<string, unknown>)[key])]),
+    );
   }
   return value;
 }
@@ -58,7 +62,10 @@ async function documentState(name: string): Promise<DocumentState> {
     doc.getText('text');
     doc.getMap('map');
     doc.getArray('array');
-    return { content: JSON.stringify(sorted(doc.toJSON()), bigintAsText), stateVector: Buffer.from(Y.encodeStateVector(doc)).toString('hex') };
+    return {
+      content: JSON.stringify(sorted(doc.toJSON()), bigintAsText),
+      stateVector: Buffer.from(Y.encodeStateVector(doc)).toString('hex'),
+    };
   } finally {
     await handle.release();
   }

@@ -29,9 +29,7 @@ const server = createServer({
   // The browser suite serves the built editor, as `npm start` does.
   ...(process.env.QUIRE_STATIC_DIR === undefined ? {} : { staticDir: process.env.QUIRE_STATIC_DIR }),
   ...(maxAssembledUpdateBytes === undefined ? {} : { maxAssembledUpdateBytes }),
-  ...(updatesPerSecond === undefined
-    ? {}
-    : { rateLimits: { updates: { perSecond: updatesPerSecond, burst: updatesPerSecond } } }),
+  ...(updatesPerSecond === undefined ? {} : { rateLimits: { updates: { perSecond: updatesPerSecond, burst: updatesPerSecond } } }),
 });
 const { url, port } = await server.listen(Number(portArg ?? 0), '127.0.0.1');
 process.stdout.write(`${JSON.stringify({ url, port })}\n`);

@@ -78,7 +78,9 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
     let reply = await server.handle(link, message);
     // Applied, but answered with a refusal all the same (a store that failed after the apply, say).
     if (faults && prng.real53(rng) < 0.05) reply = ackError(errorInfo(prng.oneOf(rng, allCodes)));
-    log.push(`${link.id}: ${message.kind}${message.kind === 'part' ? ` ${message.header.index}${message.header.final ? ' final' : ''}` : ''} → ${reply.ok ? 'ok' : reply.code}`);
+    log.push(
+      `${link.id}: ${message.kind}${message.kind === 'part' ? ` ${message.header.index}${message.header.final ? ' final' : ''}` : ''} → ${reply.ok ? 'ok' : reply.code}`,
+    );
     if (link.open) link.toClient.push({ kind: 'ack', reply, answer: message.answer as (reply: Ack) => void });
   };
 
@@ -176,7 +178,10 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
 
   for (const client of clients) {
     const { pending, synced } = client.session;
-    if (!synced || pending.count > 0) fail(`${client.name} still has ${pending.count} pending (synced ${synced}, refused ${client.session.refused?.code ?? 'no'}) after healing`);
+    if (!synced || pending.count > 0)
+      fail(
+        `${client.name} still has ${pending.count} pending (synced ${synced}, refused ${client.session.refused?.code ?? 'no'}) after healing`,
+      );
   }
   const stored = await readStored(server.store, options.docName);
   for (const client of clients) {
@@ -185,7 +190,9 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
     if (missing.length > 0) fail(`the store lacks edits of ${client.name}: ${missing.slice(0, 3).join(', ')}`);
   }
   if (!converged([stored, ...clients.map((client) => client.doc)])) {
-    fail(`replicas differ:\n  store ${snapshotOf(stored).slice(0, 200)}\n  ${clients.map((c) => `${c.name} ${snapshotOf(c.doc).slice(0, 200)}`).join('\n  ')}`);
+    fail(
+      `replicas differ:\n  store ${snapshotOf(stored).slice(0, 200)}\n  ${clients.map((c) => `${c.name} ${snapshotOf(c.doc).slice(0, 200)}`).join('\n  ')}`,
+    );
   }
   stored.destroy();
   for (const client of clients) await cut(client);

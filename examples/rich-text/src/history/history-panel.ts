@@ -46,7 +46,9 @@ export function mountHistoryPanel(elements: HistoryElements, provider: QuireProv
     elements.message.dataset['tone'] = tone;
   };
 
-  const title = (version: VersionInfo) => version.name ?? (version.kind === 'restore' && version.restoreOf !== null ? `Restored version ${version.restoreOf}` : KIND_LABELS[version.kind]);
+  const title = (version: VersionInfo) =>
+    version.name ??
+    (version.kind === 'restore' && version.restoreOf !== null ? `Restored version ${version.restoreOf}` : KIND_LABELS[version.kind]);
 
   const render = () => {
     const current = document.createElement('li');
@@ -128,10 +130,16 @@ export function mountHistoryPanel(elements: HistoryElements, provider: QuireProv
     const version = previewing;
     if (version === null) return;
     const others = othersEditing();
-    const who = others.length === 0
-      ? 'Nobody else is editing right now.'
-      : `${others.join(', ')} ${others.length === 1 ? 'is' : 'are'} editing right now: their changes from now on are kept, but what anyone changed since this version is undone.`;
-    if (!window.confirm(`Restore “${title(version)}”?\n\n${who}\n\nThe current state is saved first, so the restore can be undone from the history.`)) return;
+    const who =
+      others.length === 0
+        ? 'Nobody else is editing right now.'
+        : `${others.join(', ')} ${others.length === 1 ? 'is' : 'are'} editing right now: their changes from now on are kept, but what anyone changed since this version is undone.`;
+    if (
+      !window.confirm(
+        `Restore “${title(version)}”?\n\n${who}\n\nThe current state is saved first, so the restore can be undone from the history.`,
+      )
+    )
+      return;
     elements.restoreButton.disabled = true;
     try {
       await provider.versions.restore(version.id);
