@@ -5,15 +5,14 @@
 import createDebug from 'debug';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import * as awarenessProtocol from 'y-protocols/awareness';
+import type * as awarenessProtocol from 'y-protocols/awareness';
 import { ErrorCodes, QuireError } from '../../shared/errors.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
-import { decodeAwarenessEntries, encodeAwarenessEntries } from './awareness-frames.js';
-import { AwarenessOwnership } from './awareness-ownership.js';
 import { type ClientIdWriter, ClientIdOwners, type StoredOwners, writerKeyOf } from './client-id-owners.js';
 import { DurableRelay } from './durable-relay.js';
 import { DurableWriter } from './durable-writer.js';
+import { DocumentPresence, type PresenceLimits } from './document-presence.js';
 import { MAX_NESTING_DEPTH, nestsTooDeep } from './nesting-depth.js';
 import { type DocumentChannel, fanOut } from './fan-out.js';
 import {
@@ -32,19 +31,7 @@ import { type UpdateInspection, fullyIntegrated, inspectUpdate } from './update-
 
 const debug = createDebug('quire:server:document');
 
-/**
- * Presence goes out at most this often per document. Every broadcast is a write per receiver, and
- * with many people moving their cursors those writes were most of the server's work: gathered over
- * 50 ms, a busy document's cursor moves share one write per receiver (at most 20 a second, as
- * smooth as cursors need). Presence after a quiet moment still goes out at the end of its turn.
- */
-export const PRESENCE_INTERVAL_MS = 50;
-
-export interface DocumentLimits {
-  /** Awareness client ids one connection may introduce. */
-  maxAwarenessIdsPerConnection: number;
-  /** Entries one awareness message may carry. */
-  maxAwarenessEntries: number;
+export interface DocumentLimits extends PresenceLimits {
   /** State-vector entries a client may send beyond the writers the document knows. */
   maxExtraStateVectorEntries: number;
 }
@@ -68,15 +55,12 @@ export interface SyncReply {
 
 export class QuireDocument {
   readonly ydoc = new Y.Doc({ gc: true });
-  /** Created with the first presence (see `awareness`): most open documents never see any. */
-  private presence: awarenessProtocol.Awareness | null = null;
+  private readonly presence: DocumentPresence;
   private readonly writer: DurableWriter;
-  private readonly ownership: AwarenessOwnership;
   private readonly clientIds: ClientIdOwners;
   private readonly outgoingUpdates: TurnBuffer<TurnUpdate>;
   /** A turn's updates wait here until they are durable: nobody receives what a crash could take back. */
   private readonly durableUpdates: DurableRelay<Contribution<TurnUpdate>[]>;
-  private readonly outgoingAwareness: TurnBuffer<number[]>;
   private encodedState: EncodedState | null = null;
   /**
    * Client updates waiting for a shared store's answer about client ids, and those behind them:
@@ -99,7 +83,7 @@ export class QuireDocument {
     private readonly onBroken: () => void = () => {},
   ) {
     this.writer = new DurableWriter(name, store, () => Y.encodeStateAsUpdate(this.ydoc));
-    this.ownership = new AwarenessOwnership(limits.maxAwarenessIdsPerConnection);
+    this.presence = new DocumentPresence(this.ydoc, channel, limits);
     this.clientIds = new ClientIdOwners(name, store);
     this.clientIds.reserveForServer(this.ydoc.clientID);
     this.durableUpdates = new DurableRelay(
@@ -111,33 +95,12 @@ export class QuireDocument {
         fanOut(turns.flat(), (updates) => encodeSyncFrame('update', mergeTurn(updates)), 'update', channel),
     );
     this.outgoingUpdates = new TurnBuffer((items) => this.durableUpdates.push(items));
-    this.outgoingAwareness = new TurnBuffer((items) => {
-      const payload = this.encodeAwareness(items.map((item) => item.value));
-      if (payload === null) return;
-      // One payload, one write per receiver. A lone sender is spared its own state; when several
-      // sent, each receives its own among the others' (y-protocols ignores a state at the clock it
-      // already has), instead of a payload encoded and written apart for every sender.
-      const senders = new Set(items.map((item) => item.senderId));
-      const [only] = senders;
-      channel.broadcast('awareness', payload, senders.size === 1 && only !== null && only !== undefined ? [only] : []);
-    }, PRESENCE_INTERVAL_MS);
     this.ydoc.on('update', this.onDocUpdate);
   }
 
-  /**
-   * The document's presence states. An Awareness keeps maps and a timer (every 3 s, to drop states
-   * nobody refreshed) per document, so it is created when the first presence arrives, or when
-   * someone asks for it (the cluster relay), not for every document a client merely opens.
-   */
+  /** The document's presence states (created with the first presence: most documents never see any). */
   get awareness(): awarenessProtocol.Awareness {
-    if (this.presence === null) {
-      const awareness = new awarenessProtocol.Awareness(this.ydoc);
-      // The server has no presence of its own.
-      awareness.setLocalState(null);
-      awareness.on('update', this.onAwarenessUpdate);
-      this.presence = awareness;
-    }
-    return this.presence;
+    return this.presence.awareness;
   }
 
   /** Applies what the store holds; nothing is written back or broadcast. */
@@ -305,25 +268,9 @@ export class QuireDocument {
   /** Applies the awareness entries this connection owns; reports whether any were refused. */
   applyClientAwareness(connection: ConnectionRef, update: Uint8Array): { refused: number } {
     this.assertOpen();
-    let entries;
-    try {
-      entries = decodeAwarenessEntries(update, this.limits.maxAwarenessEntries);
-    } catch {
-      throw new QuireError(ErrorCodes.MALFORMED_UPDATE, 'The awareness update could not be decoded.');
-    }
-    const owned = entries.filter((entry) => this.ownership.claim(connection, entry.clientId));
-    this.claimPresentedIds(
-      connection,
-      owned.map((entry) => entry.clientId),
-    );
-    if (owned.length > 0) {
-      awarenessProtocol.applyAwarenessUpdate(
-        this.awareness,
-        owned.length === entries.length ? update : encodeAwarenessEntries(owned),
-        connectionOrigin(connection),
-      );
-    }
-    return { refused: entries.length - owned.length };
+    const { owned, refused } = this.presence.apply(connection, update);
+    this.claimPresentedIds(connection, owned);
+    return { refused };
   }
 
   /**
@@ -340,22 +287,18 @@ export class QuireDocument {
 
   /** The full awareness state, for a joiner; null when nobody is present. */
   encodeFullAwareness(): Uint8Array | null {
-    if (this.presence === null) return null;
-    return this.encodeAwareness([[...this.presence.getStates().keys()]]);
+    return this.presence.encodeFull();
   }
 
   /** Removes the awareness states a departed connection introduced, for everyone at once. */
   removeConnection(connection: ConnectionRef): void {
-    const ids = this.ownership.release(connection.id);
-    if (ids.length > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, ids, connectionOrigin(connection));
-    }
+    this.presence.removeConnection(connection);
   }
 
   /** Sends what is buffered for this turn now (before shutdown or unload). */
   flushBroadcasts(): void {
     this.outgoingUpdates.drain();
-    this.outgoingAwareness.drain();
+    this.presence.drain();
   }
 
   /** Refuses everything from now on and sends what is buffered (a forced unload). */
@@ -379,8 +322,7 @@ export class QuireDocument {
     // Whatever is still held never became durable: it is not relayed.
     this.durableUpdates.discard();
     this.ydoc.off('update', this.onDocUpdate);
-    this.presence?.off('update', this.onAwarenessUpdate);
-    this.presence?.destroy();
+    this.presence.destroy();
     this.ydoc.destroy();
     this.clientIds.destroy();
   }
@@ -395,17 +337,6 @@ export class QuireDocument {
   };
 
   private readonly clockOf = (client: number): number => Y.getState(this.ydoc.store, client);
-
-  private readonly onAwarenessUpdate = (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
-    const ids = [...change.added, ...change.updated, ...change.removed];
-    if (ids.length > 0) this.outgoingAwareness.push(senderOf(origin), ids);
-  };
-
-  private encodeAwareness(idLists: number[][]): Uint8Array | null {
-    // Collapses a turn's changes to the latest state per client.
-    const ids = [...new Set(idLists.flat())].filter((id) => this.awareness.meta.has(id));
-    return ids.length === 0 ? null : awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
-  }
 
   private currentEncodedState(): EncodedState {
     this.encodedState ??= {
