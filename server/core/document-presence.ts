@@ -100,9 +100,10 @@ export class DocumentPresence {
   }
 
   destroy(): void {
+    // Kept, destroyed: a late reader (the cluster relay letting go) must not create a new
+    // Awareness, whose timer would outlive the document.
     this.states?.off('update', this.onUpdate);
     this.states?.destroy();
-    this.states = null;
   }
 
   private readonly onUpdate = (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
