@@ -70,6 +70,8 @@ export class QuireDocument {
   private waitingForOwners = 0;
   /** Closed by a forced unload: nothing more is applied (it would be acknowledged but lost). */
   private closed = false;
+  /** Left mid-transaction by Yjs (see `applyUpdate`): its state may hold what was never stored. */
+  private broken = false;
   private destroyed = false;
   /** Stored bytes at load plus bytes applied since: the load ceiling's measure of this document. */
   encodedBytes = 0;
@@ -99,11 +101,11 @@ export class QuireDocument {
     this.outgoingUpdates = new TurnBuffer((items) => this.durableUpdates.push(items));
     this.ydoc.on('update', this.onDocUpdate);
     // Every change is appended in the turn it is applied (onDocUpdate), so the Y.Doc covers every
-    // append: the store may compact from it. Not once closed: a broken Y.Doc may hold a half-applied
-    // update that was never stored.
+    // append: the store may compact from it. Not once broken: it may hold a half-applied update
+    // that was never stored.
     this.withdrawLiveSnapshots =
       store.provideLiveSnapshots?.(name, () =>
-        this.closed || this.destroyed ? null : { update: Y.encodeStateAsUpdate(this.ydoc), clockOf: this.clockOf },
+        this.broken || this.destroyed ? null : { update: Y.encodeStateAsUpdate(this.ydoc), clockOf: this.clockOf },
       ) ?? (() => {});
   }
 
@@ -219,6 +221,7 @@ export class QuireDocument {
         // would be acknowledged and never stored or relayed. Close it instead; its clients
         // reconnect to a fresh load of what is stored, which never held this update.
         this.closed = true;
+        this.broken = true;
         this.onBroken();
         throw new QuireError(ErrorCodes.DOCUMENT_CLOSED, BROKE_THE_DOCUMENT);
       }

@@ -150,7 +150,7 @@ export class DocumentRegistry {
   /** Flushes and unloads every document, whoever holds it, and refuses new holders (shutdown). */
   async closeAll(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.entries.values()].map((entry) => this.forceUnload(entry)));
+    await Promise.all([...this.entries.values()].map((entry) => this.forceUnload(entry, { compact: true })));
   }
 
   private createEntry(name: string): Entry {
@@ -238,13 +238,14 @@ export class DocumentRegistry {
     return idle.length;
   }
 
-  private forceUnload(entry: Entry): Promise<void> {
-    entry.dying ??= this.closeEntry(entry);
+  /** `compact`: the document is kept (a shutdown), not deleted or broken: compact it on the way out. */
+  private forceUnload(entry: Entry, { compact = false } = {}): Promise<void> {
+    entry.dying ??= this.closeEntry(entry, compact);
     return entry.dying;
   }
 
   /** Closes an entry whoever holds it: nothing more is applied, what was is flushed. */
-  private async closeEntry(entry: Entry): Promise<void> {
+  private async closeEntry(entry: Entry, compact: boolean): Promise<void> {
     if (entry.unloadTimer !== null) clearTimeout(entry.unloadTimer);
     entry.unloadTimer = null;
     let doc: QuireDocument;
@@ -254,8 +255,17 @@ export class DocumentRegistry {
       return; // a failed load already removed itself
     }
     doc.close();
-    await this.flushed(entry, doc);
+    if ((await this.flushed(entry, doc)) && compact) await this.compactBeforeUnload(entry.name);
     this.drop(entry, doc);
+  }
+
+  /** Lets the store compact the document from its loaded copy, before that copy goes. */
+  private async compactBeforeUnload(name: string): Promise<void> {
+    try {
+      await this.options.store.compactBeforeUnload?.(name);
+    } catch (error) {
+      debug('compacting document %s before unloading it failed (its records stay as they are): %O', name, error);
+    }
   }
 
   /** Waits for the document's changes to be durable; reports and answers false when they are not. */
@@ -291,8 +301,9 @@ export class DocumentRegistry {
       }
       return;
     }
+    if (entry.refs === 0 && entry.dying === null) await this.compactBeforeUnload(entry.name);
     entry.unloading = false;
-    // Someone joined while we were flushing, or a forced unload took over: not ours to drop.
+    // Someone joined while we were flushing or compacting, or a forced unload took over: not ours to drop.
     if (entry.refs > 0 || entry.dying !== null) return;
     this.drop(entry, doc);
   }

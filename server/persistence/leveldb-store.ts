@@ -41,6 +41,9 @@ export type { WriteInfo, WriteStats } from './leveldb/writer.js';
 
 const log = createDebug('quire:store:leveldb');
 
+/** Tail length from which a document unloading is compacted (see `compactBeforeUnload`). */
+export const UNLOAD_COMPACTION_MIN_UPDATES = 64;
+
 /** One document's committed sizes, as the store sees them now. */
 export interface DocumentStats {
   /** Updates appended since the last compaction. */
@@ -256,6 +259,17 @@ export class LevelDbStore implements DocumentStore {
    */
   provideLiveSnapshots(name: string, source: LiveSnapshotSource): () => void {
     return this.liveSnapshots.provide(name, source);
+  }
+
+  /**
+   * Compacts the document if its tail holds at least `UNLOAD_COMPACTION_MIN_UPDATES` updates:
+   * the server calls it while its loaded copy can still be the snapshot (a few milliseconds), and
+   * the next load (a restart's first joiner) applies one record instead of up to
+   * `compactAfterUpdates`, which in a cold process costs several times more.
+   */
+  async compactBeforeUnload(name: string): Promise<void> {
+    const stats = await this.stats(name);
+    if (stats !== null && stats.tailUpdates >= UNLOAD_COMPACTION_MIN_UPDATES) await this.compact(name);
   }
 
   /** Resolves when nothing is pending: no appends waiting, no batch in flight, no compaction. */

@@ -110,6 +110,12 @@ export interface DocumentStore {
    * holds. Returns a function that withdraws the offer (the document unloads).
    */
   provideLiveSnapshots?(name: string, source: LiveSnapshotSource): () => void;
+  /**
+   * Optional: the server is about to unload the document (its live snapshot is still offered).
+   * A store may compact it now, so that the next load reads one record instead of a long tail.
+   * Resolves when done; a failure only costs that.
+   */
+  compactBeforeUnload?(name: string): Promise<void>;
   /** Waits for writes in flight, then releases the store. Idempotent. */
   close(): Promise<void>;
 }

@@ -22,6 +22,7 @@ it('keeps every edit pending and sends them again after a connection lost with 1
     acknowledged: () => {},
     queued: () => {},
   });
+  const noLimits = { partBytes: Number.POSITIVE_INFINITY, maxAssembledUpdateBytes: Number.POSITIVE_INFINITY };
   let sent = 0;
   const silent: SyncTransport = {
     syncStep1: (_frame, answer) =>
@@ -30,6 +31,7 @@ it('keeps every edit pending and sends them again after a connection lost with 1
           step2: encodeSyncFrame('step2', Y.encodeStateAsUpdate(new Y.Doc())),
           step1: encodeSyncFrame('step1', new Uint8Array([0])),
           access: 'write',
+          limits: noLimits,
         }),
       ),
     update: () => void sent++, // the server never answers

@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { LevelDbStore, UNLOAD_COMPACTION_MIN_UPDATES } from '../../server/persistence/leveldb-store.js';
+import { connectSynced, destroyClients } from '../helpers/clients.js';
+import { type RunningServer, startServer } from '../helpers/server.js';
+import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let dir: TempDir;
+let store: LevelDbStore;
+let server: RunningServer;
+
+beforeEach(async () => {
+  dir = await makeTempDir('unload-compaction');
+  // Compaction by size alone would not happen in these tests.
+  store = await LevelDbStore.open({ path: dir.path, compactAfterUpdates: 100_000 });
+  server = await startServer({ store, unloadGraceMs: 50 });
+});
+afterEach(async () => {
+  await server.close();
+  await dir.remove();
+});
+
+/** Types `count` edits, one update each, and waits until all are saved; returns the text. */
+async function typeAndLeave(docName: string, count: number): Promise<string> {
+  const client = await connectSynced(server.url, docName);
+  for (let i = 0; i < count; i++) {
+    client.doc.getText('t').insert(0, `${i} `);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await waitFor(() => client.provider.pendingCount === 0, 'the edits to be saved');
+  const text = client.doc.getText('t').toString();
+  destroyClients([client]);
+  return text;
+}
+
+async function reopen(): Promise<void> {
+  await server.close();
+  store = await LevelDbStore.open({ path: dir.path, compactAfterUpdates: 100_000 });
+  server = await startServer({ store, unloadGraceMs: 50 });
+}
+
+it('compacts a document with a long tail when it unloads, keeping every edit', async () => {
+  const text = await typeAndLeave('long', UNLOAD_COMPACTION_MIN_UPDATES + 40);
+  await waitFor(() => !server.server.registry.isLoaded('long'), 'the document to unload');
+  expect(await store.stats('long')).toMatchObject({ tailUpdates: 0 });
+  expect(store.writeStats().compactionsFromLoadedDocuments).toBe(1);
+
+  await reopen();
+  const reader = await connectSynced(server.url, 'long');
+  expect(reader.doc.getText('t').toString()).toBe(text);
+  destroyClients([reader]);
+});
+
+it('leaves a short tail alone when the document unloads', async () => {
+  await typeAndLeave('short', 5);
+  await waitFor(() => !server.server.registry.isLoaded('short'), 'the document to unload');
+  expect((await store.stats('short'))!.tailUpdates).toBeGreaterThanOrEqual(5);
+  expect(store.writeStats().compactions).toBe(0);
+});
+
+it('compacts loaded documents on shutdown, from their loaded copies', async () => {
+  const client = await connectSynced(server.url, 'open');
+  for (let i = 0; i < UNLOAD_COMPACTION_MIN_UPDATES + 10; i++) {
+    client.doc.getText('t').insert(0, 'x');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await waitFor(() => client.provider.pendingCount === 0, 'the edits to be saved');
+  const text = client.doc.getText('t').toString();
+  const stats = store.writeStats.bind(store);
+  await server.close(); // the client is still connected
+  destroyClients([client]);
+  expect(stats().compactionsFromLoadedDocuments).toBe(1);
+
+  store = await LevelDbStore.open({ path: dir.path });
+  expect(await store.load('open')).toHaveLength(1);
+  server = await startServer({ store });
+  const reader = await connectSynced(server.url, 'open');
+  expect(reader.doc.getText('t').toString()).toBe(text);
+  destroyClients([reader]);
+});
