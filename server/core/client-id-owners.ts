@@ -181,6 +181,28 @@ export class ClientIdOwners {
   }
 
   /**
+   * Client ids of other sessions (or the server) whose content the update deletes beyond what the
+   * document holds and beyond what the update itself carries: Yjs would keep those deletions and
+   * apply them to the owner's next edits as they arrive, so someone else would write under the id.
+   * An honest client deletes only what it has, which the server has too (or gets in the same
+   * update); an id whose owner this server does not know is let through, as its content is.
+   */
+  foreignDeletions(
+    deletesEnd: ReadonlyMap<number, number>,
+    ends: ReadonlyMap<number, number>,
+    stateOf: (client: number) => number,
+    writer: ClientIdWriter,
+  ): number[] {
+    const foreign: number[] = [];
+    for (const [client, end] of deletesEnd) {
+      if (end <= Math.max(stateOf(client), ends.get(client) ?? 0)) continue;
+      const owner = this.ownerOf(client);
+      if (owner !== undefined && !owner.split(',').some((key) => writer.keys.includes(key))) foreign.push(client);
+    }
+    return foreign;
+  }
+
+  /**
    * Records the writer's keys as the owners of ids nobody owns (first writer wins). All of them:
    * a client sending edits restored from earlier sessions of its device (another tab's, say) does
    * not know which session wrote which id, and each of those sessions may write on under it.

@@ -196,6 +196,15 @@ export class QuireDocument {
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
     if (writer !== undefined) await this.askSharedOwners(inspection.reach.ends, writer);
+    if (writer !== undefined) {
+      const { deletesEnd, ends } = inspection.reach;
+      const foreign = this.clientIds.foreignDeletions(deletesEnd, ends, (client) => Y.getState(this.ydoc.store, client), writer);
+      if (foreign.length > 0) {
+        // Not kept, unlike held-back content of one's own: retried, it applies once that content is here.
+        debug('refused an update from %s to document %s: it deletes future content of client ids %o', by, this.name, foreign);
+        throw new QuireError(ErrorCodes.MISSING_DEPENDENCIES);
+      }
+    }
     // Throws CLIENT_ID_TAKEN before anything is applied; else the ids this writer may claim.
     const claims =
       writer === undefined ? [] : this.clientIds.claimable(inspection.reach.ends, (client) => Y.getState(this.ydoc.store, client), writer);
