@@ -58,7 +58,28 @@ export class AwarenessSync {
     });
   };
 
+  /**
+   * The document moved to a fresh client id because its own was another session's (CLIENT_ID_TAKEN):
+   * the presence moves too. The server refuses presence under the taken id (it would show this
+   * client's cursor as the owner's), and each refusal counts against the connection.
+   */
+  followClientId(): void {
+    const old = this.awareness.clientID;
+    const fresh = this.awareness.doc.clientID;
+    if (old === fresh) return;
+    const state = this.awareness.getLocalState();
+    const clock = this.awareness.meta.get(old)?.clock ?? 0;
+    // The old id's state never reached anyone (the server refused it): forgotten without a removal.
+    this.awareness.states.delete(old);
+    this.awareness.meta.delete(old);
+    this.awareness.clientID = fresh;
+    // Receivers take a state only at a clock above the one they hold, and hold 0 for an id they never saw.
+    this.awareness.meta.set(fresh, { clock, lastUpdated: Date.now() });
+    if (state !== null) this.awareness.setLocalState(state);
+  }
+
   private sendOwnState(): void {
+    this.followClientId();
     this.send(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.awareness.clientID]));
   }
 }

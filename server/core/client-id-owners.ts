@@ -180,6 +180,12 @@ export class ClientIdOwners {
     return own === undefined ? [] : unowned.filter((id) => own.includes(id));
   }
 
+  /** Whether another session (or the server) owns this id: a writer with `keys` may not speak for it. */
+  ownedByAnother(clientId: number, keys: readonly string[]): boolean {
+    const owner = this.ownerOf(clientId);
+    return owner !== undefined && !owner.split(',').some((key) => keys.includes(key));
+  }
+
   /**
    * Client ids of other sessions (or the server) whose content the update deletes beyond what the
    * document holds and beyond what the update itself carries: Yjs would keep those deletions and
@@ -196,8 +202,7 @@ export class ClientIdOwners {
     const foreign: number[] = [];
     for (const [client, end] of deletesEnd) {
       if (end <= Math.max(stateOf(client), ends.get(client) ?? 0)) continue;
-      const owner = this.ownerOf(client);
-      if (owner !== undefined && !owner.split(',').some((key) => writer.keys.includes(key))) foreign.push(client);
+      if (this.ownedByAnother(client, writer.keys)) foreign.push(client);
     }
     return foreign;
   }

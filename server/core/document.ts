@@ -277,7 +277,9 @@ export class QuireDocument {
   /** Applies the awareness entries this connection owns; reports whether any were refused. */
   applyClientAwareness(connection: ConnectionRef, update: Uint8Array): { refused: number } {
     this.assertOpen();
-    const { owned, refused } = this.presence.apply(connection, update);
+    // A writer's id shows its cursor only: presence under it from another session would impersonate it.
+    const keys = writerKeysOf(connection);
+    const { owned, refused } = this.presence.apply(connection, update, (clientId) => this.clientIds.ownedByAnother(clientId, keys));
     this.claimPresentedIds(connection, owned);
     return { refused };
   }
