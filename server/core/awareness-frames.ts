@@ -8,6 +8,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { nestsDeeperThan } from './json-depth.js';
 
 export interface AwarenessEntry {
   clientId: number;
@@ -22,17 +23,6 @@ export interface AwarenessEntry {
  * stack outside any handler. Cursors and user details need a handful of levels.
  */
 export const MAX_PRESENCE_DEPTH = 32;
-
-/** Whether a parsed JSON value nests deeper than `max` arrays or objects; iterative, so any depth is measured safely. */
-function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    if (typeof next.value !== 'object' || next.value === null) continue;
-    if (next.depth >= max) return true;
-    for (const child of Object.values(next.value)) stack.push({ value: child, depth: next.depth + 1 });
-  }
-  return false;
-}
 
 /** Throws on malformed bytes or state JSON, and on states nested deeper than MAX_PRESENCE_DEPTH. */
 export function decodeAwarenessEntries(update: Uint8Array, maxEntries: number): AwarenessEntry[] {
