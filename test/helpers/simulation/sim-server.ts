@@ -27,6 +27,8 @@ export class SimServer {
   constructor(
     public store: DocumentStore,
     private readonly limits: ClientSessionLimits,
+    /** How long a document nobody holds stays loaded (real time); by default it never unloads on its own. */
+    private readonly unloadGraceMs = 1_000_000_000,
   ) {
     this.registry = this.createRegistry();
   }
@@ -86,8 +88,7 @@ export class SimServer {
   private createRegistry(): DocumentRegistry {
     return new DocumentRegistry({
       store: this.store,
-      // Nothing unloads on its own: time in the simulation is virtual.
-      unloadGraceMs: 1_000_000_000,
+      unloadGraceMs: this.unloadGraceMs,
       channelFor: (docName) => ({
         broadcast: (event, payload, exceptIds) => {
           if (event !== 'update') return;
