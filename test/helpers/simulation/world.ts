@@ -122,6 +122,12 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
       log.push(`${client.name}: sends and is cut in the same turn`);
       deliverAllNow(client.link);
       await cut(client);
+    } else if (roll < 0.7) {
+      // The document is closed under everyone (an admin's deletion, shutdown) while messages are handled.
+      log.push('everyone sends, is disconnected and the document is closed in the same turn');
+      for (const each of clients) if (each.link !== null) deliverAllNow(each.link);
+      for (const each of clients) await cut(each);
+      await server.registry.evict(options.docName);
     } else if (roll < 0.8) {
       store.failing = !store.failing;
       log.push(store.failing ? 'store starts failing' : 'store writes again');
