@@ -5,7 +5,7 @@ import { runSeeds } from '../helpers/simulation/run-seeds.js';
 const replay = process.env.SIM_SEED === undefined ? null : [Number(process.env.SIM_SEED)];
 const seeds = (start: number, count: number) => replay ?? Array.from({ length: count }, (_, i) => start + i);
 
-it('with messages of several connections handled in one turn, cuts in the same turn as a send, writes that fail for real and documents unloaded at once, every saved claim is in the store and all replicas converge (500 schedules)', async () => {
+it('with messages of several connections handled in one turn, cuts in the same turn as a send, writes that fail for real and documents unloaded at once, every saved claim and everything relayed or sent in a sync reply is in the store, and all replicas converge (500 schedules)', async () => {
   const result = await runSeeds('memory', seeds(500_001, 500), true);
   expect(result.schedules).toBe(replay?.length ?? 500);
   if (replay === null) expect(result.saves).toBeGreaterThan(500);

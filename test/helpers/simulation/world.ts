@@ -6,6 +6,8 @@
  * have saved everything, and every replica (and a fresh reader of the store) must agree.
  */
 import * as prng from 'lib0/prng';
+import type * as Y from 'yjs';
+import { decodeSyncFrame } from '../../../shared/protocol/sync.js';
 import type { Ack } from '../../../shared/ack.js';
 import { ackError } from '../../../shared/ack.js';
 import { ErrorCodes, type ErrorCode, errorInfo } from '../../../shared/errors.js';
@@ -15,7 +17,7 @@ import { converged, snapshotOf } from '../convergence.js';
 import { SimClient } from './sim-client.js';
 import type { SimLink } from './sim-link.js';
 import { SimServer } from './sim-server.js';
-import { missingFrom, readStored } from './store-contents.js';
+import { missingFrom, missingFromStoredBytes, readStored } from './store-contents.js';
 import { VirtualClock } from './virtual-clock.js';
 import { FaultyStore } from './faulty-store.js';
 
@@ -45,7 +47,14 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
   const clock = new VirtualClock();
   const concurrent = options.concurrent === true;
   const faulty = (store: DocumentStore) => (concurrent ? new FaultyStore(store, () => prng.int32(rng, 0, 3)) : store);
-  const server = new SimServer(faulty(options.store), limits, concurrent ? 0 : undefined);
+  /** Frames sent to clients, with what the store held as they were sent (concurrent schedules). */
+  const sent: { kind: string; frame: Uint8Array; stored: Promise<Y.Doc> }[] = [];
+  const server: SimServer = new SimServer(
+    faulty(options.store),
+    limits,
+    concurrent ? 0 : undefined,
+    concurrent ? (kind, docName, frame) => sent.push({ kind, frame, stored: readStored(server.store, docName) }) : undefined,
+  );
   const clients = Array.from({ length: prng.int32(rng, 2, 4) }, (_, i) => new SimClient(`client${i}`, clock));
   const log: string[] = [];
   let saves = 0;
@@ -64,7 +73,17 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
     // The server's fan-out waits for the end of the turn (setImmediate); sessions use microtasks.
     for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
   };
+  /** What you receive is stored: every relay and sync reply carried only what the store held. */
+  const checkSent = async () => {
+    for (const { kind, frame, stored } of sent.splice(0)) {
+      const doc = await stored;
+      const missing = missingFromStoredBytes(doc, decodeSyncFrame(frame).payload);
+      doc.destroy();
+      if (missing.length > 0) fail(`a ${kind} carried what the store lacked: ${missing.slice(0, 3).join(', ')}`);
+    }
+  };
   const checkClaims = async () => {
+    await checkSent();
     const claims = clients.flatMap((client) => client.unchecked.splice(0));
     if (claims.length === 0) return;
     saves += claims.length;
