@@ -19,17 +19,29 @@ export class AwarenessSync {
     awareness.on('update', this.onUpdate);
   }
 
-  /** A connection is up: announce ourselves. */
+  /**
+   * A connection is up: announce ourselves. Receivers take a state only at a clock above the one
+   * they hold, and the server's removal of our state when an earlier connection went kept our last
+   * clock: our state goes one clock further, or an unchanged one would be ignored until it changed.
+   */
   connectionOpened(): void {
     this.connected = true;
-    if (this.awareness.getLocalState() !== null) this.sendOwnState();
+    if (this.awareness.getLocalState() === null) return;
+    // Clock 0 is the state Awareness starts with, which y-protocols never shows: it stays so.
+    const own = this.awareness.meta.get(this.awareness.clientID);
+    if (own !== undefined && own.clock > 0) own.clock++;
+    this.sendOwnState();
   }
 
-  /** The connection dropped: forget everyone else. */
+  /**
+   * The connection dropped: forget everyone else, clocks included. The server sends their states
+   * again after the next handshake, at the clocks we had: remembered, those would be ignored.
+   */
   connectionLost(): void {
     this.connected = false;
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.awareness.clientID);
     if (others.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, others, this.origin);
+    for (const id of [...this.awareness.meta.keys()]) if (id !== this.awareness.clientID) this.awareness.meta.delete(id);
   }
 
   applyRemote(update: Uint8Array): void {
@@ -58,7 +70,28 @@ export class AwarenessSync {
     });
   };
 
+  /**
+   * The document moved to a fresh client id because its own was another session's (CLIENT_ID_TAKEN):
+   * the presence moves too. The server refuses presence under the taken id (it would show this
+   * client's cursor as the owner's), and each refusal counts against the connection.
+   */
+  followClientId(): void {
+    const old = this.awareness.clientID;
+    const fresh = this.awareness.doc.clientID;
+    if (old === fresh) return;
+    const state = this.awareness.getLocalState();
+    const clock = this.awareness.meta.get(old)?.clock ?? 0;
+    // The old id's state never reached anyone (the server refused it): forgotten without a removal.
+    this.awareness.states.delete(old);
+    this.awareness.meta.delete(old);
+    this.awareness.clientID = fresh;
+    // Receivers take a state only at a clock above the one they hold, and hold 0 for an id they never saw.
+    this.awareness.meta.set(fresh, { clock, lastUpdated: Date.now() });
+    if (state !== null) this.awareness.setLocalState(state);
+  }
+
   private sendOwnState(): void {
+    this.followClientId();
     this.send(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.awareness.clientID]));
   }
 }

@@ -128,7 +128,11 @@ export class QuireProvider extends ObservableV2<QuireProviderEvents> {
         notice: (info) => this.emit('notice', [info]),
         updateRefused: (refusal) => this.emit('update-refused', [refusal]),
         acknowledged: (entries) => this.onAcknowledged(entries),
-        queued: (entry) => this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update }),
+        queued: (entry) => {
+          // Queued entries come from a move to a fresh client id: the presence follows.
+          this.awarenessSync.followClientId();
+          this.offline?.recordPending({ session: this.session, seq: entry.seq, update: entry.update });
+        },
       },
       { retryDelayMin: reconnectionDelay, retryDelayMax: reconnectionDelayMax },
     );

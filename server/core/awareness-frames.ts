@@ -8,6 +8,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { nestsDeeperThan } from './json-depth.js';
 
 export interface AwarenessEntry {
   clientId: number;
@@ -16,7 +17,14 @@ export interface AwarenessEntry {
   stateJson: string;
 }
 
-/** Throws on malformed bytes or state JSON. */
+/**
+ * How deep a presence state may nest. The server compares states and encodes them again for every
+ * receiver, both recursively: a state a few thousand levels deep (a few kilobytes) overflows the
+ * stack outside any handler. Cursors and user details need a handful of levels.
+ */
+export const MAX_PRESENCE_DEPTH = 32;
+
+/** Throws on malformed bytes or state JSON, and on states nested deeper than MAX_PRESENCE_DEPTH. */
 export function decodeAwarenessEntries(update: Uint8Array, maxEntries: number): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
@@ -26,7 +34,8 @@ export function decodeAwarenessEntries(update: Uint8Array, maxEntries: number): 
     const clientId = decoding.readVarUint(decoder);
     const clock = decoding.readVarUint(decoder);
     const stateJson = decoding.readVarString(decoder);
-    JSON.parse(stateJson);
+    if (nestsDeeperThan(JSON.parse(stateJson), MAX_PRESENCE_DEPTH))
+      throw new Error(`awareness state nests deeper than ${MAX_PRESENCE_DEPTH}`);
     entries.push({ clientId, clock, stateJson });
   }
   if (decoding.hasContent(decoder)) throw new Error('trailing bytes after awareness update');

@@ -180,6 +180,33 @@ export class ClientIdOwners {
     return own === undefined ? [] : unowned.filter((id) => own.includes(id));
   }
 
+  /** Whether another session (or the server) owns this id: a writer with `keys` may not speak for it. */
+  ownedByAnother(clientId: number, keys: readonly string[]): boolean {
+    const owner = this.ownerOf(clientId);
+    return owner !== undefined && !owner.split(',').some((key) => keys.includes(key));
+  }
+
+  /**
+   * Client ids of other sessions (or the server) whose content the update deletes beyond what the
+   * document holds and beyond what the update itself carries: Yjs would keep those deletions and
+   * apply them to the owner's next edits as they arrive, so someone else would write under the id.
+   * An honest client deletes only what it has, which the server has too (or gets in the same
+   * update); an id whose owner this server does not know is let through, as its content is.
+   */
+  foreignDeletions(
+    deletesEnd: ReadonlyMap<number, number>,
+    ends: ReadonlyMap<number, number>,
+    stateOf: (client: number) => number,
+    writer: ClientIdWriter,
+  ): number[] {
+    const foreign: number[] = [];
+    for (const [client, end] of deletesEnd) {
+      if (end <= Math.max(stateOf(client), ends.get(client) ?? 0)) continue;
+      if (this.ownedByAnother(client, writer.keys)) foreign.push(client);
+    }
+    return foreign;
+  }
+
   /**
    * Records the writer's keys as the owners of ids nobody owns (first writer wins). All of them:
    * a client sending edits restored from earlier sessions of its device (another tab's, say) does

@@ -63,15 +63,22 @@ export class DocumentPresence {
     return this.states;
   }
 
-  /** Applies the entries this connection owns; returns their client ids and how many were refused. */
-  apply(connection: ConnectionRef, update: Uint8Array): { owned: number[]; refused: number } {
+  /**
+   * Applies the entries this connection owns; returns their client ids and how many were refused.
+   * `ownedByAnother`: ids whose content belongs to another session, which nobody else may present.
+   */
+  apply(
+    connection: ConnectionRef,
+    update: Uint8Array,
+    ownedByAnother: (clientId: number) => boolean,
+  ): { owned: number[]; refused: number } {
     let entries;
     try {
       entries = decodeAwarenessEntries(update, this.limits.maxAwarenessEntries);
     } catch {
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE, 'The awareness update could not be decoded.');
     }
-    const owned = entries.filter((entry) => this.ownership.claim(connection, entry.clientId));
+    const owned = entries.filter((entry) => !ownedByAnother(entry.clientId) && this.ownership.claim(connection, entry.clientId));
     if (owned.length > 0) {
       awarenessProtocol.applyAwarenessUpdate(
         this.awareness,

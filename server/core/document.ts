@@ -207,6 +207,15 @@ export class QuireDocument {
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE);
     }
     if (writer !== undefined) await this.askSharedOwners(inspection.reach.ends, writer);
+    if (writer !== undefined) {
+      const { deletesEnd, ends } = inspection.reach;
+      const foreign = this.clientIds.foreignDeletions(deletesEnd, ends, (client) => Y.getState(this.ydoc.store, client), writer);
+      if (foreign.length > 0) {
+        // Not kept, unlike held-back content of one's own: retried, it applies once that content is here.
+        debug('refused an update from %s to document %s: it deletes future content of client ids %o', by, this.name, foreign);
+        throw new QuireError(ErrorCodes.MISSING_DEPENDENCIES);
+      }
+    }
     // Throws CLIENT_ID_TAKEN before anything is applied; else the ids this writer may claim.
     const claims =
       writer === undefined ? [] : this.clientIds.claimable(inspection.reach.ends, (client) => Y.getState(this.ydoc.store, client), writer);
@@ -280,7 +289,9 @@ export class QuireDocument {
   /** Applies the awareness entries this connection owns; reports whether any were refused. */
   applyClientAwareness(connection: ConnectionRef, update: Uint8Array): { refused: number } {
     this.assertOpen();
-    const { owned, refused } = this.presence.apply(connection, update);
+    // A writer's id shows its cursor only: presence under it from another session would impersonate it.
+    const keys = writerKeysOf(connection);
+    const { owned, refused } = this.presence.apply(connection, update, (clientId) => this.clientIds.ownedByAnother(clientId, keys));
     this.claimPresentedIds(connection, owned);
     return { refused };
   }

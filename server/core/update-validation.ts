@@ -10,6 +10,7 @@
  *
  * What every update written by Yjs satisfies, and this requires:
  * - every struct (item, GC, skip) has a length of at least 1, and its clocks stay below 2^53;
+ * - values (map and array entries, embeds, formats) nest at most MAX_VALUE_DEPTH levels deep;
  * - an item refers (origin, right origin, parent) to its own client's structs only at earlier
  *   clocks: what an item was inserted next to or into existed before it was created;
  * - each client's structs come in one block, and each client's delete ranges are sorted, do not
@@ -18,6 +19,7 @@
  *   missing part arrives.
  */
 import * as Y from 'yjs';
+import { nestsDeeperThan } from './json-depth.js';
 
 type Struct = ReturnType<typeof Y.decodeUpdate>['structs'][number];
 
@@ -41,7 +43,23 @@ function structProblem(struct: Struct): string | null {
   if (!refersBackward(struct.origin, struct)) return `item ${struct.id.client}:${struct.id.clock} has a forward origin`;
   if (!refersBackward(struct.rightOrigin, struct)) return `item ${struct.id.client}:${struct.id.clock} has a forward right origin`;
   if (!refersBackward(struct.parent, struct)) return `item ${struct.id.client}:${struct.id.clock} has a forward parent`;
+  if (contentNestsTooDeep(struct.content))
+    return `item ${struct.id.client}:${struct.id.clock} nests its value more than ${MAX_VALUE_DEPTH} deep`;
   return null;
+}
+
+/**
+ * How deep a JSON-like value (map and array values, embeds, formats) may nest. Yjs decodes any
+ * depth but encodes recursively: deeper values break every later encoding of the document.
+ */
+export const MAX_VALUE_DEPTH = 500;
+
+function contentNestsTooDeep(content: Y.Item['content']): boolean {
+  if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) return nestsDeeperThan(content.arr, MAX_VALUE_DEPTH);
+  if (content instanceof Y.ContentEmbed) return nestsDeeperThan(content.embed, MAX_VALUE_DEPTH);
+  if (content instanceof Y.ContentFormat) return nestsDeeperThan(content.value, MAX_VALUE_DEPTH);
+  if (content instanceof Y.ContentDoc) return nestsDeeperThan(content.opts, MAX_VALUE_DEPTH);
+  return false;
 }
 
 /** What an update reaches, per client: its structs' end clock and its delete ranges' end clock. */

@@ -4,6 +4,7 @@
  * then the server's `versions.authorize` policy), rate limited with the sync budget (each may
  * encode a whole document).
  */
+import createDebug from 'debug';
 import { ErrorCodes, type ErrorInfo, QuireError } from '../../shared/errors.js';
 import { isVersionId, isVersionName } from '../../shared/versions.js';
 import type { ErrorOperation } from '../core/observer.js';
@@ -18,6 +19,8 @@ export interface ConnectionVersions {
   service: VersionService;
   auto: AutoVersions;
 }
+
+const debug = createDebug('quire:server:versions');
 
 type Guard = (name: ErrorOperation, work: (reply: (info: ErrorInfo | null, data?: object) => void) => Promise<void>, ack: unknown) => void;
 
@@ -40,7 +43,8 @@ export function versionHandlers(
 ): Record<string, (...args: unknown[]) => void> {
   const { docName, access, principal } = socket.data;
   const { service } = versions;
-  const author = service.options.authorName(principal);
+  // The application's hook: called inside the handlers, so a throw refuses the request that needed it.
+  const author = () => service.options.authorName(principal);
 
   const admit = async (request: unknown, ack: unknown, action: VersionAction): Promise<Record<string, unknown>> => {
     if (!budget.allow('syncs')) throw new QuireError(ErrorCodes.RATE_LIMITED);
@@ -80,7 +84,7 @@ export function versionHandlers(
           const { name } = await admit(request, ack, 'create');
           if (!(name === undefined || name === null || isVersionName(name)))
             throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version name is 1 to 200 characters.');
-          reply(null, { version: await service.create(docName, { name: name ?? null, by: author }) });
+          reply(null, { version: await service.create(docName, { name: name ?? null, by: author() }) });
         },
         ack,
       ),
@@ -102,7 +106,7 @@ export function versionHandlers(
         async (reply) => {
           const { id } = await admit(request, ack, 'restore');
           if (!isVersionId(id)) throw new QuireError(ErrorCodes.BAD_PAYLOAD, 'A version id is a positive integer.');
-          const result = await service.restore(docName, id, { by: author });
+          const result = await service.restore(docName, id, { by: author() });
           reply(null, { restoredId: id, backup: result.backup, restore: result.restore });
         },
         ack,
@@ -119,6 +123,11 @@ function isRequestObject(value: unknown): value is Record<string, unknown> {
 export function noteClientChange(socket: QuireSocket, versions: ConnectionVersions | undefined): void {
   if (versions === undefined) return;
   const { docName, principal } = socket.data;
-  versions.service.noteAuthor(docName, versions.service.options.authorName(principal));
+  try {
+    versions.service.noteAuthor(docName, versions.service.options.authorName(principal));
+  } catch (error) {
+    // The update is stored: a failing hook costs the author's name in the next version, not the ack.
+    debug('authorName failed for a change to %s: %O', docName, error);
+  }
   versions.auto.changed(docName);
 }

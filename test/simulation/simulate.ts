@@ -1,5 +1,5 @@
 /**
- * `npm run simulate -- [--count N] [--start S | --random] [--store memory|leveldb] [--seed S]`:
+ * `npm run simulate -- [--count N] [--start S | --random] [--store memory|leveldb] [--seed S] [--concurrent]`:
  * a longer run of the sync protocol simulation than the test suite's fixed seeds. A failure
  * prints its seed; `--seed S` (or SIM_SEED=S with the test) replays exactly that schedule.
  */
@@ -13,6 +13,7 @@ const { values } = parseArgs({
     random: { type: 'boolean', default: false },
     seed: { type: 'string' },
     store: { type: 'string', default: 'memory' },
+    concurrent: { type: 'boolean', default: false },
   },
 });
 
@@ -31,13 +32,14 @@ try {
   const result = await runSeeds(
     store,
     Array.from({ length: count }, (_, i) => start + i),
+    values.concurrent,
   );
   process.stdout.write(
-    `${result.schedules} schedules (seeds ${start}…${start + count - 1}, ${store} store): ${result.steps} steps, ${result.saves} saved claims checked, nothing found, in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    `${result.schedules} schedules (seeds ${start}…${start + count - 1}, ${store} store${values.concurrent ? ', concurrent' : ''}): ${result.steps} steps, ${result.saves} saved claims checked, nothing found, in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );
 } catch (error) {
   process.stdout.write(
-    `${error instanceof Error ? error.message : String(error)}\nreplay: npm run simulate -- --store ${store} --seed <seed above>\n`,
+    `${error instanceof Error ? error.message : String(error)}\nreplay: npm run simulate -- --store ${store}${values.concurrent ? ' --concurrent' : ''} --seed <seed above>\n`,
   );
   process.exitCode = 1;
 }

@@ -16,7 +16,7 @@ export interface SeedsResult {
   steps: number;
 }
 
-export async function runSeeds(kind: StoreKind, seeds: Iterable<number>): Promise<SeedsResult> {
+export async function runSeeds(kind: StoreKind, seeds: Iterable<number>, concurrent = false): Promise<SeedsResult> {
   const dir = kind === 'leveldb' ? await makeTempDir('simulation') : null;
   const open = async (): Promise<DocumentStore> => (dir === null ? new MemoryStore() : LevelDbStore.open({ path: dir.path }));
   const reopen = async (store: DocumentStore): Promise<DocumentStore> => {
@@ -28,7 +28,7 @@ export async function runSeeds(kind: StoreKind, seeds: Iterable<number>): Promis
   const result: SeedsResult = { schedules: 0, saves: 0, steps: 0 };
   try {
     for (const seed of seeds) {
-      const run = await runWorld({ seed, docName: `doc-${seed}`, store, reopenStore: reopen });
+      const run = await runWorld({ seed, docName: `doc-${seed}`, store, reopenStore: reopen, concurrent });
       store = run.finalStore;
       result.schedules++;
       result.saves += run.saves;

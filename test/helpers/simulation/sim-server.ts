@@ -27,6 +27,10 @@ export class SimServer {
   constructor(
     public store: DocumentStore,
     private readonly limits: ClientSessionLimits,
+    /** How long a document nobody holds stays loaded (real time); by default it never unloads on its own. */
+    private readonly unloadGraceMs = 1_000_000_000,
+    /** Told of every document frame sent to clients (relays and sync replies' step 2), as it is sent. */
+    private readonly onSent: (kind: 'relay' | 'sync reply', docName: string, frame: Uint8Array) => void = () => {},
   ) {
     this.registry = this.createRegistry();
   }
@@ -48,8 +52,11 @@ export class SimServer {
     if (attached === undefined) return ackError(errorInfo(ErrorCodes.INTERNAL));
     try {
       switch (message.kind) {
-        case 'sync':
-          return ackOk(await attached.session.syncStep1(message.frame));
+        case 'sync': {
+          const reply = await attached.session.syncStep1(message.frame);
+          this.onSent('sync reply', link.docName, reply.step2);
+          return ackOk(reply);
+        }
         case 'update':
           await attached.session.update(message.frame);
           return ackOk();
@@ -86,17 +93,18 @@ export class SimServer {
   private createRegistry(): DocumentRegistry {
     return new DocumentRegistry({
       store: this.store,
-      // Nothing unloads on its own: time in the simulation is virtual.
-      unloadGraceMs: 1_000_000_000,
+      unloadGraceMs: this.unloadGraceMs,
       channelFor: (docName) => ({
         broadcast: (event, payload, exceptIds) => {
           if (event !== 'update') return;
+          this.onSent('relay', docName, payload);
           for (const { link } of this.attached.values()) {
             if (link.docName === docName && link.open && !exceptIds.includes(link.id)) link.toClient.push({ kind: 'broadcast', payload });
           }
         },
         sendTo: (connectionId, event, payload) => {
           const link = this.attached.get(connectionId)?.link;
+          if (event === 'update') this.onSent('relay', docName, payload);
           if (event === 'update' && link?.open) link.toClient.push({ kind: 'broadcast', payload });
         },
       }),

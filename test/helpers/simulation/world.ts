@@ -6,6 +6,8 @@
  * have saved everything, and every replica (and a fresh reader of the store) must agree.
  */
 import * as prng from 'lib0/prng';
+import type * as Y from 'yjs';
+import { decodeSyncFrame } from '../../../shared/protocol/sync.js';
 import type { Ack } from '../../../shared/ack.js';
 import { ackError } from '../../../shared/ack.js';
 import { ErrorCodes, type ErrorCode, errorInfo } from '../../../shared/errors.js';
@@ -15,8 +17,9 @@ import { converged, snapshotOf } from '../convergence.js';
 import { SimClient } from './sim-client.js';
 import type { SimLink } from './sim-link.js';
 import { SimServer } from './sim-server.js';
-import { missingFrom, readStored } from './store-contents.js';
+import { missingFrom, missingFromStoredBytes, readStored } from './store-contents.js';
 import { VirtualClock } from './virtual-clock.js';
+import { FaultyStore } from './faulty-store.js';
 
 export interface WorldOptions {
   seed: number;
@@ -25,6 +28,12 @@ export interface WorldOptions {
   /** A server restart: closes the store if it must and returns the one to use next. */
   reopenStore: (store: DocumentStore) => Promise<DocumentStore>;
   steps?: number;
+  /**
+   * Concurrent schedules: messages of one or several connections handled in the same turn, a cut in
+   * the same turn as a delivery, writes that take turns and fail for real, documents unloaded as
+   * soon as nobody holds them. Off, a seed replays the schedule it always did.
+   */
+  concurrent?: boolean;
 }
 
 /** Small limits, so parts, splits and caps happen with small edits. */
@@ -36,7 +45,16 @@ export class SimulationFailure extends Error {}
 export async function runWorld(options: WorldOptions): Promise<{ steps: number; saves: number; finalStore: DocumentStore }> {
   const rng = prng.create(options.seed);
   const clock = new VirtualClock();
-  const server = new SimServer(options.store, limits);
+  const concurrent = options.concurrent === true;
+  const faulty = (store: DocumentStore) => (concurrent ? new FaultyStore(store, () => prng.int32(rng, 0, 3)) : store);
+  /** Frames sent to clients, with what the store held as they were sent (concurrent schedules). */
+  const sent: { kind: string; frame: Uint8Array; stored: Promise<Y.Doc> }[] = [];
+  const server: SimServer = new SimServer(
+    faulty(options.store),
+    limits,
+    concurrent ? 0 : undefined,
+    concurrent ? (kind, docName, frame) => sent.push({ kind, frame, stored: readStored(server.store, docName) }) : undefined,
+  );
   const clients = Array.from({ length: prng.int32(rng, 2, 4) }, (_, i) => new SimClient(`client${i}`, clock));
   const log: string[] = [];
   let saves = 0;
@@ -55,7 +73,17 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
     // The server's fan-out waits for the end of the turn (setImmediate); sessions use microtasks.
     for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
   };
+  /** What you receive is stored: every relay and sync reply carried only what the store held. */
+  const checkSent = async () => {
+    for (const { kind, frame, stored } of sent.splice(0)) {
+      const doc = await stored;
+      const missing = missingFromStoredBytes(doc, decodeSyncFrame(frame).payload);
+      doc.destroy();
+      if (missing.length > 0) fail(`a ${kind} carried what the store lacked: ${missing.slice(0, 3).join(', ')}`);
+    }
+  };
   const checkClaims = async () => {
+    await checkSent();
     const claims = clients.flatMap((client) => client.unchecked.splice(0));
     if (claims.length === 0) return;
     saves += claims.length;
@@ -82,6 +110,57 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
       `${link.id}: ${message.kind}${message.kind === 'part' ? ` ${message.header.index}${message.header.final ? ' final' : ''}` : ''} → ${reply.ok ? 'ok' : reply.code}`,
     );
     if (link.open) link.toClient.push({ kind: 'ack', reply, answer: message.answer as (reply: Ack) => void });
+  };
+
+  /** Messages being handled without the simulation waiting for them (concurrent schedules). */
+  const handling = new Set<Promise<void>>();
+  let handlerFailure: unknown = null;
+  /** Hands every queued message of `link` to the server in this turn; each ack is queued when it resolves. */
+  const deliverAllNow = (link: SimLink) => {
+    for (const message of link.toServer.splice(0)) {
+      const handled = server.handle(link, message).then(
+        (reply) => {
+          log.push(`${link.id}: ${message.kind} (concurrent) → ${reply.ok ? 'ok' : reply.code}`);
+          if (link.open) link.toClient.push({ kind: 'ack', reply, answer: message.answer as (reply: Ack) => void });
+        },
+        (error: unknown) => void (handlerFailure ??= error),
+      );
+      handling.add(handled);
+      void handled.finally(() => handling.delete(handled));
+    }
+  };
+  const concurrentStep = async (client: SimClient) => {
+    const roll = prng.real53(rng);
+    const store = server.store as FaultyStore;
+    if (roll < 0.4) {
+      // Every connection's messages in one turn: a refusal of one and an ack of another interleave.
+      log.push('burst');
+      for (const each of clients) if (each.link !== null) deliverAllNow(each.link);
+    } else if (roll < 0.6) {
+      if (client.link === null) return;
+      log.push(`${client.name}: sends and is cut in the same turn`);
+      deliverAllNow(client.link);
+      await cut(client);
+    } else if (roll < 0.7) {
+      // The document is closed under everyone (an admin's deletion, shutdown) while messages are handled.
+      log.push('everyone sends, is disconnected and the document is closed in the same turn');
+      for (const each of clients) if (each.link !== null) deliverAllNow(each.link);
+      for (const each of clients) await cut(each);
+      await server.registry.evict(options.docName);
+    } else if (roll < 0.8) {
+      store.failing = !store.failing;
+      log.push(store.failing ? 'store starts failing' : 'store writes again');
+    } else {
+      // A joiner in the same turn as everyone's writes.
+      if (client.link !== null) await cut(client);
+      log.push(`${client.name}: rejoins in the same turn as a burst`);
+      connect(client);
+      for (const each of clients) if (each.link !== null) deliverAllNow(each.link);
+    }
+  };
+  const quiesce = async () => {
+    while (handling.size > 0) await Promise.all([...handling]);
+    if (handlerFailure !== null) fail(`a handler threw: ${String(handlerFailure)}`);
   };
 
   const deliverToClient = (client: SimClient, faults: boolean) => {
@@ -144,6 +223,8 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
         log.push(`${client.name}: cut`);
         await cut(client);
       }
+    } else if (concurrent && roll < 0.96) {
+      await concurrentStep(client);
     } else if (roll < 0.985) {
       if (client.link === null) {
         log.push(`${client.name}: connects`);
@@ -152,7 +233,7 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
     } else {
       log.push('server restarts');
       for (const each of clients) if (each.link !== null) each.lose();
-      await server.restart(() => options.reopenStore(server.store));
+      await server.restart(async () => faulty(await options.reopenStore(concurrent ? (server.store as FaultyStore).inner : server.store)));
     }
     await settle();
     await checkClaims();
@@ -160,6 +241,10 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
 
   // Heal: no more faults; everyone reconnects and everything in flight is delivered.
   log.push('--- heal ---');
+  if (concurrent) {
+    (server.store as FaultyStore).failing = false;
+    await quiesce();
+  }
   for (const client of clients) {
     await cut(client);
     connect(client);
@@ -175,6 +260,7 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
     await checkClaims();
   }
   if (!idle) fail('the protocol never came to rest after the faults stopped');
+  if (concurrent) await quiesce();
 
   for (const client of clients) {
     const { pending, synced } = client.session;
@@ -198,5 +284,5 @@ export async function runWorld(options: WorldOptions): Promise<{ steps: number; 
   for (const client of clients) await cut(client);
   await server.registry.closeAll();
   for (const client of clients) client.doc.destroy();
-  return { steps, saves, finalStore: server.store };
+  return { steps, saves, finalStore: concurrent ? (server.store as FaultyStore).inner : server.store };
 }
