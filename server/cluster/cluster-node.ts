@@ -11,6 +11,10 @@
  * - Convergence never depends on the bus: a sequence gap (after a grace period for messages still
  *   on their way), a periodic batched head check of every open document and a bus reconnect each
  *   trigger a catch-up read from the store.
+ * - Nor does deletion: every read and commit names the document's incarnation, and a copy of one
+ *   that is gone (deleted, perhaps written again, while the `deleted` message was lost) is dropped
+ *   here as the message would have dropped it. Its rows are numbered from 1 again, so the copy would
+ *   otherwise take them for rows it holds.
  */
 import createDebug from 'debug';
 import { randomBytes } from 'node:crypto';
@@ -160,7 +164,7 @@ export class ClusterNode {
       // Subscribe before reading: anything committed after the read's snapshot is on the bus.
       await this.options.bus?.subscribe(name);
       const state = await this.options.store.loadState(name);
-      this.trackers.set(name, new SequenceTracker(state.headSeq));
+      this.trackers.set(name, new SequenceTracker(state.headSeq, state.incarnation));
       return state.updates;
     } finally {
       this.loading.delete(name);
@@ -178,7 +182,6 @@ export class ClusterNode {
 
   private committedHere(rows: CommittedRows[]): void {
     for (const row of rows) {
-      this.trackers.get(row.docName)?.mark(row.firstSeq, row.firstSeq + row.updates.length - 1);
       this.publish(row.docName, {
         kind: 'update',
         node: this.busId,
@@ -187,7 +190,33 @@ export class ClusterNode {
         firstSeq: row.firstSeq,
         updates: row.updates,
       });
+      const tracker = this.trackers.get(row.docName);
+      if (tracker !== undefined && this.incarnationHolds(row.docName, tracker, tracker.incarnation, row.incarnation)) {
+        tracker.mark(row.firstSeq, row.firstSeq + row.updates.length - 1);
+      }
     }
+  }
+
+  /**
+   * Whether the document this node holds is still the stored one, judged by an incarnation read or
+   * committed after `knownBefore` was known (null: none known yet, so this one is adopted). When it
+   * is not, the copy here is dropped.
+   */
+  private incarnationHolds(name: string, tracker: SequenceTracker, knownBefore: string | null, seen: string | null): boolean {
+    if (knownBefore === null) {
+      tracker.incarnation ??= seen;
+      return true;
+    }
+    if (seen === knownBefore) return true;
+    this.dropStale(name, seen === null ? 'deleted' : 'deleted and written again');
+    return false;
+  }
+
+  /** Drops this node's copy of a document that was deleted elsewhere; its clients reconnect to a fresh load. */
+  private dropStale(name: string, what: string): void {
+    debug('%s was %s elsewhere: dropping it here', name, what);
+    this.forget(name);
+    void this.documents?.drop(name).catch((error: unknown) => debug('dropping %s failed: %O', name, error));
   }
 
   private publish(docName: string, message: BusMessage): void {
@@ -201,12 +230,7 @@ export class ClusterNode {
     this.options.observer?.busMessage?.({ kind: message.kind, lagMs: Math.max(0, Date.now() - message.sentAt) });
     const tracker = this.trackers.get(message.docName);
     if (tracker === undefined) return;
-    if (message.kind === 'deleted') {
-      debug('%s was deleted by %s: dropping it here', message.docName, message.node);
-      this.forget(message.docName);
-      void this.documents?.drop(message.docName).catch((error: unknown) => debug('dropping %s failed: %O', message.docName, error));
-      return;
-    }
+    if (message.kind === 'deleted') return this.dropStale(message.docName, `deleted by ${message.node}`);
     void this.whenLoaded(message.docName, tracker).then((doc) => {
       if (doc === null) return;
       if (message.kind === 'awareness') return this.awareness.apply(doc, message.awareness, message.node);
@@ -249,9 +273,10 @@ export class ClusterNode {
         do {
           tracker.catchUpAgain = false;
           const since = tracker.knownSeq;
+          const knownIncarnation = tracker.incarnation;
           const state = await this.options.store.readSince(name, since);
           const doc = await this.whenLoaded(name, tracker);
-          if (doc === null) return;
+          if (doc === null || !this.incarnationHolds(name, tracker, knownIncarnation, state.incarnation)) return;
           applyPeerUpdates(doc, state.updates, 'store');
           const repairedRows = tracker.markThrough(state.headSeq);
           if (repairedRows > 0) debug('%s: repaired rows %d..%d from the store (%s)', name, since + 1, state.headSeq, reason);
@@ -274,12 +299,15 @@ export class ClusterNode {
     if (this.headCheckRunning || this.closed || this.trackers.size === 0) return this.sweep();
     this.headCheckRunning = true;
     try {
-      const names = [...this.trackers.keys()];
-      const heads = await this.options.store.readHeads(names);
-      for (const name of names) {
+      const known = new Map([...this.trackers].map(([name, tracker]) => [name, { tracker, incarnation: tracker.incarnation }]));
+      const heads = await this.options.store.readHeads([...known.keys()]);
+      for (const [name, before] of known) {
         const tracker = this.trackers.get(name);
-        if (tracker === undefined) continue;
-        const head = heads.get(name) ?? 0;
+        // A tracker that came after the read is judged by the next check.
+        if (tracker !== before.tracker) continue;
+        const stored = heads.get(name);
+        if (!this.incarnationHolds(name, tracker, before.incarnation, stored?.incarnation ?? null)) continue;
+        const head = stored?.headSeq ?? 0;
         const overdue = this.options.bus === null ? head : tracker.headAtLastCheck;
         if (overdue > tracker.knownSeq) this.catchUp(name, 'head-check');
         tracker.headAtLastCheck = head;

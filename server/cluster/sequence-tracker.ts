@@ -11,7 +11,14 @@ export class SequenceTracker {
   catchUpAgain = false;
   gapTimer: NodeJS.Timeout | null = null;
 
-  constructor(public knownSeq: number) {}
+  constructor(
+    public knownSeq: number,
+    /**
+     * The incarnation of the document these rows belong to (null while none is stored): a document
+     * deleted and written again numbers its rows from 1 again, so seqs compare only within one.
+     */
+    public incarnation: string | null,
+  ) {}
 
   /** Records rows first..last as held; returns whether any was new. */
   mark(first: number, last: number): boolean {
