@@ -7,10 +7,13 @@
  * Presence is lossy by nature, but a node's departure must not leave ghosts: the relay remembers
  * which node introduced each remote state, so when a node is found dead (node-liveness.ts) its
  * clients' states are removed at once, and after a bus outage this node publishes its own
- * clients' states again (the others may have dropped them meanwhile).
+ * clients' states again (the others may have dropped them meanwhile), and the removals of those
+ * that left while the bus could not take the message (the others would keep them as ghosts until
+ * the 30 s awareness timeout, even when this node unloaded the document meanwhile).
  */
 import createDebug from 'debug';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import { encodeAwarenessEntries } from '../core/awareness-frames.js';
 import type { QuireDocument } from '../core/document.js';
 import { isFromPeer, peerOrigin } from '../core/origins.js';
 import type { BusMessage } from './bus-messages.js';
@@ -32,10 +35,12 @@ interface Watched {
 
 export class AwarenessRelay {
   private readonly watched = new Map<string, Watched>();
+  /** Removals the bus lost: document → client id → the clock removed at. */
+  private readonly lostRemovals = new Map<string, Map<number, number>>();
 
   constructor(
     private readonly nodeId: string,
-    private readonly publish: (docName: string, message: BusMessage) => void,
+    private readonly publish: (docName: string, message: BusMessage, onLost: () => void) => void,
   ) {}
 
   watch(doc: QuireDocument): void {
@@ -94,7 +99,7 @@ export class AwarenessRelay {
     return removed;
   }
 
-  /** Publishes this node's own clients' states again (after the bus was away). */
+  /** Publishes this node's own clients' states again, and the removals the bus lost (after it was away). */
   republish(): void {
     for (const { doc, remote } of this.watched.values()) {
       this.send(
@@ -102,16 +107,49 @@ export class AwarenessRelay {
         [...doc.awareness.getStates().keys()].filter((id) => !remote.has(id)),
       );
     }
+    const lost = [...this.lostRemovals];
+    this.lostRemovals.clear();
+    for (const [docName, removals] of lost) {
+      // A client present here again (or relayed from another node since) is not removed.
+      const present = this.watched.get(docName)?.doc.awareness.getStates();
+      const entries = [...removals]
+        .filter(([id]) => present?.has(id) !== true)
+        .map(([clientId, clock]) => ({ clientId, clock, stateJson: 'null' }));
+      if (entries.length > 0) this.sendRemovals(docName, entries);
+    }
   }
 
   private send(doc: QuireDocument, ids: number[]): void {
     if (ids.length === 0) return;
-    this.publish(doc.name, {
-      kind: 'awareness',
-      node: this.nodeId,
-      docName: doc.name,
-      sentAt: Date.now(),
-      awareness: awarenessProtocol.encodeAwarenessUpdate(doc.awareness, ids),
-    });
+    const states = doc.awareness.getStates();
+    const removals = ids.filter((id) => !states.has(id)).map((id) => ({ clientId: id, clock: doc.awareness.meta.get(id)?.clock ?? 0 }));
+    // A client present again needs no removal of its earlier departure.
+    for (const id of ids) if (states.has(id)) this.lostRemovals.get(doc.name)?.delete(id);
+    this.publish(
+      doc.name,
+      {
+        kind: 'awareness',
+        node: this.nodeId,
+        docName: doc.name,
+        sentAt: Date.now(),
+        awareness: awarenessProtocol.encodeAwarenessUpdate(doc.awareness, ids),
+      },
+      () => this.rememberLost(doc.name, removals),
+    );
+  }
+
+  private sendRemovals(docName: string, entries: { clientId: number; clock: number; stateJson: string }[]): void {
+    this.publish(
+      docName,
+      { kind: 'awareness', node: this.nodeId, docName, sentAt: Date.now(), awareness: encodeAwarenessEntries(entries) },
+      () => this.rememberLost(docName, entries),
+    );
+  }
+
+  private rememberLost(docName: string, removals: readonly { clientId: number; clock: number }[]): void {
+    if (removals.length === 0) return;
+    const lost = this.lostRemovals.get(docName) ?? new Map<number, number>();
+    for (const { clientId, clock } of removals) lost.set(clientId, Math.max(clock, lost.get(clientId) ?? 0));
+    this.lostRemovals.set(docName, lost);
   }
 }

@@ -94,7 +94,7 @@ export class ClusterNode {
         await this.close();
       },
     };
-    this.awareness = new AwarenessRelay(this.busId, (docName, message) => this.publish(docName, message));
+    this.awareness = new AwarenessRelay(this.busId, (docName, message, onLost) => this.publish(docName, message, onLost));
     const bus = options.bus;
     this.liveness =
       bus === null
@@ -219,8 +219,8 @@ export class ClusterNode {
     void this.documents?.drop(name).catch((error: unknown) => debug('dropping %s failed: %O', name, error));
   }
 
-  private publish(docName: string, message: BusMessage): void {
-    if (!this.closed) this.options.bus?.publish(docName, encodeBusMessage(message));
+  private publish(docName: string, message: BusMessage, onLost?: () => void): void {
+    if (!this.closed) this.options.bus?.publish(docName, encodeBusMessage(message), onLost);
   }
 
   private received(bytes: Uint8Array): void {
