@@ -32,6 +32,8 @@ import type { RedisBus } from './redis-bus.js';
 import { SequenceTracker } from './sequence-tracker.js';
 
 const debug = createDebug('quire:cluster:node');
+/** Bus messages kept per document while it loads; beyond, the gap repair and head checks catch up. */
+const MAX_EARLY_MESSAGES = 1000;
 
 /** What the node needs of the server: its loaded documents. */
 export interface LoadedDocuments {
@@ -63,7 +65,8 @@ export class ClusterNode {
   readonly busId: string;
   private readonly liveness: NodeLiveness | null;
   private readonly trackers = new Map<string, SequenceTracker>();
-  private readonly loading = new Set<string>();
+  /** Documents being loaded → bus messages that arrived meanwhile, dispatched once the load has its head. */
+  private readonly loading = new Map<string, Uint8Array[]>();
   private readonly awareness: AwarenessRelay;
   private readonly headTimer: NodeJS.Timeout;
   private readonly gapGraceMs: number;
@@ -158,16 +161,21 @@ export class ClusterNode {
   private async load(name: string): Promise<Uint8Array[]> {
     // A document's client-id owners are read with it but followed by no one: not a document.
     if (isOwnersDocumentName(name)) return this.options.store.load(name);
-    this.loading.add(name);
+    const early: Uint8Array[] = [];
+    this.loading.set(name, early);
     try {
       this.trackers.get(name)?.dispose();
       // Subscribe before reading: anything committed after the read's snapshot is on the bus.
       await this.options.bus?.subscribe(name);
       const state = await this.options.store.loadState(name);
       this.trackers.set(name, new SequenceTracker(state.headSeq, state.incarnation));
+      // What arrived while the read was on its way: duplicates up to the head, the rest applied
+      // (after the document is made of this read) instead of waiting for a head check.
+      this.loading.delete(name);
+      for (const bytes of early) this.received(bytes);
       return state.updates;
     } finally {
-      this.loading.delete(name);
+      if (this.loading.get(name) === early) this.loading.delete(name);
     }
   }
 
@@ -229,7 +237,11 @@ export class ClusterNode {
     if (message.node === this.busId) return;
     this.options.observer?.busMessage?.({ kind: message.kind, lagMs: Math.max(0, Date.now() - message.sentAt) });
     const tracker = this.trackers.get(message.docName);
-    if (tracker === undefined) return;
+    if (tracker === undefined) {
+      const early = this.loading.get(message.docName);
+      if (early !== undefined && early.length < MAX_EARLY_MESSAGES) early.push(bytes);
+      return;
+    }
     if (message.kind === 'deleted') return this.dropStale(message.docName, `deleted by ${message.node}`);
     void this.whenLoaded(message.docName, tracker).then((doc) => {
       if (doc === null) return;
