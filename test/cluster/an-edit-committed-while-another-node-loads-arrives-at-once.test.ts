@@ -18,7 +18,7 @@ import {
   uniqueSchema,
 } from '../helpers/cluster/services.js';
 import { type TestService, startTestService } from '../helpers/ops/service.js';
-import { delay, waitFor } from '../helpers/wait-for.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const LINK_DELAY_MS = 400;
 
