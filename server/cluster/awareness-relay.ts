@@ -6,10 +6,14 @@
  *
  * Presence is lossy by nature, but a node's departure must not leave ghosts: the relay remembers
  * which node introduced each remote state, so when a node is found dead (node-liveness.ts) its
- * clients' states are removed at once, and after a bus outage this node publishes its own
- * clients' states again (the others may have dropped them meanwhile), and the removals of those
- * that left while the bus could not take the message (the others would keep them as ghosts until
- * the 30 s awareness timeout, even when this node unloaded the document meanwhile).
+ * clients' states are removed at once.
+ *
+ * Nor may presence be missing: a node that starts following a document asks the others for their
+ * clients' states (an awareness update without entries), and they answer with them. After a bus
+ * outage this node asks again, publishes its own clients' states again (the others may have dropped
+ * them meanwhile), and the removals of those that left while the bus could not take the message
+ * (the others would keep them as ghosts until the 30 s awareness timeout, even when this node
+ * unloaded the document meanwhile).
  */
 import createDebug from 'debug';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -30,8 +34,13 @@ interface Watched {
   doc: QuireDocument;
   /** Remote awareness client id → the node (bus id) that introduced it. */
   remote: Map<number, string>;
+  /** A reply to another node's request for presence is on its way (one per turn). */
+  replying: boolean;
   stop: () => void;
 }
+
+/** An awareness update without entries: asks the nodes holding the document for their clients' states. */
+const PRESENCE_REQUEST = new Uint8Array([0]);
 
 export class AwarenessRelay {
   private readonly watched = new Map<string, Watched>();
@@ -66,7 +75,10 @@ export class AwarenessRelay {
       });
     };
     doc.awareness.on('update', onUpdate);
-    this.watched.set(doc.name, { doc, remote, stop: () => doc.awareness.off('update', onUpdate) });
+    this.watched.set(doc.name, { doc, remote, replying: false, stop: () => doc.awareness.off('update', onUpdate) });
+    // The others announced their clients before this node followed the document: ask for them, as
+    // a client joining one node gets every present state at once.
+    this.requestPresence(doc.name);
   }
 
   unwatch(docName: string): void {
@@ -75,6 +87,7 @@ export class AwarenessRelay {
   }
 
   apply(doc: QuireDocument, update: Uint8Array, node: string): void {
+    if (update.length === 1 && update[0] === 0) return this.replyWithPresence(doc.name);
     try {
       awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, peerOrigin(node));
     } catch (error) {
@@ -101,11 +114,10 @@ export class AwarenessRelay {
 
   /** Publishes this node's own clients' states again, and the removals the bus lost (after it was away). */
   republish(): void {
-    for (const { doc, remote } of this.watched.values()) {
-      this.send(
-        doc,
-        [...doc.awareness.getStates().keys()].filter((id) => !remote.has(id)),
-      );
+    for (const { doc } of this.watched.values()) {
+      this.send(doc, this.ownIds(doc.name));
+      // What the others' clients did meanwhile was lost with the bus too.
+      this.requestPresence(doc.name);
     }
     const lost = [...this.lostRemovals];
     this.lostRemovals.clear();
@@ -117,6 +129,27 @@ export class AwarenessRelay {
         .map(([clientId, clock]) => ({ clientId, clock, stateJson: 'null' }));
       if (entries.length > 0) this.sendRemovals(docName, entries);
     }
+  }
+
+  /** The states this node's own clients introduced. */
+  private ownIds(docName: string): number[] {
+    const watched = this.watched.get(docName);
+    if (watched === undefined) return [];
+    return [...watched.doc.awareness.getStates().keys()].filter((id) => !watched.remote.has(id));
+  }
+
+  private requestPresence(docName: string): void {
+    this.publish(docName, { kind: 'awareness', node: this.nodeId, docName, sentAt: Date.now(), awareness: PRESENCE_REQUEST }, () => {});
+  }
+
+  private replyWithPresence(docName: string): void {
+    const watched = this.watched.get(docName);
+    if (watched === undefined || watched.replying) return;
+    watched.replying = true;
+    setImmediate(() => {
+      watched.replying = false;
+      if (this.watched.get(docName) === watched) this.send(watched.doc, this.ownIds(docName));
+    });
   }
 
   private send(doc: QuireDocument, ids: number[]): void {

@@ -4,7 +4,8 @@
  *   varUint kind (0 update, 1 awareness, 2 deleted)
  *   varString node id · varString document name · varUint sent-at (ms since the epoch)
  *   update:    varUint first seq · varUint count · count × varUint8Array (the committed rows, in seq order)
- *   awareness: varUint8Array (a y-protocols awareness update)
+ *   awareness: varUint8Array (a y-protocols awareness update; one without entries asks the
+ *              other nodes holding the document for their clients' states)
  *   deleted:   nothing more (the document's rows were deleted: drop the copy in memory)
  *
  * Updates are sent only after COMMIT and carry their sequence numbers, so a receiver can tell a
