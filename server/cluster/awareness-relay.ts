@@ -36,6 +36,13 @@ interface Watched {
   remote: Map<number, string>;
   /** A reply to another node's request for presence is on its way (one per turn). */
   replying: boolean;
+  /**
+   * Own client id → what this node adds to its clock on the bus. The others drop a state at the
+   * clock they hold it (removing it keeps the clock), and take it back only at a higher one: a
+   * state published again after they dropped it goes out one clock ahead, and so does everything
+   * this node publishes of that client afterwards, so its next change is not taken for a repeat.
+   */
+  bump: Map<number, number>;
   stop: () => void;
 }
 
@@ -55,11 +62,15 @@ export class AwarenessRelay {
   watch(doc: QuireDocument): void {
     if (this.watched.has(doc.name)) return;
     const remote = new Map<number, string>();
+    const bump = new Map<number, number>();
     let pending: Set<number> | null = null;
     const onUpdate = (change: Change, origin: unknown) => {
       if (isFromPeer(origin)) {
         const node = (origin as { node: string }).node;
-        for (const id of [...change.added, ...change.updated]) remote.set(id, node);
+        for (const id of [...change.added, ...change.updated]) {
+          remote.set(id, node);
+          bump.delete(id);
+        }
         for (const id of change.removed) remote.delete(id);
         return;
       }
@@ -75,7 +86,7 @@ export class AwarenessRelay {
       });
     };
     doc.awareness.on('update', onUpdate);
-    this.watched.set(doc.name, { doc, remote, replying: false, stop: () => doc.awareness.off('update', onUpdate) });
+    this.watched.set(doc.name, { doc, remote, replying: false, bump, stop: () => doc.awareness.off('update', onUpdate) });
     // The others announced their clients before this node followed the document: ask for them, as
     // a client joining one node gets every present state at once.
     this.requestPresence(doc.name);
@@ -114,8 +125,10 @@ export class AwarenessRelay {
 
   /** Publishes this node's own clients' states again, and the removals the bus lost (after it was away). */
   republish(): void {
-    for (const { doc } of this.watched.values()) {
-      this.send(doc, this.ownIds(doc.name));
+    for (const { doc, bump } of this.watched.values()) {
+      const own = this.ownIds(doc.name);
+      for (const id of own) bump.set(id, (bump.get(id) ?? 0) + 1);
+      this.send(doc, own);
       // What the others' clients did meanwhile was lost with the bus too.
       this.requestPresence(doc.name);
     }
@@ -155,7 +168,13 @@ export class AwarenessRelay {
   private send(doc: QuireDocument, ids: number[]): void {
     if (ids.length === 0) return;
     const states = doc.awareness.getStates();
-    const removals = ids.filter((id) => !states.has(id)).map((id) => ({ clientId: id, clock: doc.awareness.meta.get(id)?.clock ?? 0 }));
+    const bump = this.watched.get(doc.name)?.bump;
+    const entries = ids.map((id) => ({
+      clientId: id,
+      clock: (doc.awareness.meta.get(id)?.clock ?? 0) + (bump?.get(id) ?? 0),
+      stateJson: JSON.stringify(states.get(id) ?? null),
+    }));
+    const removals = entries.filter((entry) => !states.has(entry.clientId));
     // A client present again needs no removal of its earlier departure.
     for (const id of ids) if (states.has(id)) this.lostRemovals.get(doc.name)?.delete(id);
     this.publish(
@@ -165,7 +184,7 @@ export class AwarenessRelay {
         node: this.nodeId,
         docName: doc.name,
         sentAt: Date.now(),
-        awareness: awarenessProtocol.encodeAwarenessUpdate(doc.awareness, ids),
+        awareness: encodeAwarenessEntries(entries),
       },
       () => this.rememberLost(doc.name, removals),
     );

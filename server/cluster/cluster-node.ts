@@ -110,18 +110,22 @@ export class ClusterNode {
               const states = this.awareness.removePeer(node);
               options.observer?.peerGone?.({ node, states });
             },
+            () => this.backOnBus(),
             options.liveness,
           );
     options.store.onCommit((rows) => this.committedHere(rows));
     options.bus?.onMessage((bytes) => this.received(bytes));
-    options.bus?.onReconnect(() => {
-      for (const name of this.trackers.keys()) this.catchUp(name, 'reconnect');
-      // Others may have taken this node for dead meanwhile and dropped its clients' presence.
-      this.awareness.republish();
-    });
+    options.bus?.onReconnect(() => this.backOnBus());
     options.bus?.onConnectionChange((up) => options.observer?.busConnection?.({ up }));
     this.headTimer = setInterval(() => void this.checkHeads(), options.headCheckIntervalMs ?? 1000);
     this.headTimer.unref();
+  }
+
+  /** Back on the bus after a reconnect, or after a silence (a partition) longer than the heartbeats' life. */
+  private backOnBus(): void {
+    for (const name of this.trackers.keys()) this.catchUp(name, 'reconnect');
+    // Others may have taken this node for dead meanwhile and dropped its clients' presence.
+    this.awareness.republish();
   }
 
   /** The store the server uses: the shared store, with subscribe-then-load on every load. */
