@@ -75,6 +75,9 @@ export class AwarenessRelay {
         return;
       }
       if (!fromConnection(origin)) return;
+      // A client another node introduced now speaks through this one (it failed over): it is
+      // this node's, and must not go when that node is found dead.
+      for (const id of [...change.added, ...change.updated]) remote.delete(id);
       const firstInTurn = pending === null;
       pending ??= new Set();
       for (const id of [...change.added, ...change.updated, ...change.removed]) pending.add(id);
