@@ -17,7 +17,7 @@
  */
 import createDebug from 'debug';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { encodeAwarenessEntries } from '../core/awareness-frames.js';
+import { type AwarenessEntry, decodeAwarenessEntries, encodeAwarenessEntries } from '../core/awareness-frames.js';
 import type { QuireDocument } from '../core/document.js';
 import { isFromPeer, peerOrigin } from '../core/origins.js';
 import type { BusMessage } from './bus-messages.js';
@@ -102,11 +102,43 @@ export class AwarenessRelay {
 
   apply(doc: QuireDocument, update: Uint8Array, node: string): void {
     if (update.length === 1 && update[0] === 0) return this.replyWithPresence(doc.name);
+    let entries: AwarenessEntry[];
     try {
-      awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, peerOrigin(node));
+      entries = decodeAwarenessEntries(update, Number.MAX_SAFE_INTEGER);
+    } catch (error) {
+      return debug('awareness from %s for %s could not be decoded: %O', node, doc.name, error);
+    }
+    // Another node lets a connection claim any id it does not know, so it may pass on a state
+    // forged for a client connected here: this node's own clients' states are its to say.
+    const own = new Set(this.ownIds(doc.name));
+    const forged = entries.filter((entry) => own.has(entry.clientId));
+    if (forged.length > 0) this.reassert(doc, forged, node);
+    const accepted = forged.length === 0 ? entries : entries.filter((entry) => !own.has(entry.clientId));
+    if (accepted.length === 0) return;
+    try {
+      awarenessProtocol.applyAwarenessUpdate(
+        doc.awareness,
+        accepted === entries ? update : encodeAwarenessEntries(accepted),
+        peerOrigin(node),
+      );
     } catch (error) {
       debug('awareness from %s for %s could not be applied: %O', node, doc.name, error);
     }
+  }
+
+  /** Publishes this node's clients' true states above the clocks forged for them elsewhere. */
+  private reassert(doc: QuireDocument, forged: readonly AwarenessEntry[], node: string): void {
+    const watched = this.watched.get(doc.name);
+    if (watched === undefined) return;
+    debug('%s: %d state(s) of clients connected here arrived from %s: published again', doc.name, forged.length, node);
+    for (const { clientId, clock } of forged) {
+      const above = clock + 1 - (doc.awareness.meta.get(clientId)?.clock ?? 0);
+      if (above > (watched.bump.get(clientId) ?? 0)) watched.bump.set(clientId, above);
+    }
+    this.send(
+      doc,
+      forged.map((entry) => entry.clientId),
+    );
   }
 
   /** The nodes whose clients' presence this node holds. */
