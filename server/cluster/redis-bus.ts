@@ -28,6 +28,8 @@ export class RedisBus {
   private readonly reconnectListeners = new Set<() => void>();
   private readonly connectionListeners = new Set<(up: boolean) => void>();
   private wasReady = false;
+  /** A reconnect waits for the publishing connection (one wait at a time). */
+  private awaitingPublisher = false;
   private closed = false;
 
   private constructor(
@@ -92,8 +94,15 @@ export class RedisBus {
   }
 
   private whenPublisherReady(): void {
-    if (this.closed) return;
-    if (this.publisher.status !== 'ready') return void this.publisher.once('ready', () => this.whenPublisherReady());
+    if (this.closed || this.awaitingPublisher) return;
+    if (this.publisher.status !== 'ready') {
+      this.awaitingPublisher = true;
+      this.publisher.once('ready', () => {
+        this.awaitingPublisher = false;
+        this.whenPublisherReady();
+      });
+      return;
+    }
     for (const listener of this.reconnectListeners) listener();
   }
 
