@@ -290,9 +290,12 @@ export class ClusterNode {
           tracker.catchUpAgain = false;
           const since = tracker.knownSeq;
           const knownIncarnation = tracker.incarnation;
+          const heldAbove = tracker.heldAbove();
           const state = await this.options.store.readSince(name, since);
           const doc = await this.whenLoaded(name, tracker);
           if (doc === null || !this.incarnationHolds(name, tracker, knownIncarnation, state.incarnation)) return;
+          const stale = tracker.forgetStale(heldAbove, state.headSeq);
+          if (stale > 0) debug('%s: %d row(s) a late message named belong to a deleted incarnation', name, stale);
           applyPeerUpdates(doc, state.updates, 'store');
           const repairedRows = tracker.markThrough(state.headSeq);
           if (repairedRows > 0) debug('%s: repaired rows %d..%d from the store (%s)', name, since + 1, state.headSeq, reason);

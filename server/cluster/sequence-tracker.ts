@@ -43,6 +43,23 @@ export class SequenceTracker {
     return missing;
   }
 
+  /** The rows held above the gap now. */
+  heldAbove(): number[] {
+    return [...this.above];
+  }
+
+  /**
+   * Forgets rows of `held` above `head`, the head a read issued after they were marked found. A row
+   * is marked once committed, so the read would have seen it: it was a row of the document's
+   * previous incarnation (a message that arrived late), and the current one's row with that number
+   * is still to come.
+   */
+  forgetStale(held: readonly number[], head: number): number {
+    let stale = 0;
+    for (const seq of held) if (seq > head && this.above.delete(seq)) stale++;
+    return stale;
+  }
+
   /** Rows above a missing one are held: something was lost or is still on its way. */
   get hasGap(): boolean {
     return this.above.size > 0;
