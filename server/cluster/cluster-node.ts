@@ -201,6 +201,7 @@ export class ClusterNode {
         sentAt: Date.now(),
         firstSeq: row.firstSeq,
         updates: row.updates,
+        incarnation: row.incarnation,
       });
       const tracker = this.trackers.get(row.docName);
       if (tracker !== undefined && this.incarnationHolds(row.docName, tracker, tracker.incarnation, row.incarnation)) {
@@ -252,6 +253,10 @@ export class ClusterNode {
       if (message.kind === 'awareness') return this.awareness.apply(doc, message.awareness, message.node);
       const lastSeq = message.firstSeq + message.updates.length - 1;
       if (lastSeq <= tracker.knownSeq) return;
+      // Rows of another incarnation: a late message of a deleted one, or this copy is the deleted
+      // one. The store tells which (and drops this copy in the second case).
+      if (message.incarnation !== undefined && tracker.incarnation !== null && message.incarnation !== tracker.incarnation)
+        return this.catchUp(message.docName, 'gap');
       if (!applyPeerUpdates(doc, message.updates, message.node)) return this.catchUp(message.docName, 'gap');
       tracker.mark(message.firstSeq, lastSeq);
       if (tracker.hasGap) this.scheduleGapRepair(message.docName, tracker);
