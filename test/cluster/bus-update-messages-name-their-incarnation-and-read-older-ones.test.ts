@@ -1,8 +1,15 @@
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
-import { decodeBusMessage, encodeBusMessage } from '../../server/cluster/bus-messages.js';
+import { type BusMessage, decodeBusMessage, encodeBusMessage } from '../../server/cluster/bus-messages.js';
 
-const update = { kind: 'update', node: 'n~1', docName: 'doc', sentAt: 1, firstSeq: 5, updates: [new Uint8Array([1, 2])] } as const;
+const update = {
+  kind: 'update',
+  node: 'n~1',
+  docName: 'doc',
+  sentAt: 1,
+  firstSeq: 5,
+  updates: [new Uint8Array([1, 2])],
+} satisfies BusMessage;
 
 describe('bus update messages', () => {
   it('carry the incarnation of the rows they name', () => {
@@ -16,7 +23,7 @@ describe('bus update messages', () => {
     encoding.writeVarString(encoder, update.node);
     encoding.writeVarString(encoder, update.docName);
     for (const value of [update.sentAt, update.firstSeq, 1]) encoding.writeVarUint(encoder, value);
-    encoding.writeVarUint8Array(encoder, update.updates[0]);
+    encoding.writeVarUint8Array(encoder, update.updates[0]!);
     const decoded = decodeBusMessage(encoding.toUint8Array(encoder));
     expect(decoded).toEqual(update);
     expect(decoded && 'incarnation' in decoded).toBe(false);
