@@ -43,8 +43,17 @@ interface Watched {
    * this node publishes of that client afterwards, so its next change is not taken for a repeat.
    */
   bump: Map<number, number>;
+  /** Own client id → when its state was last published again over a forged one (ms, monotonic). */
+  reasserted: Map<number, number>;
+  /**
+   * Own client ids another node introduced first (a client that failed over here, or a forger
+   * here): another node's word on them is taken, never fought.
+   */
+  takenOver: Set<number>;
   stop: () => void;
 }
+
+const REASSERT_EVERY_MS = 2_000;
 
 /** An awareness update without entries: asks the nodes holding the document for their clients' states. */
 const PRESENCE_REQUEST = new Uint8Array([0]);
@@ -63,6 +72,7 @@ export class AwarenessRelay {
     if (this.watched.has(doc.name)) return;
     const remote = new Map<number, string>();
     const bump = new Map<number, number>();
+    const takenOver = new Set<number>();
     let pending: Set<number> | null = null;
     const onUpdate = (change: Change, origin: unknown) => {
       if (isFromPeer(origin)) {
@@ -70,6 +80,7 @@ export class AwarenessRelay {
         for (const id of [...change.added, ...change.updated]) {
           remote.set(id, node);
           bump.delete(id);
+          takenOver.delete(id);
         }
         for (const id of change.removed) remote.delete(id);
         return;
@@ -77,7 +88,7 @@ export class AwarenessRelay {
       if (!fromConnection(origin)) return;
       // A client another node introduced now speaks through this one (it failed over): it is
       // this node's, and must not go when that node is found dead.
-      for (const id of [...change.added, ...change.updated]) remote.delete(id);
+      for (const id of [...change.added, ...change.updated]) if (remote.delete(id)) takenOver.add(id);
       const firstInTurn = pending === null;
       pending ??= new Set();
       for (const id of [...change.added, ...change.updated, ...change.removed]) pending.add(id);
@@ -89,7 +100,15 @@ export class AwarenessRelay {
       });
     };
     doc.awareness.on('update', onUpdate);
-    this.watched.set(doc.name, { doc, remote, replying: false, bump, stop: () => doc.awareness.off('update', onUpdate) });
+    this.watched.set(doc.name, {
+      doc,
+      remote,
+      replying: false,
+      bump,
+      reasserted: new Map(),
+      takenOver,
+      stop: () => doc.awareness.off('update', onUpdate),
+    });
     // The others announced their clients before this node followed the document: ask for them, as
     // a client joining one node gets every present state at once.
     this.requestPresence(doc.name);
@@ -110,7 +129,8 @@ export class AwarenessRelay {
     }
     // Another node lets a connection claim any id it does not know, so it may pass on a state
     // forged for a client connected here: this node's own clients' states are its to say.
-    const own = new Set(this.ownIds(doc.name));
+    const takenOver = this.watched.get(doc.name)?.takenOver;
+    const own = new Set(this.ownIds(doc.name).filter((id) => takenOver?.has(id) !== true));
     const forged = entries.filter((entry) => own.has(entry.clientId));
     if (forged.length > 0) this.reassert(doc, forged, node);
     const accepted = forged.length === 0 ? entries : entries.filter((entry) => !own.has(entry.clientId));
@@ -126,18 +146,27 @@ export class AwarenessRelay {
     }
   }
 
-  /** Publishes this node's clients' true states above the clocks forged for them elsewhere. */
+  /**
+   * Publishes this node's clients' true states above the clocks forged for them elsewhere, at most
+   * once per REASSERT_EVERY_MS per client: a client that moved to another node while its old
+   * connection here is not yet known to be dead looks the same, and two nodes answering each other
+   * at once would never stop.
+   */
   private reassert(doc: QuireDocument, forged: readonly AwarenessEntry[], node: string): void {
     const watched = this.watched.get(doc.name);
     if (watched === undefined) return;
-    debug('%s: %d state(s) of clients connected here arrived from %s: published again', doc.name, forged.length, node);
-    for (const { clientId, clock } of forged) {
+    const now = performance.now();
+    const due = forged.filter(({ clientId }) => now - (watched.reasserted.get(clientId) ?? Number.NEGATIVE_INFINITY) >= REASSERT_EVERY_MS);
+    if (due.length === 0) return;
+    debug('%s: %d state(s) of clients connected here arrived from %s: published again', doc.name, due.length, node);
+    for (const { clientId, clock } of due) {
+      watched.reasserted.set(clientId, now);
       const above = clock + 1 - (doc.awareness.meta.get(clientId)?.clock ?? 0);
       if (above > (watched.bump.get(clientId) ?? 0)) watched.bump.set(clientId, above);
     }
     this.send(
       doc,
-      forged.map((entry) => entry.clientId),
+      due.map((entry) => entry.clientId),
     );
   }
 

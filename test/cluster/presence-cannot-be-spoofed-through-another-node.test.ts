@@ -35,7 +35,15 @@ describe.skipIf(!postgresReachable || !redisReachable)('presence forged through 
   it("does not replace the owner's state on the owner's node, nor for long anywhere", async () => {
     const schema = uniqueSchema('spoof_presence');
     cleanup.push(() => dropSchema(schema));
-    const busUrl = `${REDIS_URL}?prefix=quire-test-${randomBytes(4).toString('hex')}`;
+    const prefix = `quire-test-${randomBytes(4).toString('hex')}`;
+    const busUrl = `${REDIS_URL}?prefix=${prefix}`;
+    // Every bus message of the test, to tell an exchange that settles from one that never stops.
+    const { Redis } = await import('ioredis');
+    const listener = new Redis(REDIS_URL);
+    cleanup.push(() => void listener.disconnect());
+    let messages = 0;
+    listener.on('pmessage', () => messages++);
+    await listener.psubscribe(`${prefix}:doc:*`);
     const nodes: TestService[] = [];
     cleanup.push(() => Promise.all(nodes.map((node) => node.shutdown('test over'))).then(() => {}));
     for (const id of ['node-1', 'node-2', 'node-3'])
@@ -62,5 +70,10 @@ describe.skipIf(!postgresReachable || !redisReachable)('presence forged through 
     expect(userSeenBy(besideVictim)).toBe('victim');
     // The other nodes get the owner's state back.
     await waitFor(() => userSeenBy(elsewhere) === 'victim', 'the victim restored on the other nodes', 3_000, 20);
+    // And the nodes do not answer each other on and on.
+    const settled = messages;
+    await delay(3_000);
+    expect(messages - settled).toBeLessThanOrEqual(2);
+    expect(userSeenBy(elsewhere)).toBe('victim');
   }, 30_000);
 });
