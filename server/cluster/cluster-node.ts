@@ -11,6 +11,10 @@
  * - Convergence never depends on the bus: a sequence gap (after a grace period for messages still
  *   on their way), a periodic batched head check of every open document and a bus reconnect each
  *   trigger a catch-up read from the store.
+ * - Nor does deletion: every read and commit names the document's incarnation, and a copy of one
+ *   that is gone (deleted, perhaps written again, while the `deleted` message was lost) is dropped
+ *   here as the message would have dropped it. Its rows are numbered from 1 again, so the copy would
+ *   otherwise take them for rows it holds.
  */
 import createDebug from 'debug';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +32,8 @@ import type { RedisBus } from './redis-bus.js';
 import { SequenceTracker } from './sequence-tracker.js';
 
 const debug = createDebug('quire:cluster:node');
+/** Bus messages kept per document while it loads; beyond, the gap repair and head checks catch up. */
+const MAX_EARLY_MESSAGES = 1000;
 
 /** What the node needs of the server: its loaded documents. */
 export interface LoadedDocuments {
@@ -59,7 +65,8 @@ export class ClusterNode {
   readonly busId: string;
   private readonly liveness: NodeLiveness | null;
   private readonly trackers = new Map<string, SequenceTracker>();
-  private readonly loading = new Set<string>();
+  /** Documents being loaded → bus messages that arrived meanwhile, dispatched once the load has its head. */
+  private readonly loading = new Map<string, Uint8Array[]>();
   private readonly awareness: AwarenessRelay;
   private readonly headTimer: NodeJS.Timeout;
   private readonly gapGraceMs: number;
@@ -90,7 +97,7 @@ export class ClusterNode {
         await this.close();
       },
     };
-    this.awareness = new AwarenessRelay(this.busId, (docName, message) => this.publish(docName, message));
+    this.awareness = new AwarenessRelay(this.busId, (docName, message, onLost) => this.publish(docName, message, onLost));
     const bus = options.bus;
     this.liveness =
       bus === null
@@ -103,18 +110,22 @@ export class ClusterNode {
               const states = this.awareness.removePeer(node);
               options.observer?.peerGone?.({ node, states });
             },
+            () => this.backOnBus(),
             options.liveness,
           );
     options.store.onCommit((rows) => this.committedHere(rows));
     options.bus?.onMessage((bytes) => this.received(bytes));
-    options.bus?.onReconnect(() => {
-      for (const name of this.trackers.keys()) this.catchUp(name, 'reconnect');
-      // Others may have taken this node for dead meanwhile and dropped its clients' presence.
-      this.awareness.republish();
-    });
+    options.bus?.onReconnect(() => this.backOnBus());
     options.bus?.onConnectionChange((up) => options.observer?.busConnection?.({ up }));
     this.headTimer = setInterval(() => void this.checkHeads(), options.headCheckIntervalMs ?? 1000);
     this.headTimer.unref();
+  }
+
+  /** Back on the bus after a reconnect, or after a silence (a partition) longer than the heartbeats' life. */
+  private backOnBus(): void {
+    for (const name of this.trackers.keys()) this.catchUp(name, 'reconnect');
+    // Others may have taken this node for dead meanwhile and dropped its clients' presence.
+    this.awareness.republish();
   }
 
   /** The store the server uses: the shared store, with subscribe-then-load on every load. */
@@ -154,16 +165,21 @@ export class ClusterNode {
   private async load(name: string): Promise<Uint8Array[]> {
     // A document's client-id owners are read with it but followed by no one: not a document.
     if (isOwnersDocumentName(name)) return this.options.store.load(name);
-    this.loading.add(name);
+    const early: Uint8Array[] = [];
+    this.loading.set(name, early);
     try {
       this.trackers.get(name)?.dispose();
       // Subscribe before reading: anything committed after the read's snapshot is on the bus.
       await this.options.bus?.subscribe(name);
       const state = await this.options.store.loadState(name);
-      this.trackers.set(name, new SequenceTracker(state.headSeq));
+      this.trackers.set(name, new SequenceTracker(state.headSeq, state.incarnation));
+      // What arrived while the read was on its way: duplicates up to the head, the rest applied
+      // (after the document is made of this read) instead of waiting for a head check.
+      this.loading.delete(name);
+      for (const bytes of early) this.received(bytes);
       return state.updates;
     } finally {
-      this.loading.delete(name);
+      if (this.loading.get(name) === early) this.loading.delete(name);
     }
   }
 
@@ -178,7 +194,6 @@ export class ClusterNode {
 
   private committedHere(rows: CommittedRows[]): void {
     for (const row of rows) {
-      this.trackers.get(row.docName)?.mark(row.firstSeq, row.firstSeq + row.updates.length - 1);
       this.publish(row.docName, {
         kind: 'update',
         node: this.busId,
@@ -186,12 +201,39 @@ export class ClusterNode {
         sentAt: Date.now(),
         firstSeq: row.firstSeq,
         updates: row.updates,
+        incarnation: row.incarnation,
       });
+      const tracker = this.trackers.get(row.docName);
+      if (tracker !== undefined && this.incarnationHolds(row.docName, tracker, tracker.incarnation, row.incarnation)) {
+        tracker.mark(row.firstSeq, row.firstSeq + row.updates.length - 1);
+      }
     }
   }
 
-  private publish(docName: string, message: BusMessage): void {
-    if (!this.closed) this.options.bus?.publish(docName, encodeBusMessage(message));
+  /**
+   * Whether the document this node holds is still the stored one, judged by an incarnation read or
+   * committed after `knownBefore` was known (null: none known yet, so this one is adopted). When it
+   * is not, the copy here is dropped.
+   */
+  private incarnationHolds(name: string, tracker: SequenceTracker, knownBefore: string | null, seen: string | null): boolean {
+    if (knownBefore === null) {
+      tracker.incarnation ??= seen;
+      return true;
+    }
+    if (seen === knownBefore) return true;
+    this.dropStale(name, seen === null ? 'deleted' : 'deleted and written again');
+    return false;
+  }
+
+  /** Drops this node's copy of a document that was deleted elsewhere; its clients reconnect to a fresh load. */
+  private dropStale(name: string, what: string): void {
+    debug('%s was %s elsewhere: dropping it here', name, what);
+    this.forget(name);
+    void this.documents?.drop(name).catch((error: unknown) => debug('dropping %s failed: %O', name, error));
+  }
+
+  private publish(docName: string, message: BusMessage, onLost?: () => void): void {
+    if (!this.closed) this.options.bus?.publish(docName, encodeBusMessage(message), onLost);
   }
 
   private received(bytes: Uint8Array): void {
@@ -200,18 +242,21 @@ export class ClusterNode {
     if (message.node === this.busId) return;
     this.options.observer?.busMessage?.({ kind: message.kind, lagMs: Math.max(0, Date.now() - message.sentAt) });
     const tracker = this.trackers.get(message.docName);
-    if (tracker === undefined) return;
-    if (message.kind === 'deleted') {
-      debug('%s was deleted by %s: dropping it here', message.docName, message.node);
-      this.forget(message.docName);
-      void this.documents?.drop(message.docName).catch((error: unknown) => debug('dropping %s failed: %O', message.docName, error));
+    if (tracker === undefined) {
+      const early = this.loading.get(message.docName);
+      if (early !== undefined && early.length < MAX_EARLY_MESSAGES) early.push(bytes);
       return;
     }
+    if (message.kind === 'deleted') return this.dropStale(message.docName, `deleted by ${message.node}`);
     void this.whenLoaded(message.docName, tracker).then((doc) => {
       if (doc === null) return;
       if (message.kind === 'awareness') return this.awareness.apply(doc, message.awareness, message.node);
       const lastSeq = message.firstSeq + message.updates.length - 1;
       if (lastSeq <= tracker.knownSeq) return;
+      // Rows of another incarnation: a late message of a deleted one, or this copy is the deleted
+      // one. The store tells which (and drops this copy in the second case).
+      if (message.incarnation !== undefined && tracker.incarnation !== null && message.incarnation !== tracker.incarnation)
+        return this.catchUp(message.docName, 'gap');
       if (!applyPeerUpdates(doc, message.updates, message.node)) return this.catchUp(message.docName, 'gap');
       tracker.mark(message.firstSeq, lastSeq);
       if (tracker.hasGap) this.scheduleGapRepair(message.docName, tracker);
@@ -249,9 +294,13 @@ export class ClusterNode {
         do {
           tracker.catchUpAgain = false;
           const since = tracker.knownSeq;
+          const knownIncarnation = tracker.incarnation;
+          const heldAbove = tracker.heldAbove();
           const state = await this.options.store.readSince(name, since);
           const doc = await this.whenLoaded(name, tracker);
-          if (doc === null) return;
+          if (doc === null || !this.incarnationHolds(name, tracker, knownIncarnation, state.incarnation)) return;
+          const stale = tracker.forgetStale(heldAbove, state.headSeq);
+          if (stale > 0) debug('%s: %d row(s) a late message named belong to a deleted incarnation', name, stale);
           applyPeerUpdates(doc, state.updates, 'store');
           const repairedRows = tracker.markThrough(state.headSeq);
           if (repairedRows > 0) debug('%s: repaired rows %d..%d from the store (%s)', name, since + 1, state.headSeq, reason);
@@ -274,12 +323,15 @@ export class ClusterNode {
     if (this.headCheckRunning || this.closed || this.trackers.size === 0) return this.sweep();
     this.headCheckRunning = true;
     try {
-      const names = [...this.trackers.keys()];
-      const heads = await this.options.store.readHeads(names);
-      for (const name of names) {
+      const known = new Map([...this.trackers].map(([name, tracker]) => [name, { tracker, incarnation: tracker.incarnation }]));
+      const heads = await this.options.store.readHeads([...known.keys()]);
+      for (const [name, before] of known) {
         const tracker = this.trackers.get(name);
-        if (tracker === undefined) continue;
-        const head = heads.get(name) ?? 0;
+        // A tracker that came after the read is judged by the next check.
+        if (tracker !== before.tracker) continue;
+        const stored = heads.get(name);
+        if (!this.incarnationHolds(name, tracker, before.incarnation, stored?.incarnation ?? null)) continue;
+        const head = stored?.headSeq ?? 0;
         const overdue = this.options.bus === null ? head : tracker.headAtLastCheck;
         if (overdue > tracker.knownSeq) this.catchUp(name, 'head-check');
         tracker.headAtLastCheck = head;

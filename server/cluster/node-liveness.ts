@@ -25,6 +25,8 @@ export class NodeLiveness {
   private readonly ttlMs: number;
   /** Peers whose heartbeat was missing at the last check. */
   private missing = new Set<string>();
+  /** When Redis last took this node's heartbeat (ms, monotonic); null before the first time. */
+  private lastRenewed: number | null = null;
   private running = false;
   private closed = false;
 
@@ -34,6 +36,11 @@ export class NodeLiveness {
     /** The peers this node holds presence of (only those are checked). */
     private readonly watchedPeers: () => Iterable<string>,
     private readonly onPeerGone: (node: string) => void,
+    /**
+     * Redis took this node's heartbeat again after longer than its time to live without: the others
+     * may have judged this node gone (a silent partition ends with no reconnect to say so).
+     */
+    private readonly onBackFromSilence: () => void,
     options: NodeLivenessOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 3000;
@@ -42,9 +49,9 @@ export class NodeLiveness {
     // Back on Redis (maybe a restarted one, without keys): renew at once, judge nobody yet.
     bus.onReconnect(() => {
       this.missing.clear();
-      void this.bus.heartbeat(this.nodeId, this.ttlMs);
+      void this.renew();
     });
-    void this.bus.heartbeat(this.nodeId, this.ttlMs);
+    void this.renew();
   }
 
   async close(): Promise<void> {
@@ -53,11 +60,24 @@ export class NodeLiveness {
     await this.bus.endHeartbeat(this.nodeId);
   }
 
+  private async renew(): Promise<void> {
+    if (!(await this.bus.heartbeat(this.nodeId, this.ttlMs)) || this.closed) return;
+    const now = performance.now();
+    const silentFor = this.lastRenewed === null ? 0 : now - this.lastRenewed;
+    this.lastRenewed = now;
+    if (silentFor > this.ttlMs) {
+      debug('heartbeat taken again after %d ms without', Math.round(silentFor));
+      // Nor could this node hear the others meanwhile: a verdict needs two fresh checks.
+      this.missing.clear();
+      this.onBackFromSilence();
+    }
+  }
+
   private async tick(): Promise<void> {
     if (this.running || this.closed) return;
     this.running = true;
     try {
-      await this.bus.heartbeat(this.nodeId, this.ttlMs);
+      await this.renew();
       const peers = [...new Set(this.watchedPeers())].filter((node) => node !== this.nodeId);
       const alive = await this.bus.aliveNodes(peers);
       if (alive === null || this.closed) return; // Redis does not answer: no verdict

@@ -28,6 +28,8 @@ export class RedisBus {
   private readonly reconnectListeners = new Set<() => void>();
   private readonly connectionListeners = new Set<(up: boolean) => void>();
   private wasReady = false;
+  /** A reconnect waits for the publishing connection (one wait at a time). */
+  private awaitingPublisher = false;
   private closed = false;
 
   private constructor(
@@ -48,11 +50,11 @@ export class RedisBus {
       }
       debug('reconnected to Redis');
       // PING is answered after the re-sent SUBSCRIBEs: once it is back, they are in effect, so a
-      // catch-up read from the store cannot miss an update published in between.
+      // catch-up read from the store cannot miss an update published in between. The listeners
+      // publish (presence again, a heartbeat): they wait for the publishing connection too, which
+      // reconnects on its own schedule and drops what is published before.
       subscriber.ping().then(
-        () => {
-          for (const listener of this.reconnectListeners) listener();
-        },
+        () => this.whenPublisherReady(),
         (error: unknown) => debug('ping after reconnect failed: %O', error),
       );
     });
@@ -89,6 +91,19 @@ export class RedisBus {
       debug('Redis is not reachable yet (%s); carrying on, repairing from the store', (error as Error).message),
     );
     return bus;
+  }
+
+  private whenPublisherReady(): void {
+    if (this.closed || this.awaitingPublisher) return;
+    if (this.publisher.status !== 'ready') {
+      this.awaitingPublisher = true;
+      this.publisher.once('ready', () => {
+        this.awaitingPublisher = false;
+        this.whenPublisherReady();
+      });
+      return;
+    }
+    for (const listener of this.reconnectListeners) listener();
   }
 
   get connected(): boolean {
@@ -131,13 +146,17 @@ export class RedisBus {
     this.subscriber.unsubscribe(this.channelOf(docName)).catch((error: unknown) => debug('unsubscribe %s failed: %O', docName, error));
   }
 
-  /** Fire and forget: a message that cannot be sent is repaired from the store by the receivers. */
-  publish(docName: string, bytes: Uint8Array): void {
-    if (this.publisher.status !== 'ready') return;
+  /**
+   * Fire and forget: a message that cannot be sent is repaired from the store by the receivers.
+   * `onLost` is told when it was dropped or failed (what the store cannot repair: presence).
+   */
+  publish(docName: string, bytes: Uint8Array, onLost?: () => void): void {
+    if (this.publisher.status !== 'ready') return onLost?.();
     this.publisher
       .publish(this.channelOf(docName), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
       .catch((error: unknown) => {
         debug('publish to %s failed: %s', docName, (error as Error).message);
+        onLost?.();
       });
   }
 

@@ -11,7 +11,14 @@ export class SequenceTracker {
   catchUpAgain = false;
   gapTimer: NodeJS.Timeout | null = null;
 
-  constructor(public knownSeq: number) {}
+  constructor(
+    public knownSeq: number,
+    /**
+     * The incarnation of the document these rows belong to (null while none is stored): a document
+     * deleted and written again numbers its rows from 1 again, so seqs compare only within one.
+     */
+    public incarnation: string | null,
+  ) {}
 
   /** Records rows first..last as held; returns whether any was new. */
   mark(first: number, last: number): boolean {
@@ -34,6 +41,23 @@ export class SequenceTracker {
     if (head > this.knownSeq) this.knownSeq = head;
     while (this.above.delete(this.knownSeq + 1)) this.knownSeq++;
     return missing;
+  }
+
+  /** The rows held above the gap now. */
+  heldAbove(): number[] {
+    return [...this.above];
+  }
+
+  /**
+   * Forgets rows of `held` above `head`, the head a read issued after they were marked found. A row
+   * is marked once committed, so the read would have seen it: it was a row of the document's
+   * previous incarnation (a message that arrived late), and the current one's row with that number
+   * is still to come.
+   */
+  forgetStale(held: readonly number[], head: number): number {
+    let stale = 0;
+    for (const seq of held) if (seq > head && this.above.delete(seq)) stale++;
+    return stale;
   }
 
   /** Rows above a missing one are held: something was lost or is still on its way. */

@@ -16,7 +16,7 @@ import { PostgresVersionRecords } from './postgres/versions.js';
 import { type CommittedRows, GroupCommit } from './postgres/group-commit.js';
 import { parsePostgresUrl } from './postgres/connection-url.js';
 import { type ClientPool, checkOut } from './postgres/queryable.js';
-import { type DocumentState, hasDocument, listDocuments, readHeads, readSince } from './postgres/reader.js';
+import { type DocumentHead, type DocumentState, hasDocument, listDocuments, readHeads, readSince } from './postgres/reader.js';
 import { type Tables, ensureSchema, tablesIn } from './postgres/schema.js';
 import type { DocumentStore, StoreHealth, StoredDocumentInfo } from './types.js';
 
@@ -37,7 +37,7 @@ export interface PostgresStoreOptions {
 }
 
 export type CommitListener = (rows: CommittedRows[]) => void;
-export type { CommittedRows, DocumentState };
+export type { CommittedRows, DocumentHead, DocumentState };
 
 export class PostgresStore implements DocumentStore {
   private readonly writer: GroupCommit;
@@ -155,7 +155,7 @@ export class PostgresStore implements DocumentStore {
     return readSince(this.pool, this.tables, name, seq);
   }
 
-  async readHeads(names: readonly string[]): Promise<Map<string, number>> {
+  async readHeads(names: readonly string[]): Promise<Map<string, DocumentHead>> {
     this.assertOpen();
     return names.length === 0 ? new Map() : readHeads(this.pool, this.tables, names);
   }

@@ -14,13 +14,15 @@ export interface AppendInput {
 
 export interface BumpedDocument {
   name: string;
+  /** The document's incarnation (schema.ts): a new one when this commit created the row. */
+  incarnation: string;
   headSeq: number;
   tailCount: number;
   tailBytes: number;
 }
 
 export async function appendRows(db: Queryable, tables: Tables, appends: readonly AppendInput[], nowMs: number): Promise<BumpedDocument[]> {
-  const result = await db.query<{ name: Buffer; head_seq: string; tail_count: string; tail_bytes: string }>(
+  const result = await db.query<{ name: Buffer; incarnation: string; head_seq: string; tail_count: string; tail_bytes: string }>(
     `WITH input AS (
        SELECT t.name, t.data, t.ord FROM unnest($1::bytea[], $2::bytea[]) WITH ORDINALITY AS t(name, data, ord)
      ), per_doc AS (
@@ -33,17 +35,18 @@ export async function appendRows(db: Queryable, tables: Tables, appends: readonl
          tail_count = d.tail_count + EXCLUDED.tail_count,
          tail_bytes = d.tail_bytes + EXCLUDED.tail_bytes,
          updated_at_ms = EXCLUDED.updated_at_ms
-       RETURNING d.name, d.head_seq, d.tail_count, d.tail_bytes
+       RETURNING d.name, d.incarnation, d.head_seq, d.tail_count, d.tail_bytes
      ), inserted AS (
        INSERT INTO ${tables.updates} (name, seq, data)
        SELECT i.name, b.head_seq - p.n + row_number() OVER (PARTITION BY i.name ORDER BY i.ord), i.data
          FROM input i JOIN bumped b ON b.name = i.name JOIN per_doc p ON p.name = i.name
      )
-     SELECT name, head_seq, tail_count, tail_bytes FROM bumped`,
+     SELECT name, incarnation, head_seq, tail_count, tail_bytes FROM bumped`,
     [appends.map((a) => a.name), appends.map((a) => a.data), nowMs],
   );
   return result.rows.map((row) => ({
     name: row.name.toString('utf8'),
+    incarnation: row.incarnation,
     headSeq: Number(row.head_seq),
     tailCount: Number(row.tail_count),
     tailBytes: Number(row.tail_bytes),

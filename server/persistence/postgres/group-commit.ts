@@ -30,6 +30,8 @@ interface Operation {
 /** What one document gained in a committed transaction. */
 export interface CommittedRows {
   docName: string;
+  /** The incarnation the rows were committed to (schema.ts). */
+  incarnation: string;
   /** The rows' sequence numbers are firstSeq..firstSeq + updates.length - 1. */
   firstSeq: number;
   updates: Uint8Array[];
@@ -166,6 +168,13 @@ function rowsOf(ops: readonly (Operation & AppendInput)[], bumped: BumpedDocumen
   }
   return bumped.map((doc) => {
     const updates = byName.get(doc.name) ?? [];
-    return { docName: doc.name, firstSeq: doc.headSeq - updates.length + 1, updates, tailCount: doc.tailCount, tailBytes: doc.tailBytes };
+    return {
+      docName: doc.name,
+      incarnation: doc.incarnation,
+      firstSeq: doc.headSeq - updates.length + 1,
+      updates,
+      tailCount: doc.tailCount,
+      tailBytes: doc.tailBytes,
+    };
   });
 }

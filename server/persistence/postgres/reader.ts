@@ -11,11 +11,23 @@ import type { Tables } from './schema.js';
 export interface DocumentState {
   /** The document's sequence: every row up to it is contained in `updates`. 0 when nothing is stored. */
   headSeq: number;
+  /**
+   * Which life of the document this is (a new one after each delete, whose rows are numbered from 1
+   * again); null when nothing is stored.
+   */
+  incarnation: string | null;
   /** Oldest first; the snapshot (when included) first. */
   updates: Uint8Array[];
 }
 
+/** A document's head, and the incarnation it belongs to. */
+export interface DocumentHead {
+  headSeq: number;
+  incarnation: string;
+}
+
 interface StateRow {
+  incarnation: string;
   head_seq: string;
   snapshot_seq: string;
   snapshot: Buffer | null;
@@ -32,7 +44,7 @@ export const nameBytes = (name: string): Buffer => Buffer.from(name, 'utf8');
  */
 export async function readSince(db: Queryable, tables: Tables, name: string, since: number): Promise<DocumentState> {
   const result = await db.query<StateRow>(
-    `SELECT d.head_seq, d.snapshot_seq, CASE WHEN d.snapshot_seq > $2 THEN d.snapshot END AS snapshot, u.seq, u.data
+    `SELECT d.incarnation, d.head_seq, d.snapshot_seq, CASE WHEN d.snapshot_seq > $2 THEN d.snapshot END AS snapshot, u.seq, u.data
        FROM ${tables.documents} d
        LEFT JOIN ${tables.updates} u ON u.name = d.name AND u.seq > GREATEST(d.snapshot_seq, $2)
       WHERE d.name = $1
@@ -40,7 +52,7 @@ export async function readSince(db: Queryable, tables: Tables, name: string, sin
     [nameBytes(name), since],
   );
   const first = result.rows[0];
-  if (first === undefined) return { headSeq: 0, updates: [] };
+  if (first === undefined) return { headSeq: 0, incarnation: null, updates: [] };
   const headSeq = Number(first.head_seq);
   const snapshotSeq = Number(first.snapshot_seq);
   const updates: Uint8Array[] = [];
@@ -54,16 +66,16 @@ export async function readSince(db: Queryable, tables: Tables, name: string, sin
     expected++;
   }
   if (expected - 1 < headSeq) throw new CorruptDocumentError(name, `update rows ${expected}..${headSeq} are missing`);
-  return { headSeq, updates };
+  return { headSeq, incarnation: first.incarnation, updates };
 }
 
-/** The head sequence of each listed document that is stored (one statement for all of them). */
-export async function readHeads(db: Queryable, tables: Tables, names: readonly string[]): Promise<Map<string, number>> {
-  const result = await db.query<{ name: Buffer; head_seq: string }>(
-    `SELECT name, head_seq FROM ${tables.documents} WHERE name = ANY($1::bytea[])`,
+/** The head of each listed document that is stored (one statement for all of them). */
+export async function readHeads(db: Queryable, tables: Tables, names: readonly string[]): Promise<Map<string, DocumentHead>> {
+  const result = await db.query<{ name: Buffer; head_seq: string; incarnation: string }>(
+    `SELECT name, head_seq, incarnation FROM ${tables.documents} WHERE name = ANY($1::bytea[])`,
     [names.map(nameBytes)],
   );
-  return new Map(result.rows.map((row) => [row.name.toString('utf8'), Number(row.head_seq)]));
+  return new Map(result.rows.map((row) => [row.name.toString('utf8'), { headSeq: Number(row.head_seq), incarnation: row.incarnation }]));
 }
 
 /** Whether the document has a row: one index lookup, none of its updates read. */

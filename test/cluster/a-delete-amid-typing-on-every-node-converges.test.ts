@@ -1,0 +1,85 @@
+/**
+ * Admin DELETE through one node while clients type through every node. The deleting node and
+ * every node holding the document drop it; their clients reconnect and, holding copies, write the
+ * document anew (docs/SCALING.md). Whatever raced the delete, every client and a fresh reader on
+ * every node must end equal, and the store must hold what they hold.
+ *
+ * Known to fail (it.fails): the clients never settle. A client's pending updates carry content
+ * of other clients it received before the delete; after it, that content is new to the store, and
+ * its authors have claimed their ids again, so the whole update is refused (CLIENT_ID_TAKEN, about
+ * 4,000 times in 20 s here) and the client's own edits in it are never acknowledged. The refusal is
+ * server/core/client-id-owners.ts's (`claimable`), the bundling the client's; neither is the
+ * cluster layer's. (On one LevelDB node the same schedule leaves two clients unequal instead.)
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
+import { REDIS_URL, dropSchema, postgresReachable, postgresUrlFor, redisReachable, uniqueSchema } from '../helpers/cluster/services.js';
+import { readStoredDocument } from '../helpers/cluster/verifier.js';
+import { type TestService, startTestService } from '../helpers/ops/service.js';
+import { delay, waitFor } from '../helpers/wait-for.js';
+
+const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
+
+describe.skipIf(!postgresReachable || !redisReachable)('a delete amid typing on every node', () => {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  it.fails('ends with every client, every node and the store equal', async () => {
+    const schema = uniqueSchema('delete_typing');
+    cleanup.push(() => dropSchema(schema));
+    const storeUrl = postgresUrlFor(schema);
+    const busUrl = `${REDIS_URL}?prefix=quire-test-${randomBytes(4).toString('hex')}`;
+    const nodes: TestService[] = [];
+    cleanup.push(() => Promise.all(nodes.map((node) => node.shutdown('test over'))).then(() => {}));
+    for (const id of ['node-1', 'node-2', 'node-3'])
+      nodes.push(await startTestService(['--store', storeUrl, '--bus', busUrl, '--node-id', id, '--admin-token', ADMIN_TOKEN], 'leveldb'));
+    const clients: TestClient[] = [];
+    cleanup.push(() => destroyClients(clients));
+    for (const node of nodes) for (let i = 0; i < 2; i++) clients.push(await connectSynced(node.url, 'doc'));
+
+    let typing = true;
+    const typists = clients.map(async (client, i) => {
+      while (typing) {
+        client.doc.getText('text').insert(0, String.fromCharCode(97 + i));
+        await delay(7 + i * 3);
+      }
+    });
+    for (let round = 0; round < 3; round++) {
+      await delay(300);
+      const deleted = await fetch(`${nodes[round % nodes.length]!.url}/admin/documents/doc`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      expect(deleted.status).toBe(200);
+    }
+    await delay(300);
+    typing = false;
+    await Promise.all(typists);
+
+    const text = (client: TestClient) => client.doc.getText('text').toString();
+    const unsettled = () =>
+      clients
+        .map((client, i) => ({ i, status: client.provider.status, synced: client.provider.synced, pending: client.provider.pendingCount }))
+        .filter((c) => !c.synced || c.pending > 0);
+    await waitFor(() => unsettled().length === 0, 'every client settled', 20_000, 50).catch((error: Error) => {
+      const said = nodes.flatMap((node) =>
+        node.logs.lines.filter((line) => Number(line.level) >= 40).map((line) => `${line.msg} ${line.code ?? ''}`),
+      );
+      const counts = new Map<string, number>();
+      for (const line of said) counts.set(line, (counts.get(line) ?? 0) + 1);
+      throw new Error(`${error.message}: ${JSON.stringify(unsettled())} ${JSON.stringify([...counts])}`);
+    });
+    await waitFor(() => clients.every((client) => text(client) === text(clients[0]!)), 'every client to converge', 15_000, 50).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}: ${clients.map((client) => text(client).length).join(' / ')}`);
+      },
+    );
+    const readers = await Promise.all(nodes.map((node) => connectSynced(node.url, 'doc')));
+    clients.push(...readers);
+    await waitFor(() => readers.every((reader) => text(reader) === text(clients[0]!)), 'a fresh reader on every node', 10_000, 50);
+    expect((await readStoredDocument(storeUrl, 'doc')).doc.getText('text').toString()).toBe(text(clients[0]!));
+  }, 60_000);
+});
