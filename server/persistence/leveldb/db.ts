@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import createDebug from 'debug';
 import type { LevelDown, LevelDownIterator } from 'leveldown';
@@ -76,6 +76,7 @@ export class Db {
     heldDirectories.add(directory);
     const raw = leveldown(directory);
     try {
+      await assertNotOrphaned(directory);
       await openRaw(raw, tuning, create);
     } catch (err) {
       heldDirectories.delete(directory);
@@ -222,6 +223,21 @@ export class Db {
     if (this.unavailable?.error) throw this.unavailable.error;
     return operation();
   }
+}
+
+/**
+ * Refuses a directory holding LevelDB's files without the CURRENT that names their MANIFEST.
+ * LevelDB would take it for a new database (create_if_missing), replay the log into it, and
+ * delete every table file as obsolete: the documents in them would be gone for good, where
+ * LevelDB's RepairDB (quire repair) rebuilds CURRENT and the MANIFEST from those very tables.
+ */
+async function assertNotOrphaned(directory: string): Promise<void> {
+  const files = await readdir(directory);
+  if (files.includes('CURRENT')) return;
+  const orphans = files.filter((file) => /^(MANIFEST-\d+|\d+\.(ldb|sst|log))$/.test(file));
+  if (orphans.length === 0) return;
+  const named = orphans.slice(0, 3).join(', ') + (orphans.length > 3 ? ', …' : '');
+  throw new Error(`Corruption: CURRENT is missing, but LevelDB files are there (${named})`);
 }
 
 function openRaw(raw: LevelDown, tuning: DbTuning, createIfMissing: boolean): Promise<void> {
