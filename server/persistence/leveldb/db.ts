@@ -2,7 +2,14 @@ import { readdir, realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import createDebug from 'debug';
 import type { LevelDown, LevelDownIterator } from 'leveldown';
-import { type DirectoryIdentity, type DirectoryProblem, directoryProblem, readIdentity, readRecoveryReport } from './directory.js';
+import {
+  type DirectoryIdentity,
+  type DirectoryProblem,
+  SWAP_MARKER,
+  directoryProblem,
+  readIdentity,
+  readRecoveryReport,
+} from './directory.js';
 import { ensureDirectory } from './ensure-directory.js';
 import { StoreLockedError, StoreUnavailableError } from './errors.js';
 
@@ -233,6 +240,9 @@ export class Db {
  */
 async function assertNotOrphaned(directory: string): Promise<void> {
   const files = await readdir(directory);
+  if (files.includes(SWAP_MARKER)) {
+    throw new Error(`Corruption: a repair was interrupted while it moved files (${SWAP_MARKER}); run quire repair again to finish it`);
+  }
   if (files.includes('CURRENT')) return;
   const orphans = files.filter((file) => /^(MANIFEST-\d+|\d+\.(ldb|sst|log))$/.test(file));
   if (orphans.length === 0) return;
