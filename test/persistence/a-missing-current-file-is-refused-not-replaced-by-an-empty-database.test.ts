@@ -71,4 +71,18 @@ describe('a data directory whose CURRENT file is missing', () => {
       await store.close();
     }
   });
+
+  it('is opened as new when nothing but a MANIFEST is there (a crash during the very first open)', async () => {
+    const path = join(await tempDir('missing-current'), 'data');
+    await (await LevelDbStore.open({ path })).close();
+    for (const file of readdirSync(path).filter((name) => !name.startsWith('MANIFEST-'))) rmSync(join(path, file));
+
+    const store = await LevelDbStore.open({ path });
+    try {
+      await store.append('notes', textUpdates(1)[0]!);
+      expect(await store.load('notes')).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
 });

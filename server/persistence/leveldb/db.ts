@@ -244,10 +244,12 @@ async function assertNotOrphaned(directory: string): Promise<void> {
     throw new Error(`Corruption: a repair was interrupted while it moved files (${SWAP_MARKER}); run quire repair again to finish it`);
   }
   if (files.includes('CURRENT')) return;
-  const orphans = files.filter((file) => /^(MANIFEST-\d+|\d+\.(ldb|sst|log))$/.test(file));
+  // Only tables are at stake: a log is replayed into the new database, and a MANIFEST alone (a
+  // crash during the very first open, before CURRENT was written) lists nothing that exists.
+  const orphans = files.filter((file) => /^\d+\.(ldb|sst)$/.test(file));
   if (orphans.length === 0) return;
   const named = orphans.slice(0, 3).join(', ') + (orphans.length > 3 ? ', …' : '');
-  throw new Error(`Corruption: CURRENT is missing, but LevelDB files are there (${named})`);
+  throw new Error(`Corruption: CURRENT is missing, but LevelDB table files are there (${named})`);
 }
 
 function openRaw(raw: LevelDown, tuning: DbTuning, createIfMissing: boolean): Promise<void> {
