@@ -6,7 +6,11 @@
  * restart after a crash fail with "damaged LevelDB table files … run quire repair" (a writer killed
  * at a random moment under load left one on the very first kill). Only the tables the database
  * lists may block the start; a listed table that is damaged still does.
+ *
+ * Not only a crash leaves one: closing the database stops a running background compaction with
+ * its output unfinished. Under write load, 4 of 8 clean closes left a table the old check flagged.
  */
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,4 +72,27 @@ describe('a table file the database does not list', () => {
     writeFileSync(join(path, table), bytes);
     await expect(LevelDbStore.open({ path })).rejects.toThrow(new RegExp(`damaged LevelDB table files: ${table}`));
   });
+
+  it('is left by a clean close during a LevelDB compaction, and the next open goes ahead', async () => {
+    const path = join(await tempDir('orphan-table'), 'data');
+    for (let round = 0; round < 6; round++) {
+      const store = await LevelDbStore.open({
+        path,
+        compactAfterBytes: Number.POSITIVE_INFINITY,
+        compactAfterUpdates: Number.POSITIVE_INFINITY,
+      });
+      // Incompressible values fill LevelDB's 4 MiB write buffer fast: flushes and compactions run.
+      const until = Date.now() + 800 + round * 97;
+      for (let i = 0; Date.now() < until; i++) {
+        await Promise.all(Array.from({ length: 8 }, (_, k) => store.append(`doc-${(i * 8 + k) % 50}`, randomBytes(32 * 1024))));
+      }
+      await store.close();
+    }
+    const store = await LevelDbStore.open({ path });
+    try {
+      expect(store.damagedDocuments()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });
