@@ -89,7 +89,10 @@ export class SyncSession {
    * transport closed because a message exceeded its limit.
    */
   connectionLost(tooLarge = false): ErrorInfo | null {
-    const largest = Math.max(0, ...this.inFlight.values());
+    // Not Math.max(...values): a fast writer can have 100,000s of messages in flight, and spreading
+    // that many arguments overflows the stack.
+    let largest = 0;
+    for (const bytes of this.inFlight.values()) largest = Math.max(largest, bytes);
     this.transport = null;
     this.epoch++;
     this.pending.resetSent();

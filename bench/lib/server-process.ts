@@ -52,6 +52,8 @@ export async function startServer(peer: PeerName, options: ServerProcessOptions 
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, [ENV_DATA_DIR]: options.dataDir ?? '' };
   // A debug namespace inherited from the shell would turn on logging inside the measured server.
   delete env.DEBUG;
+  // The driver may run with a raised heap ceiling (150 joiners × 4 MB); the servers keep Node's own.
+  delete env.NODE_OPTIONS;
   const started = performance.now();
   const child = fork(options.serverFile ?? serverFile(peer), [], { execArgv, env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';

@@ -124,9 +124,10 @@ export class OfflineBinding {
   };
 
   private enqueue(changes: OfflineChanges): void {
-    this.batch.updates.push(...changes.updates);
-    this.batch.pending.push(...changes.pending);
-    this.batch.acknowledged.push(...changes.acknowledged);
+    // Appended one by one: spreading a turn's 100,000s of changes into push() overflows the stack.
+    for (const update of changes.updates) this.batch.updates.push(update);
+    for (const entry of changes.pending) this.batch.pending.push(entry);
+    for (const range of changes.acknowledged) this.batch.acknowledged.push(range);
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
     queueMicrotask(() => {

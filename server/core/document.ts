@@ -73,6 +73,8 @@ export class QuireDocument {
   private destroyed = false;
   /** Stored bytes at load plus bytes applied since: the load ceiling's measure of this document. */
   encodedBytes = 0;
+  /** Withdraws this copy as the store's source of snapshots (see `provideLiveSnapshots`). */
+  private readonly withdrawLiveSnapshots: () => void;
 
   constructor(
     readonly name: string,
@@ -96,6 +98,13 @@ export class QuireDocument {
     );
     this.outgoingUpdates = new TurnBuffer((items) => this.durableUpdates.push(items));
     this.ydoc.on('update', this.onDocUpdate);
+    // Every change is appended in the turn it is applied (onDocUpdate), so the Y.Doc covers every
+    // append: the store may compact from it. Not once closed: a broken Y.Doc may hold a half-applied
+    // update that was never stored.
+    this.withdrawLiveSnapshots =
+      store.provideLiveSnapshots?.(name, () =>
+        this.closed || this.destroyed ? null : { update: Y.encodeStateAsUpdate(this.ydoc), clockOf: this.clockOf },
+      ) ?? (() => {});
   }
 
   /** The document's presence states (created with the first presence: most documents never see any). */
@@ -318,6 +327,7 @@ export class QuireDocument {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.withdrawLiveSnapshots();
     this.flushBroadcasts();
     // Whatever is still held never became durable: it is not relayed.
     this.durableUpdates.discard();

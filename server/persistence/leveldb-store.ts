@@ -9,6 +9,7 @@ import { Health } from './leveldb/health.js';
 import { checkedAgainstLedger, completeListing } from './leveldb/integrity.js';
 import { DocKeys } from './leveldb/keys.js';
 import { Ledger } from './leveldb/ledger.js';
+import { LiveSnapshots } from './leveldb/live-snapshots.js';
 import { listDocuments } from './leveldb/list.js';
 import { type OpenReport, checkOpenedDatabase } from './leveldb/open-check.js';
 import { type LevelDbStoreOptions, type ResolvedOptions, resolveOptions } from './leveldb/options.js';
@@ -17,7 +18,7 @@ import { findDamagedTables } from './leveldb/table-check.js';
 import { LevelDbVersionRecords } from './leveldb/versions.js';
 import { VersionKeys } from './leveldb/versions-keys.js';
 import { type WriteStats, Writer, emptyWriteStats } from './leveldb/writer.js';
-import type { DocumentStore, StoreHealth, StoredDocumentInfo } from './types.js';
+import type { DocumentStore, LiveSnapshotSource, StoreHealth, StoredDocumentInfo } from './types.js';
 
 export {
   CorruptDocumentError,
@@ -62,6 +63,7 @@ export class LevelDbStore implements DocumentStore {
   private readonly writer: Writer;
   private readonly groupCommit: GroupCommit;
   private readonly compactor: Compactor;
+  private readonly liveSnapshots = new LiveSnapshots();
   private readonly recovery: Recovery;
   private readonly healthState = new Health((health) => this.healthListeners.forEach((listener) => listener(health)));
   private readonly healthListeners = new Set<(health: StoreHealth) => void>();
@@ -117,6 +119,7 @@ export class LevelDbStore implements DocumentStore {
       this.states,
       { afterBytes: options.compactAfterBytes, afterUpdates: options.compactAfterUpdates },
       () => this.groupCommit.written(),
+      this.liveSnapshots,
     );
     this.versions = new LevelDbVersionRecords({
       db,
@@ -250,6 +253,14 @@ export class LevelDbStore implements DocumentStore {
     this.assertOpen();
     new DocKeys(name); // validates the name
     return this.compactor.compact(name);
+  }
+
+  /**
+   * Lets compactions of `name` take its state from the server's loaded copy instead of merging
+   * the stored records (see leveldb/live-snapshots.ts). Returns a function that withdraws it.
+   */
+  provideLiveSnapshots(name: string, source: LiveSnapshotSource): () => void {
+    return this.liveSnapshots.provide(name, source);
   }
 
   /** Resolves when nothing is pending: no appends waiting, no batch in flight, no compaction. */

@@ -54,6 +54,19 @@ export interface SharedClientIdOwners {
   readClientIdOwners(docName: string): Promise<Map<number, string>>;
 }
 
+/** A loaded document's whole state, and how far it has integrated each client's structs. */
+export interface LiveSnapshot {
+  update: Uint8Array;
+  clockOf: (client: number) => number;
+}
+
+/**
+ * Encodes a loaded document's whole state, or answers null when it cannot now (the document is
+ * closing). It must cover every append of that document issued before the call: the server's
+ * document appends each change in the turn it applies it, so its Y.Doc always does.
+ */
+export type LiveSnapshotSource = () => LiveSnapshot | null;
+
 /**
  * Document names are strings of 0–255 bytes of well-formed UTF-8 (any characters, '/' included;
  * the core further requires shared/doc-name.ts). A store may reject other names.
@@ -91,6 +104,12 @@ export interface DocumentStore {
    * server keeps them in a shadow document of the store (server/core/client-id-owners.ts).
    */
   readonly clientIdOwners?: SharedClientIdOwners;
+  /**
+   * Optional: the server offers its loaded copy of a document, whose whole state covers every
+   * append of it issued so far, so that the store can compact from it instead of merging what it
+   * holds. Returns a function that withdraws the offer (the document unloads).
+   */
+  provideLiveSnapshots?(name: string, source: LiveSnapshotSource): () => void;
   /** Waits for writes in flight, then releases the store. Idempotent. */
   close(): Promise<void>;
 }

@@ -25,6 +25,8 @@ export interface WriteStats {
   compactionsStarted: number;
   /** Compactions whose batch was written. */
   compactions: number;
+  /** Compactions whose snapshot was encoded from the loaded document instead of merged. */
+  compactionsFromLoadedDocuments: number;
   /** Compactions dropped because their document was deleted while they ran. */
   compactionsDiscarded: number;
   /** Compactions that failed (the document keeps its old snapshot and whole tail). */
@@ -41,6 +43,7 @@ export function emptyWriteStats(): WriteStats {
     failedBatches: 0,
     compactionsStarted: 0,
     compactions: 0,
+    compactionsFromLoadedDocuments: 0,
     compactionsDiscarded: 0,
     failedCompactions: 0,
     recoveries: 0,

@@ -133,7 +133,8 @@ export class GroupCommit {
     await inTransaction(this.pool, async (db) => {
       for (const segment of segments) {
         if (segment.kind === 'delete') await deleteDocumentRows(db, this.tables, segment.ops[0]!.name);
-        else committed.push(...rowsOf(segment.ops, await appendRows(db, this.tables, segment.ops, nowMs)));
+        // One by one: a segment can hold more rows than push() takes as spread arguments.
+        else for (const row of rowsOf(segment.ops, await appendRows(db, this.tables, segment.ops, nowMs))) committed.push(row);
       }
     });
     // A document deleted after appends in the same batch: report only what is still stored.
