@@ -15,11 +15,12 @@
  *   afresh on purpose.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { ensureDirectorySync } from '../persistence/leveldb/ensure-directory.js';
 import { DATA_ID_FILE } from '../persistence/leveldb/rebuild.js';
+import { SWAP_MARKER } from '../persistence/leveldb/directory.js';
 
 export { DATA_ID_FILE };
 
@@ -49,6 +50,12 @@ export function witnessPath(dataDir: string): string {
 export function checkDataDirectory(dataDir: string): DataDirectoryCheck {
   const dir = resolve(dataDir);
   const witness = witnessPath(dir);
+  // Its identity file is in lost/ until the swap is finished: say what to do, not "missing".
+  if (existsSync(join(dir, SWAP_MARKER))) {
+    throw new DataDirectoryMissingError(
+      `A repair of the data directory ${dir} was interrupted while it moved files: run \`npx y-quire repair --data ${dir}\` again to finish it.`,
+    );
+  }
   const remembered = readJson(witness);
   const present = readJson(join(dir, DATA_ID_FILE));
   if (remembered !== null) {

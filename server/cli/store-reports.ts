@@ -18,7 +18,7 @@ export function logOpenReport(report: OpenReport, logger: Logger): void {
   if (report.ledgerUnreadableBytes > 0)
     logger.warn(
       { bytes: report.ledgerUnreadableBytes },
-      'the acknowledgement ledger ended in an unreadable record (a torn write); rewritten',
+      'the acknowledgement ledger ended in unreadable bytes (a torn write, or damage: losses of documents recorded after them would go unnoticed); rewritten from the records before them',
     );
   for (const { name, problem } of report.damaged.slice(0, MAX_DOCUMENT_LINES)) {
     logger.error(

@@ -4,7 +4,8 @@
  * Stores write in order, so awaiting the latest append covers every earlier one, unless an earlier
  * one failed. A failure is remembered: the next durability request first re-writes the document's
  * whole state (a repair append; Yjs ignores what is already there on load), so a client's retry
- * succeeds once the store works again even though its update changes nothing in memory.
+ * succeeds once the store works again even though its update changes nothing in memory. While
+ * the store reports that it refuses writes, the repair waits (the answer is STORE_FAILED anyway).
  */
 import createDebug from 'debug';
 import { ErrorCodes, QuireError } from '../../shared/errors.js';
@@ -38,6 +39,9 @@ export class DurableWriter {
   /** Resolves when everything appended so far is durable; rejects with STORE_FAILED otherwise. */
   async whenDurable(): Promise<void> {
     if (this.needsRepair) {
+      // A store that refuses every write now would refuse the repair at once too: encoding the
+      // whole document for it on every update of an outage (a full disk) only stalls the server.
+      if (this.store.health?.().accepting === false) throw new QuireError(ErrorCodes.STORE_FAILED);
       this.needsRepair = false;
       this.append(this.currentState());
     }

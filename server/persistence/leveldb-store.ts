@@ -189,9 +189,14 @@ export class LevelDbStore implements DocumentStore {
     return updates;
   }
 
-  /** One seek into the document's key range: never reads its updates, never decodes its meta. */
+  /**
+   * One seek into the document's key range: never reads its updates, never decodes its meta. A
+   * document the ledger counts acknowledged updates of exists even when LevelDB lost every record
+   * of it: deleting it is one way to accept that loss.
+   */
   async has(name: string): Promise<boolean> {
     const keys = new DocKeys(name);
+    if ((this.ledger.expectedNextSeq(name) ?? 0) > 0 || this.damaged.has(name)) return true;
     let found = false;
     await this.read(() =>
       this.db.scan(keys.all, { values: false, limit: 1, highWaterMark: 1 }, () => {

@@ -1,8 +1,15 @@
-import { realpath } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import createDebug from 'debug';
 import type { LevelDown, LevelDownIterator } from 'leveldown';
-import { type DirectoryIdentity, type DirectoryProblem, directoryProblem, readIdentity, readRecoveryReport } from './directory.js';
+import {
+  type DirectoryIdentity,
+  type DirectoryProblem,
+  SWAP_MARKER,
+  directoryProblem,
+  readIdentity,
+  readRecoveryReport,
+} from './directory.js';
 import { ensureDirectory } from './ensure-directory.js';
 import { StoreLockedError, StoreUnavailableError } from './errors.js';
 
@@ -76,6 +83,7 @@ export class Db {
     heldDirectories.add(directory);
     const raw = leveldown(directory);
     try {
+      await assertNotOrphaned(directory);
       await openRaw(raw, tuning, create);
     } catch (err) {
       heldDirectories.delete(directory);
@@ -222,6 +230,26 @@ export class Db {
     if (this.unavailable?.error) throw this.unavailable.error;
     return operation();
   }
+}
+
+/**
+ * Refuses a directory holding LevelDB's files without the CURRENT that names their MANIFEST.
+ * LevelDB would take it for a new database (create_if_missing), replay the log into it, and
+ * delete every table file as obsolete: the documents in them would be gone for good, where
+ * LevelDB's RepairDB (quire repair) rebuilds CURRENT and the MANIFEST from those very tables.
+ */
+async function assertNotOrphaned(directory: string): Promise<void> {
+  const files = await readdir(directory);
+  if (files.includes(SWAP_MARKER)) {
+    throw new Error(`Corruption: a repair was interrupted while it moved files (${SWAP_MARKER}); run quire repair again to finish it`);
+  }
+  if (files.includes('CURRENT')) return;
+  // Only tables are at stake: a log is replayed into the new database, and a MANIFEST alone (a
+  // crash during the very first open, before CURRENT was written) lists nothing that exists.
+  const orphans = files.filter((file) => /^\d+\.(ldb|sst)$/.test(file));
+  if (orphans.length === 0) return;
+  const named = orphans.slice(0, 3).join(', ') + (orphans.length > 3 ? ', …' : '');
+  throw new Error(`Corruption: CURRENT is missing, but LevelDB table files are there (${named})`);
 }
 
 function openRaw(raw: LevelDown, tuning: DbTuning, createIfMissing: boolean): Promise<void> {

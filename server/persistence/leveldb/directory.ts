@@ -2,6 +2,14 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/**
+ * Present while `quire repair` swaps its rebuilt database in (rebuild.ts): names the lost/
+ * directory and the phase, so a repair interrupted there is finished by the next one (never
+ * started over, which would discard the part of the new database not yet moved in), and no
+ * store opens the half-swapped directory meanwhile.
+ */
+export const SWAP_MARKER = 'REPAIR-SWAP-IN-PROGRESS';
+
 /** What identifies the directory a store opened: a copy, a replacement or a removal changes it. */
 export interface DirectoryIdentity {
   dev: number;

@@ -18,7 +18,10 @@ export interface OpenReport {
   leveldbRecovery: string[];
   /** The ledger was missing and was started from the stored documents (a data directory from before it existed, or one whose ledger was removed). */
   ledgerStarted: boolean;
-  /** Bytes at the end of the ledger that did not form valid records (a torn write; harmless). */
+  /**
+   * Bytes at the end of the ledger that did not form valid records: a torn write (harmless), or
+   * a damaged record, whose later claims are lost with it (losses of those documents go unseen).
+   */
   ledgerUnreadableBytes: number;
   /** Documents whose records are damaged or whose acknowledged updates are missing. */
   damaged: Array<{ name: string; problem: string }>;
@@ -44,11 +47,13 @@ export async function checkOpenedDatabase(db: Db, ledger: Ledger): Promise<{ rep
   const deep = db.recoveryReport.length > 0 || listed.error !== null;
   if (deep) log('checking every record of every document (LevelDB reported: %s)', db.recoveryReport.join(' | ') || listed.error?.message);
   const damaged = await findDamage(db, ledger, deep, listed.documents);
+  // Taken before the rewrite, which starts a clean file and resets it.
+  const ledgerUnreadableBytes = ledger.report.unreadableBytes;
   await ledger.rewrite();
   const report: OpenReport = {
     leveldbRecovery: [...db.recoveryReport],
     ledgerStarted,
-    ledgerUnreadableBytes: ledger.report.unreadableBytes,
+    ledgerUnreadableBytes,
     damaged: [...damaged].map(([name, problem]) => ({ name, problem })),
   };
   if (damaged.size > 0) log('%d damaged documents: %O', damaged.size, report.damaged);

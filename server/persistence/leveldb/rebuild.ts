@@ -1,6 +1,7 @@
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BatchOp, Db, type DbTuning } from './db.js';
+import { SWAP_MARKER } from './directory.js';
 import { DocKeys } from './keys.js';
 import { Ledger } from './ledger.js';
 import { mergeToSnapshot } from './merge.js';
@@ -10,6 +11,13 @@ import type { Salvaged } from './salvage.js';
 /** The data directory's identity file (see server/cli/data-dir-witness.ts); it moves last. */
 export const DATA_ID_FILE = 'QUIRE-DATA-ID';
 const REBUILD_DIR = 'rebuild-in-progress';
+
+/** What SWAP_MARKER holds. */
+interface SwapState {
+  lostDir: string;
+  /** 'out': the old files are being moved to lostDir; 'in': the rebuilt ones into the directory. */
+  phase: 'out' | 'in';
+}
 
 export type RebuildAction = 'kept' | 'rewritten' | 'removed';
 
@@ -51,17 +59,51 @@ export async function rebuildDatabase(
     await db.close();
   }
 
-  await mkdir(lostDir, { recursive: true });
-  const idFile = join(directory, DATA_ID_FILE);
-  await rename(idFile, join(lostDir, DATA_ID_FILE)).catch(() => {});
-  for (const entry of await readdir(directory)) {
-    if (entry === 'lost' || entry === REBUILD_DIR || entry === DATA_ID_FILE || /^repair-.*\.json$/.test(entry)) continue;
-    await rename(join(directory, entry), join(lostDir, entry));
-  }
-  for (const entry of await readdir(temp)) await rename(join(temp, entry), join(directory, entry));
-  await rm(temp, { recursive: true, force: true });
-  await rename(join(lostDir, DATA_ID_FILE), idFile).catch(() => {});
+  await writeSwapState(directory, { lostDir, phase: 'out' });
+  await swap(directory, { lostDir, phase: 'out' });
   return { actions, lostDir };
+}
+
+/**
+ * Finishes a swap a crash interrupted (see SWAP_MARKER); resolves with its lost/ directory, or
+ * null when none was interrupted.
+ */
+export async function finishInterruptedSwap(directory: string): Promise<string | null> {
+  let state: SwapState;
+  try {
+    state = JSON.parse(await readFile(join(directory, SWAP_MARKER), 'utf8')) as SwapState;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  await swap(directory, state);
+  return state.lostDir;
+}
+
+/** Every step can run again after a crash: a move already made is not made twice. */
+async function swap(directory: string, state: SwapState): Promise<void> {
+  const temp = join(directory, REBUILD_DIR);
+  const idFile = join(directory, DATA_ID_FILE);
+  if (state.phase === 'out') {
+    await mkdir(state.lostDir, { recursive: true });
+    await rename(idFile, join(state.lostDir, DATA_ID_FILE)).catch(() => {});
+    for (const entry of await readdir(directory)) {
+      if (entry === 'lost' || entry === REBUILD_DIR || entry === DATA_ID_FILE || entry === SWAP_MARKER || /^repair-.*\.json$/.test(entry))
+        continue;
+      await rename(join(directory, entry), join(state.lostDir, entry));
+    }
+    await writeSwapState(directory, { ...state, phase: 'in' });
+  }
+  for (const entry of await readdir(temp).catch(() => [])) await rename(join(temp, entry), join(directory, entry));
+  await rm(temp, { recursive: true, force: true });
+  await rename(join(state.lostDir, DATA_ID_FILE), idFile).catch(() => {});
+  await rm(join(directory, SWAP_MARKER), { force: true });
+}
+
+async function writeSwapState(directory: string, state: SwapState): Promise<void> {
+  const marker = join(directory, SWAP_MARKER);
+  await writeFile(`${marker}.tmp`, JSON.stringify(state));
+  await rename(`${marker}.tmp`, marker);
 }
 
 function documentOps(doc: Salvaged): BatchOp[] | null {

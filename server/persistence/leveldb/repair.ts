@@ -5,7 +5,7 @@ import { Db, type DbTuning } from './db.js';
 import { Ledger } from './ledger.js';
 import { repairLevelDb } from './leveldb-repair.js';
 import { listDocuments } from './list.js';
-import { rebuildDatabase } from './rebuild.js';
+import { finishInterruptedSwap, rebuildDatabase } from './rebuild.js';
 import { mkdir, rename } from 'node:fs/promises';
 import { type Salvaged, salvageDocument } from './salvage.js';
 import { type TableDamage, findDamagedTables } from './table-check.js';
@@ -50,6 +50,12 @@ export interface DamagedDocument {
  * A dry run only reads and reports (LevelDB still replays its log on opening).
  */
 export async function repairStore(directory: string, options: { dryRun: boolean; tuning: DbTuning }): Promise<RepairReport> {
+  // A repair that crashed while swapping the rebuilt database in is finished first: starting over
+  // would discard the part of the new database not yet moved in. (A dry run changes nothing.)
+  if (!options.dryRun) {
+    const finished = await finishInterruptedSwap(directory);
+    if (finished !== null) log('finished the swap of an interrupted repair (old files in %s)', finished);
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const report: RepairReport = {
     directory,

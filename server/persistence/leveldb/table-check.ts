@@ -1,5 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32c, unmask } from './crc32c.js';
+import { liveTableNumbers } from './manifest.js';
 
 /**
  * Checks LevelDB's table files (.ldb/.sst) block by block against the checksums LevelDB stored
@@ -28,10 +30,18 @@ export interface TableDamage {
   problem: string;
 }
 
-/** Every table file of `directory` whose blocks do not all check out. */
+/**
+ * Every table file of `directory` whose blocks do not all check out, among those the MANIFEST
+ * lists (all of them when it cannot be read): a table a crash left half-written before LevelDB
+ * listed it is never read, and LevelDB deletes it at open (manifest.ts).
+ */
 export async function findDamagedTables(directory: string): Promise<TableDamage[]> {
   const damaged: TableDamage[] = [];
-  for (const file of (await readdir(directory)).filter((f) => /^\d+\.(ldb|sst)$/.test(f)).sort()) {
+  const live = await liveTableNumbers(directory);
+  const tables = (await readdir(directory)).filter(
+    (f) => /^\d+\.(ldb|sst)$/.test(f) && (live === null || live.has(Number.parseInt(f, 10))),
+  );
+  for (const file of tables.sort()) {
     const problem = tableProblem(await readFile(join(directory, file)));
     if (problem !== null) damaged.push({ file, problem });
   }
@@ -175,30 +185,4 @@ export function snappyDecompress(input: Buffer): Buffer {
   }
   if (o !== length) throw new Error('snappy length mismatch');
   return out;
-}
-
-let table: Uint32Array | undefined;
-
-/** CRC-32C (Castagnoli), as LevelDB computes it. */
-export function crc32c(data: Uint8Array): number {
-  table ??= makeTable();
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = table[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-/** LevelDB stores checksums masked (so a checksum of data holding checksums stays useful). */
-function unmask(masked: number): number {
-  const rot = (masked - 0xa282ead8) >>> 0;
-  return ((rot >>> 17) | (rot << 15)) >>> 0;
-}
-
-function makeTable(): Uint32Array {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
 }
