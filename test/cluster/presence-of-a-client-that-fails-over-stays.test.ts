@@ -4,13 +4,9 @@
  * that node gone a few seconds later and remove what it introduced; the client that came back
  * through another node is not a ghost of the dead one, and its state must stay.
  *
- * Known to fail (it.fails) until the client announces itself at a newer awareness clock when it
- * connects: it re-sends its state at the clock it had, which y-protocols ignores wherever that
- * clock is already held (here: the state relayed from the dead node), so the new node never learns
- * the client is now its own. With client/awareness-sync.ts's connectionOpened calling
- * `awareness.setLocalState(awareness.getLocalState())` instead of re-sending, this passes (the
- * node's side, awareness-relay.ts, already takes such a client over). The same cause hides a client
- * that reconnects to the same single server until it moves or renews its state (15 s).
+ * The client announces itself one awareness clock further when it connects (a state re-sent at
+ * the clock it had is ignored wherever that clock is already held, here the state relayed from the
+ * dead node), so the new node learns the client is now its own (awareness-relay.ts takes it over).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestClient, connectClient, connectSynced, destroyClients } from '../helpers/clients.js';
@@ -31,7 +27,7 @@ describe.skipIf(!postgresReachable || !redisReachable)('the presence of a client
     await nodes?.close();
   });
 
-  it.fails('stays on every node after its old node is found dead', async () => {
+  it('stays on every node after its old node is found dead', async () => {
     nodes = await startNodeProcesses(3);
     const [dying, survivor, third] = nodes.nodes as [
       NonNullable<NodeProcesses['nodes'][0]>,
