@@ -62,6 +62,8 @@ export class QuireDocument {
   /** A turn's updates wait here until they are durable: nobody receives what a crash could take back. */
   private readonly durableUpdates: DurableRelay<Contribution<TurnUpdate>[]>;
   private encodedState: EncodedState | null = null;
+  /** Set while a client update applies over held-back content: the result goes to its sender too. */
+  private echoToSender = false;
   /**
    * Client updates waiting for a shared store's answer about client ids, and those behind them:
    * they apply in the order they arrived, as they would without the wait.
@@ -220,6 +222,8 @@ export class QuireDocument {
     const claims =
       writer === undefined ? [] : this.clientIds.claimable(inspection.reach.ends, (client) => Y.getState(this.ydoc.store, client), writer);
     const pendingBefore = this.pendingParts();
+    // Held-back content (anyone's) may integrate in this transaction: its sender lacks that part.
+    this.echoToSender = pendingBefore.some((part) => part !== null);
     try {
       Y.applyUpdate(this.ydoc, update, origin);
     } catch (error) {
@@ -237,6 +241,8 @@ export class QuireDocument {
       // Yjs cannot roll a transaction back. What integrated before the failure stays, and like any
       // change it reaches the store and the other clients, so every replica holds the same state.
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE, PARTIALLY_APPLIED);
+    } finally {
+      this.echoToSender = false;
     }
     // Parts whose dependencies we lack are held back by Yjs and emit no 'update' yet; store the
     // raw update too, so that it survives a restart and integrates once they arrive. Yjs replaces
@@ -357,7 +363,8 @@ export class QuireDocument {
     this.encodedBytes += update.byteLength;
     // Another node committed it already; storing it again would only grow the log.
     if (!isFromPeer(origin)) this.writer.append(update);
-    this.outgoingUpdates.push(senderOf(origin), describeDocUpdate(update, this.clockOf));
+    // Not echoed to its sender, unless it completed held-back content the sender never had.
+    this.outgoingUpdates.push(this.echoToSender ? null : senderOf(origin), describeDocUpdate(update, this.clockOf));
   };
 
   private readonly clockOf = (client: number): number => Y.getState(this.ydoc.store, client);
