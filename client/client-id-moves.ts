@@ -2,6 +2,10 @@
  * A provider's client ids the server said belong to another session (CLIENT_ID_TAKEN), and where
  * their edits were moved (client-id-rekey.ts): everything sent afterwards must leave the abandoned
  * ranges out and refer to the copies instead.
+ *
+ * Only edits this provider wrote move. Content of other writers that it merely relays (a step 2
+ * after the server lost the document) is left to its owner, who holds it and is the only one the
+ * server lets write it: copying it under a fresh id would duplicate it on every other replica.
  */
 import * as Y from 'yjs';
 import { decodeSyncFrame } from '../shared/protocol/sync.js';
@@ -11,6 +15,8 @@ export class ClientIdMoves {
   /** Client ids another session owns, with our clock there: never offered again. */
   private readonly abandoned = new Map<number, number>();
   private readonly moves: ClientMove[] = [];
+  /** The ids edits were moved to: ours. */
+  readonly fresh: number[] = [];
 
   /** A local update as it must be sent. */
   outgoing(doc: Y.Doc, update: Uint8Array): Uint8Array {
@@ -25,6 +31,14 @@ export class ClientIdMoves {
   /** Queued updates as they must be sent now: abandoned ranges left out, references remapped. */
   rest(doc: Y.Doc, update: Uint8Array): Uint8Array {
     return remapMoved(doc, withoutAbandoned(update, this.abandoned), this.moves);
+  }
+
+  /**
+   * The server refused to take `ids` from us (another writer's content we relayed; its owner sends
+   * it): what we hold of them is never offered again. Nothing moves, so no replica sees a copy.
+   */
+  leaveToOwners(doc: Y.Doc, ids: readonly number[]): void {
+    for (const id of ids) this.abandoned.set(id, Math.max(this.abandoned.get(id) ?? 0, Y.getState(doc.store, id)));
   }
 
   /**
@@ -47,6 +61,7 @@ export class ClientIdMoves {
       this.abandoned.set(id, moved.end);
       this.moves.push(moved);
       copies.push(moved.update);
+      this.fresh.push(moved.fresh);
     }
     return copies;
   }

@@ -37,6 +37,8 @@ export class SyncSession {
   readonly pending = new PendingQueue();
   /** Edits moved off client ids the server said are another session's. */
   readonly moves = new ClientIdMoves();
+  /** Client ids this provider wrote under (its document's, its restored queue's): the edits it may move. */
+  private readonly authored = new Set<number>();
   synced = false;
   access: 'write' | 'read' | null = null;
 
@@ -110,11 +112,17 @@ export class SyncSession {
 
   /** A restored entry of the offline store's queue. */
   restore(update: Uint8Array, restoredFrom: PendingEntry['restoredFrom']): void {
+    try {
+      for (const id of Y.parseUpdateMeta(update).from.keys()) this.authored.add(id);
+    } catch {
+      // Unreadable: the server refuses it as malformed; nothing to move.
+    }
     this.pending.push(update, restoredFrom);
   }
 
   /** A local edit: queued before anything is sent. */
   localUpdate(update: Uint8Array): PendingEntry {
+    this.authored.add(this.doc.clientID);
     const entry = this.pending.push(this.moves.outgoing(this.doc, update));
     this.emitPending();
     // The edit may have made the refused content small enough (an undone paste): try again.
@@ -292,7 +300,7 @@ export class SyncSession {
     this.pending.refuse(batch);
     this.listener.notice({ code: answer.code, message: answer.message });
     if (answer.code === ErrorCodes.CLIENT_ID_TAKEN) {
-      this.moveOffTakenIds(frame, answer.clientIds ?? []);
+      this.moveOffTakenIds(frame, answer.clientIds ?? [], isStep2);
       return;
     }
     this.policy.messageRefused(answer, frame.byteLength, isStep2);
@@ -302,10 +310,18 @@ export class SyncSession {
    * The server refused a frame because it writes under client ids another session owns: those
    * edits move to a fresh id (client-id-moves.ts), the queue's entries are rewritten to leave them
    * out and refer to the copies, the copies are queued, and all of it is sent. Nothing is lost; the abandoned ranges are never
-   * offered again.
+   * offered again. Taken ids we never wrote under are other writers' content we relayed (after the
+   * server lost the document, its owner claimed the id again): left to the owner, not moved. A
+   * refused step 2 also carried what the server lacks beyond the queue (our acknowledged edits it
+   * lost, say): the handshake is asked again, so its step 2 offers that without the abandoned ranges.
    */
-  private moveOffTakenIds(frame: Uint8Array, taken: readonly number[]): void {
-    const copies = this.moves.moveOff(this.doc, frame, taken, this.origin);
+  private moveOffTakenIds(frame: Uint8Array, taken: readonly number[], isStep2: boolean): void {
+    const ours = taken.filter((id) => this.authored.has(id) || this.moves.fresh.includes(id) || id === this.doc.clientID);
+    this.moves.leaveToOwners(
+      this.doc,
+      taken.filter((id) => !ours.includes(id)),
+    );
+    const copies = this.moves.moveOff(this.doc, frame, ours, this.origin);
     const removed = this.pending.removeAll();
     // Entry by entry, not merged: one merged entry could exceed the per-update cap for good.
     const rewritten = [...removed.map((entry) => this.moves.rest(this.doc, entry.update)), ...copies].map((update) =>
@@ -315,7 +331,8 @@ export class SyncSession {
     this.listener.acknowledged(removed);
     for (const entry of rewritten) this.listener.queued(entry);
     this.emitPending();
-    this.scheduleSend();
+    if (isStep2) this.handshake();
+    else this.scheduleSend();
   }
 
   /** Runs a request whose answer may never come (the connection drops): resolves null then. */
