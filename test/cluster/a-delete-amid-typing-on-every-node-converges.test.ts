@@ -4,12 +4,12 @@
  * document anew (docs/SCALING.md). Whatever raced the delete, every client and a fresh reader on
  * every node must end equal, and the store must hold what they hold.
  *
- * Known to fail (it.fails): the clients never settle. A client's pending updates carry content
- * of other clients it received before the delete; after it, that content is new to the store, and
- * its authors have claimed their ids again, so the whole update is refused (CLIENT_ID_TAKEN, about
- * 4,000 times in 20 s here) and the client's own edits in it are never acknowledged. The refusal is
- * server/core/client-id-owners.ts's (`claimable`), the bundling the client's; neither is the
- * cluster layer's. (On one LevelDB node the same schedule leaves two clients unequal instead.)
+ * This once never settled: a writer claims its id again (its presence) before its content is back,
+ * so another client's step 2 relaying that content was refused CLIENT_ID_TAKEN, and the client
+ * moved the other writer's content to an id of its own (a copy every other replica held twice) and
+ * never offered the rest of that step 2 again. A client now leaves others' refused content to its
+ * owner and asks for the handshake again (client/sync-session.ts); and an update that completes
+ * held-back content reaches its sender too (server/core/document.ts), or that sender ends short.
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ describe.skipIf(!postgresReachable || !redisReachable)('a delete amid typing on 
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  it.fails('ends with every client, every node and the store equal', async () => {
+  it('ends with every client, every node and the store equal', async () => {
     const schema = uniqueSchema('delete_typing');
     cleanup.push(() => dropSchema(schema));
     const storeUrl = postgresUrlFor(schema);
