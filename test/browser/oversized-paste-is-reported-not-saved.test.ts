@@ -24,6 +24,9 @@ describe('an oversized paste in the editor', () => {
   it('shows the refusal instead of "All changes saved", and saves again once the paste is undone', async () => {
     await ada.typeAtEnd('Before the paste. ');
     await ada.waitForSaveState('saved');
+    // The editor's undo manager merges changes less than 500 ms apart into one undo step: without
+    // the pause, undoing the paste would undo this typing too whenever saving took less than that.
+    await ada.page.waitForTimeout(700);
 
     await ada.page.evaluate((size) => {
       const data = new DataTransfer();
