@@ -62,8 +62,11 @@ export class QuireDocument {
   /** A turn's updates wait here until they are durable: nobody receives what a crash could take back. */
   private readonly durableUpdates: DurableRelay<Contribution<TurnUpdate>[]>;
   private encodedState: EncodedState | null = null;
-  /** Set while a client update applies over held-back content: the result goes to its sender too. */
-  private echoToSender = false;
+  /**
+   * The held-back parts while a client update applies over some: if the update integrates any of
+   * them, the result goes to its sender too. Null otherwise.
+   */
+  private heldBackBefore: HeldBackParts | null = null;
   /**
    * Client updates waiting for a shared store's answer about client ids, and those behind them:
    * they apply in the order they arrived, as they would without the wait.
@@ -223,7 +226,7 @@ export class QuireDocument {
       writer === undefined ? [] : this.clientIds.claimable(inspection.reach.ends, (client) => Y.getState(this.ydoc.store, client), writer);
     const pendingBefore = this.pendingParts();
     // Held-back content (anyone's) may integrate in this transaction: its sender lacks that part.
-    this.echoToSender = pendingBefore.some((part) => part !== null);
+    this.heldBackBefore = pendingBefore.some((part) => part !== null) ? pendingBefore : null;
     try {
       Y.applyUpdate(this.ydoc, update, origin);
     } catch (error) {
@@ -242,7 +245,7 @@ export class QuireDocument {
       // change it reaches the store and the other clients, so every replica holds the same state.
       throw new QuireError(ErrorCodes.MALFORMED_UPDATE, PARTIALLY_APPLIED);
     } finally {
-      this.echoToSender = false;
+      this.heldBackBefore = null;
     }
     // Parts whose dependencies we lack are held back by Yjs and emit no 'update' yet; store the
     // raw update too, so that it survives a restart and integrates once they arrive. Yjs replaces
@@ -363,8 +366,10 @@ export class QuireDocument {
     this.encodedBytes += update.byteLength;
     // Another node committed it already; storing it again would only grow the log.
     if (!isFromPeer(origin)) this.writer.append(update);
-    // Not echoed to its sender, unless it completed held-back content the sender never had.
-    this.outgoingUpdates.push(this.echoToSender ? null : senderOf(origin), describeDocUpdate(update, this.clockOf));
+    // Not echoed to its sender, unless it completed held-back content the sender never had. Only
+    // then: content held back for good (it builds on a clock nobody sends) must not echo every update.
+    const echo = this.heldBackBefore !== null && heldBackChanged(this.heldBackBefore, this.pendingParts());
+    this.outgoingUpdates.push(echo ? null : senderOf(origin), describeDocUpdate(update, this.clockOf));
   };
 
   private readonly clockOf = (client: number): number => Y.getState(this.ydoc.store, client);
@@ -378,7 +383,7 @@ export class QuireDocument {
   }
 
   /** Yjs replaces these buffers whenever an update adds to what is held back. */
-  private pendingParts(): [Uint8Array | null, Uint8Array | null] {
+  private pendingParts(): HeldBackParts {
     const { pendingStructs, pendingDs } = this.ydoc.store;
     return [pendingStructs?.update ?? null, pendingDs];
   }
@@ -399,6 +404,14 @@ export const BROKE_THE_DOCUMENT =
 /** Whether Yjs was interrupted inside a transaction or its cleanup: the doc emits no more updates. */
 function transactionLeftOpen(doc: Y.Doc): boolean {
   return doc._transaction !== null || doc._transactionCleanups.length > 0;
+}
+
+/** The document's held-back structs and deletions (Yjs keeps each as one update), or null. */
+type HeldBackParts = [Uint8Array | null, Uint8Array | null];
+
+/** Whether a held-back part was integrated (or merged with more): the held-back bytes differ. */
+function heldBackChanged(before: HeldBackParts, after: HeldBackParts): boolean {
+  return before.some((part, i) => part !== null && !sameBytes(part, after[i] ?? null));
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
