@@ -36,9 +36,17 @@ export class ClientIdMoves {
   /**
    * The server refused to take `ids` from us (another writer's content we relayed; its owner sends
    * it): what we hold of them is never offered again. Nothing moves, so no replica sees a copy.
+   * Returns whether anything more is left out now.
    */
-  leaveToOwners(doc: Y.Doc, ids: readonly number[]): void {
-    for (const id of ids) this.abandoned.set(id, Math.max(this.abandoned.get(id) ?? 0, Y.getState(doc.store, id)));
+  leaveToOwners(doc: Y.Doc, ids: readonly number[]): boolean {
+    let more = false;
+    for (const id of ids) {
+      const before = this.abandoned.get(id) ?? 0;
+      const now = Math.max(before, Y.getState(doc.store, id));
+      if (now > before) more = true;
+      this.abandoned.set(id, now);
+    }
+    return more;
   }
 
   /**

@@ -317,7 +317,7 @@ export class SyncSession {
    */
   private moveOffTakenIds(frame: Uint8Array, taken: readonly number[], isStep2: boolean): void {
     const ours = taken.filter((id) => this.authored.has(id) || this.moves.fresh.includes(id) || id === this.doc.clientID);
-    this.moves.leaveToOwners(
+    const leftOut = this.moves.leaveToOwners(
       this.doc,
       taken.filter((id) => !ours.includes(id)),
     );
@@ -331,8 +331,11 @@ export class SyncSession {
     this.listener.acknowledged(removed);
     for (const entry of rewritten) this.listener.queued(entry);
     this.emitPending();
-    if (isStep2) this.handshake();
-    else this.scheduleSend();
+    // What leaves nothing more out would be refused the same way (a server naming ids we cannot
+    // leave out): it goes again after a pause, not in a storm of refusals.
+    const resend = isStep2 ? () => this.handshake() : () => this.scheduleSend();
+    if (leftOut || copies.length > 0) resend();
+    else this.policy.retry(resend);
   }
 
   /** Runs a request whose answer may never come (the connection drops): resolves null then. */
