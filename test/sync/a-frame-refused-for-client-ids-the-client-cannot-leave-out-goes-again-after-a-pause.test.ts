@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { SyncTransport } from '../../client/session-types.js';
 import { SyncSession } from '../../client/sync-session.js';
+import type { Ack } from '../../shared/ack.js';
 import { ErrorCodes } from '../../shared/errors.js';
 import { decodeSyncFrame, encodeSyncFrame, type SyncFrameTypeName } from '../../shared/protocol/sync.js';
 
@@ -31,7 +32,7 @@ async function messagesInOneSecond(refused: SyncFrameTypeName): Promise<number> 
     update: (frame, answer) => {
       messages++;
       // A client id nothing in the frame was written under.
-      const taken = { ok: false, code: ErrorCodes.CLIENT_ID_TAKEN, message: 'taken', clientIds: [doc.clientID + 1] } as const;
+      const taken: Ack = { ok: false, code: ErrorCodes.CLIENT_ID_TAKEN, message: 'taken', clientIds: [doc.clientID + 1] };
       answerSoon(answer, decodeSyncFrame(frame).type === refused ? taken : { ok: true });
     },
     updatePart: (_header, _part, answer) => answer({ ok: false, code: ErrorCodes.INTERNAL, message: 'no parts' }),
