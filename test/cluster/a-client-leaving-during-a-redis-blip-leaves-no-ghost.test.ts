@@ -4,12 +4,11 @@
  * on Redis, the others must drop the client's cursor within seconds, not keep it until the 30 s
  * awareness timeout.
  */
-import { randomBytes } from 'node:crypto';
+import { startFaultyBusNodes } from '../helpers/cluster/faulty-bus-nodes.js';
 import { afterEach, describe, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
-import { FaultProxy } from '../helpers/cluster/fault-proxy.js';
-import { REDIS_URL, dropSchema, postgresReachable, postgresUrlFor, redisReachable, uniqueSchema } from '../helpers/cluster/services.js';
-import { type TestService, startTestService } from '../helpers/ops/service.js';
+import { postgresReachable, redisReachable } from '../helpers/cluster/services.js';
+import type { TestService } from '../helpers/ops/service.js';
 import { delay, waitFor } from '../helpers/wait-for.js';
 
 describe.skipIf(!postgresReachable || !redisReachable)('a client leaving during a Redis blip of its node', () => {
@@ -19,17 +18,10 @@ describe.skipIf(!postgresReachable || !redisReachable)('a client leaving during 
   });
 
   it('leaves no ghost on the other nodes once the node is back on Redis', async () => {
-    const schema = uniqueSchema('blip_ghost');
-    cleanup.push(() => dropSchema(schema));
-    const busUrl = `${REDIS_URL}?prefix=quire-test-${randomBytes(4).toString('hex')}`;
-    const link = await FaultProxy.start(Number(new URL(REDIS_URL).port));
-    cleanup.push(() => link.close());
-    const nodes: TestService[] = [];
-    cleanup.push(() => Promise.all(nodes.map((node) => node.shutdown('test over'))).then(() => {}));
-    const start = async (id: string, bus: string) =>
-      nodes.push(await startTestService(['--store', postgresUrlFor(schema), '--bus', bus, '--node-id', id], 'leveldb'));
-    await start('node-1', link.urlFor(busUrl));
-    await start('node-2', busUrl);
+    const { nodes, link } = await startFaultyBusNodes(cleanup, 'blip_ghost', [
+      { id: 'node-1', behindProxy: true },
+      { id: 'node-2', behindProxy: false },
+    ]);
     const [cut, other] = nodes as [TestService, TestService];
     const clients: TestClient[] = [];
     cleanup.push(() => destroyClients(clients));

@@ -6,12 +6,11 @@
  * new document (and skip the new document's rows with those numbers later): every client ends
  * equal.
  */
-import { randomBytes } from 'node:crypto';
+import { startFaultyBusNodes } from '../helpers/cluster/faulty-bus-nodes.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
-import { FaultProxy } from '../helpers/cluster/fault-proxy.js';
-import { REDIS_URL, dropSchema, postgresReachable, postgresUrlFor, redisReachable, uniqueSchema } from '../helpers/cluster/services.js';
-import { type TestService, startTestService } from '../helpers/ops/service.js';
+import { postgresReachable, redisReachable } from '../helpers/cluster/services.js';
+import type { TestService } from '../helpers/ops/service.js';
 import { delay, waitFor } from '../helpers/wait-for.js';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
@@ -28,23 +27,16 @@ describe.skipIf(!postgresReachable || !redisReachable)('a late bus message of a 
   it.each(['stays', 'leaves'] as const)(
     'leaves the new document whole where it was loaded again (the author %s)',
     async (author) => {
-      const schema = uniqueSchema('late_message');
-      cleanup.push(() => dropSchema(schema));
-      const busUrl = `${REDIS_URL}?prefix=quire-test-${randomBytes(4).toString('hex')}`;
-      const slowLink = await FaultProxy.start(Number(new URL(REDIS_URL).port));
-      cleanup.push(() => slowLink.close());
-      const nodes: TestService[] = [];
-      cleanup.push(() => Promise.all(nodes.map((node) => node.shutdown('test over'))).then(() => {}));
-      const start = async (id: string, bus: string) =>
-        nodes.push(
-          await startTestService(
-            ['--store', postgresUrlFor(schema), '--bus', bus, '--node-id', id, '--admin-token', ADMIN_TOKEN],
-            'leveldb',
-          ),
-        );
-      await start('deleter', busUrl);
-      await start('holder', busUrl);
-      await start('slow', slowLink.urlFor(busUrl));
+      const { nodes, link: slowLink } = await startFaultyBusNodes(
+        cleanup,
+        'late_message',
+        [
+          { id: 'deleter', behindProxy: false },
+          { id: 'holder', behindProxy: false },
+          { id: 'slow', behindProxy: true },
+        ],
+        ['--admin-token', ADMIN_TOKEN],
+      );
       const [deleter, holder, slow] = nodes as [TestService, TestService, TestService];
       const clients: TestClient[] = [];
       cleanup.push(() => destroyClients(clients));

@@ -4,12 +4,10 @@
  * the link heals there is no reconnect to tell the node so, yet its clients' presence must return
  * to the others within seconds, not when those clients next renew it (15 s) or move.
  */
-import { randomBytes } from 'node:crypto';
+import { startFaultyBusNodes } from '../helpers/cluster/faulty-bus-nodes.js';
 import { afterEach, describe, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
-import { FaultProxy } from '../helpers/cluster/fault-proxy.js';
-import { REDIS_URL, dropSchema, postgresReachable, postgresUrlFor, redisReachable, uniqueSchema } from '../helpers/cluster/services.js';
-import { type TestService, startTestService } from '../helpers/ops/service.js';
+import { postgresReachable, redisReachable } from '../helpers/cluster/services.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 describe.skipIf(!postgresReachable || !redisReachable)('presence after a silent Redis partition of one node', () => {
@@ -19,17 +17,10 @@ describe.skipIf(!postgresReachable || !redisReachable)('presence after a silent 
   });
 
   it('returns to the other nodes within seconds once the link heals', async () => {
-    const schema = uniqueSchema('silent_cut');
-    cleanup.push(() => dropSchema(schema));
-    const busUrl = `${REDIS_URL}?prefix=quire-test-${randomBytes(4).toString('hex')}`;
-    const link = await FaultProxy.start(Number(new URL(REDIS_URL).port));
-    cleanup.push(() => link.close());
-    const nodes: TestService[] = [];
-    cleanup.push(() => Promise.all(nodes.map((node) => node.shutdown('test over'))).then(() => {}));
-    const start = async (id: string, bus: string) =>
-      nodes.push(await startTestService(['--store', postgresUrlFor(schema), '--bus', bus, '--node-id', id], 'leveldb'));
-    await start('node-1', link.urlFor(busUrl));
-    await start('node-2', busUrl);
+    const { nodes, link } = await startFaultyBusNodes(cleanup, 'silent_cut', [
+      { id: 'node-1', behindProxy: true },
+      { id: 'node-2', behindProxy: false },
+    ]);
     const clients: TestClient[] = [];
     cleanup.push(() => destroyClients(clients));
 
