@@ -30,6 +30,7 @@ import { clientIdTaken } from '../../shared/errors.js';
 import type { DocumentStore, SharedClientIdOwners } from '../persistence/types.js';
 import { DurableWriter } from './durable-writer.js';
 import { persistenceOrigin } from './origins.js';
+import { serverYDoc } from './server-ydoc.js';
 
 const debug = createDebug('quire:server:client-ids');
 
@@ -108,8 +109,9 @@ export class ClientIdOwners {
 
   private get built(): OwnerRecords {
     if (this.records === null) {
-      const doc = new Y.Doc({ gc: true });
-      const writer = new DurableWriter(ownersDocumentName(this.docName), this.store, () => Y.encodeStateAsUpdate(doc));
+      const name = ownersDocumentName(this.docName);
+      const doc = serverYDoc(name);
+      const writer = new DurableWriter(name, this.store, () => Y.encodeStateAsUpdate(doc));
       doc.on('update', (update: Uint8Array, origin: unknown) => {
         // A shared store has the claim committed before it reaches this cache.
         if (origin !== persistenceOrigin && this.shared === null) writer.append(update);

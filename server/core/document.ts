@@ -25,6 +25,7 @@ import {
   persistenceOrigin,
   senderOf,
 } from './origins.js';
+import { serverYDoc } from './server-ydoc.js';
 import { type Contribution, TurnBuffer } from './turn-buffer.js';
 import { type TurnUpdate, describeDocUpdate, mergeTurn } from './turn-merge.js';
 import { type UpdateInspection, fullyIntegrated, inspectUpdate } from './update-validation.js';
@@ -54,7 +55,7 @@ export interface SyncReply {
 }
 
 export class QuireDocument {
-  readonly ydoc = new Y.Doc({ gc: true });
+  readonly ydoc: Y.Doc;
   private readonly presence: DocumentPresence;
   private readonly writer: DurableWriter;
   private readonly clientIds: ClientIdOwners;
@@ -91,6 +92,7 @@ export class QuireDocument {
     /** Called once if the Y.Doc is left unusable (see `applyUpdate`): the owner unloads it. */
     private readonly onBroken: () => void = () => {},
   ) {
+    this.ydoc = serverYDoc(name);
     this.writer = new DurableWriter(name, store, () => Y.encodeStateAsUpdate(this.ydoc));
     this.presence = new DocumentPresence(this.ydoc, channel, limits);
     this.clientIds = new ClientIdOwners(name, store);
