@@ -123,6 +123,8 @@ export class QuireDocument {
 
   /** Applies what the store holds; nothing is written back or broadcast. */
   applyStored(updates: readonly Uint8Array[]): void {
+    // A new document: an empty transaction would cost ~20 µs and change nothing.
+    if (updates.length === 0) return;
     Y.transact(
       this.ydoc,
       () => {
