@@ -24,8 +24,9 @@ describe('an oversized paste in the editor', () => {
   it('shows the refusal instead of "All changes saved", and saves again once the paste is undone', async () => {
     await ada.typeAtEnd('Before the paste. ');
     await ada.waitForSaveState('saved');
-    // The editor's undo manager merges changes less than 500 ms apart into one undo step: without
-    // the pause, undoing the paste would undo this typing too whenever saving took less than that.
+    // The editor's undo manager merges changes less than 500 ms apart into one undo step: the two
+    // undos below must each take back one change (the keystroke, then the paste), however fast the
+    // save and the refusal come.
     await ada.page.waitForTimeout(700);
 
     await ada.page.evaluate((size) => {
@@ -41,7 +42,9 @@ describe('an oversized paste in the editor', () => {
     expect(shown).toMatch(/too large/);
     await ada.screenshot(suite.artifact('oversized-paste-refused.png'));
 
-    // One more keystroke, the moment the old provider claimed "saved".
+    // One more keystroke, the moment the old provider claimed "saved"; past the 500 ms grouping,
+    // so that it is an undo step of its own, not merged into the paste's.
+    await ada.page.waitForTimeout(700);
     await ada.press('!');
     await ada.page.waitForTimeout(1_500);
     expect(await ada.saveState()).toBe('refused');
