@@ -29,7 +29,7 @@ import * as Y from 'yjs';
 import { clientIdTaken } from '../../shared/errors.js';
 import type { DocumentStore, SharedClientIdOwners } from '../persistence/types.js';
 import { DurableWriter } from './durable-writer.js';
-import { persistenceOrigin } from './origins.js';
+import { type ConnectionRef, persistenceOrigin } from './origins.js';
 import { serverYDoc } from './server-ydoc.js';
 
 const debug = createDebug('quire:server:client-ids');
@@ -46,6 +46,11 @@ export function isOwnersDocumentName(name: string): boolean {
 /** What is stored for a session: a hash of its secret key. */
 export function writerKeyOf(sessionKey: string): string {
   return createHash('sha256').update(`quire-writer:${sessionKey}`).digest('base64url').slice(0, 22);
+}
+
+/** The owners a connection writes as: its session's, then those of earlier sessions it carries. */
+export function writerKeysOf(connection: ConnectionRef): readonly string[] {
+  return connection.writerKeys ?? [writerKeyOf(connection.sessionKey)];
 }
 
 /** What a store holds about a document's owners: the shadow document's updates, or the shared store's map. */

@@ -9,7 +9,7 @@ import type * as awarenessProtocol from 'y-protocols/awareness';
 import { ErrorCodes, QuireError } from '../../shared/errors.js';
 import { encodeSyncFrame } from '../../shared/protocol/sync.js';
 import type { DocumentStore } from '../persistence/types.js';
-import { type ClientIdWriter, ClientIdOwners, type StoredOwners, writerKeyOf } from './client-id-owners.js';
+import { type ClientIdWriter, ClientIdOwners, type StoredOwners, writerKeysOf } from './client-id-owners.js';
 import { DurableRelay } from './durable-relay.js';
 import { DurableWriter } from './durable-writer.js';
 import { DocumentPresence, type PresenceLimits } from './document-presence.js';
@@ -25,6 +25,7 @@ import {
   persistenceOrigin,
   senderOf,
 } from './origins.js';
+import { type HeldBackParts, heldBackDiffers, heldBackParts, holdsBack } from './held-back.js';
 import { serverYDoc } from './server-ydoc.js';
 import { type Contribution, TurnBuffer } from './turn-buffer.js';
 import { type TurnUpdate, describeDocUpdate, mergeTurn } from './turn-merge.js';
@@ -228,9 +229,9 @@ export class QuireDocument {
     // Throws CLIENT_ID_TAKEN before anything is applied; else the ids this writer may claim.
     const claims =
       writer === undefined ? [] : this.clientIds.claimable(inspection.reach.ends, (client) => Y.getState(this.ydoc.store, client), writer);
-    const pendingBefore = this.pendingParts();
+    const pendingBefore = heldBackParts(this.ydoc);
     // Held-back content (anyone's) may integrate in this transaction: its sender lacks that part.
-    this.heldBackBefore = pendingBefore.some((part) => part !== null) ? pendingBefore : null;
+    this.heldBackBefore = holdsBack(pendingBefore) ? pendingBefore : null;
     try {
       Y.applyUpdate(this.ydoc, update, origin);
     } catch (error) {
@@ -255,8 +256,7 @@ export class QuireDocument {
     // raw update too, so that it survives a restart and integrates once they arrive. Yjs replaces
     // the held-back buffers even when a resend adds nothing to them, so compare their bytes: a
     // client resending the same update must not grow the stored log each time.
-    const pendingAfter = this.pendingParts();
-    if (pendingAfter.some((part, i) => part !== null && !sameBytes(part, pendingBefore[i] ?? null))) {
+    if (heldBackDiffers(heldBackParts(this.ydoc), pendingBefore)) {
       this.writer.append(update);
     }
     if (writer !== undefined && claims.length > 0) this.clientIds.claim(claims, writer.keys);
@@ -372,7 +372,7 @@ export class QuireDocument {
     if (!isFromPeer(origin)) this.writer.append(update);
     // Not echoed to its sender, unless it completed held-back content the sender never had. Only
     // then: content held back for good (it builds on a clock nobody sends) must not echo every update.
-    const echo = this.heldBackBefore !== null && heldBackChanged(this.heldBackBefore, this.pendingParts());
+    const echo = this.heldBackBefore !== null && heldBackDiffers(this.heldBackBefore, heldBackParts(this.ydoc));
     this.outgoingUpdates.push(echo ? null : senderOf(origin), describeDocUpdate(update, this.clockOf));
   };
 
@@ -385,17 +385,6 @@ export class QuireDocument {
     };
     return this.encodedState;
   }
-
-  /** Yjs replaces these buffers whenever an update adds to what is held back. */
-  private pendingParts(): HeldBackParts {
-    const { pendingStructs, pendingDs } = this.ydoc.store;
-    return [pendingStructs?.update ?? null, pendingDs];
-  }
-}
-
-/** The owners a connection writes as: its session's, then those of earlier sessions it carries. */
-function writerKeysOf(connection: ConnectionRef): readonly string[] {
-  return connection.writerKeys ?? [writerKeyOf(connection.sessionKey)];
 }
 
 /** The message of a MALFORMED_UPDATE whose update failed only halfway through integration. */
@@ -408,19 +397,4 @@ export const BROKE_THE_DOCUMENT =
 /** Whether Yjs was interrupted inside a transaction or its cleanup: the doc emits no more updates. */
 function transactionLeftOpen(doc: Y.Doc): boolean {
   return doc._transaction !== null || doc._transactionCleanups.length > 0;
-}
-
-/** The document's held-back structs and deletions (Yjs keeps each as one update), or null. */
-type HeldBackParts = [Uint8Array | null, Uint8Array | null];
-
-/** Whether a held-back part was integrated (or merged with more): the held-back bytes differ. */
-function heldBackChanged(before: HeldBackParts, after: HeldBackParts): boolean {
-  return before.some((part, i) => part !== null && !sameBytes(part, after[i] ?? null));
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
-  if (a === b) return true;
-  if (b === null || a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
