@@ -51,6 +51,38 @@ it('compacts a document with a long tail when it unloads, keeping every edit', a
   destroyClients([reader]);
 });
 
+it('unloads a document whose compaction failed, keeping its tail, and takes the next edit once the store recovers', async () => {
+  await server.close();
+  let failCompactions = true;
+  store = await LevelDbStore.open({
+    path: dir.path,
+    compactAfterUpdates: 100_000,
+    hooks: {
+      beforeWrite: (info) => {
+        if (failCompactions && info.kind === 'compaction') throw new Error('disk full during the unload compaction');
+      },
+    },
+  });
+  server = await startServer({ store, unloadGraceMs: 50 });
+  const text = await typeAndLeave('failing', UNLOAD_COMPACTION_MIN_UPDATES + 10);
+  await waitFor(() => !server.server.registry.isLoaded('failing'), 'the document to unload');
+  expect(store.writeStats().failedCompactions).toBe(1);
+  expect((await store.stats('failing'))!.tailUpdates).toBeGreaterThanOrEqual(UNLOAD_COMPACTION_MIN_UPDATES + 10);
+
+  failCompactions = false;
+  const next = await connectSynced(server.url, 'failing');
+  expect(next.doc.getText('t').toString()).toBe(text);
+  next.doc.getText('t').insert(0, 'after ');
+  await waitFor(() => next.provider.pendingCount === 0, 'the next edit to be saved', 20_000);
+  const expected = next.doc.getText('t').toString();
+  destroyClients([next]);
+
+  await reopen();
+  const reader = await connectSynced(server.url, 'failing');
+  expect(reader.doc.getText('t').toString()).toBe(expected);
+  destroyClients([reader]);
+});
+
 it('leaves a short tail alone when the document unloads', async () => {
   await typeAndLeave('short', 5);
   await waitFor(() => !server.server.registry.isLoaded('short'), 'the document to unload');
