@@ -11,6 +11,7 @@
  * owner and asks for the handshake again (client/sync-session.ts); and an update that completes
  * held-back content reaches its sender too (server/core/document.ts), or that sender ends short.
  */
+import { deleteThroughAdmin, waitUntilSettled } from '../helpers/ops/settling.js';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
@@ -49,29 +50,16 @@ describe.skipIf(!postgresReachable || !redisReachable)('a delete amid typing on 
     });
     for (let round = 0; round < 3; round++) {
       await delay(300);
-      const deleted = await fetch(`${nodes[round % nodes.length]!.url}/admin/documents/doc`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      });
-      expect(deleted.status).toBe(200);
+      expect(await deleteThroughAdmin(nodes[round % nodes.length]!.url, 'doc', ADMIN_TOKEN)).toBe(200);
     }
     await delay(300);
     typing = false;
     await Promise.all(typists);
 
     const text = (client: TestClient) => client.doc.getText('text').toString();
-    const unsettled = () =>
-      clients
-        .map((client, i) => ({ i, status: client.provider.status, synced: client.provider.synced, pending: client.provider.pendingCount }))
-        .filter((c) => !c.synced || c.pending > 0);
-    await waitFor(() => unsettled().length === 0, 'every client settled', 20_000, 50).catch((error: Error) => {
-      const said = nodes.flatMap((node) =>
-        node.logs.lines.filter((line) => Number(line.level) >= 40).map((line) => `${line.msg} ${line.code ?? ''}`),
-      );
-      const counts = new Map<string, number>();
-      for (const line of said) counts.set(line, (counts.get(line) ?? 0) + 1);
-      throw new Error(`${error.message}: ${JSON.stringify(unsettled())} ${JSON.stringify([...counts])}`);
-    });
+    await waitUntilSettled(clients, () =>
+      nodes.flatMap((node) => node.logs.lines.filter((line) => Number(line.level) >= 40).map((line) => `${line.msg} ${line.code ?? ''}`)),
+    );
     await waitFor(() => clients.every((client) => text(client) === text(clients[0]!)), 'every client to converge', 15_000, 50).catch(
       (error: Error) => {
         throw new Error(`${error.message}: ${clients.map((client) => text(client).length).join(' / ')}`);

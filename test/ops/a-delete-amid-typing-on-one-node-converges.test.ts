@@ -5,6 +5,7 @@
  * client must settle (each one's own edits acknowledged), every client and a fresh reader must end
  * equal, and the store must hold what they hold.
  */
+import { deleteThroughAdmin, waitUntilSettled } from '../helpers/ops/settling.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type TestClient, connectSynced, destroyClients } from '../helpers/clients.js';
@@ -40,27 +41,16 @@ describe('a delete amid typing on one node', () => {
       // Each delete finds the clients back and typing into the written-anew document.
       await waitFor(() => clients.every((client) => client.provider.synced), 'every client back', 10_000, 10);
       await delay(300);
-      const deleted = await fetch(`${service.url}/admin/documents/doc`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      });
-      expect(deleted.status).toBe(200);
+      expect(await deleteThroughAdmin(service.url, 'doc', ADMIN_TOKEN)).toBe(200);
     }
     await delay(300);
     typing = false;
     await Promise.all(typists);
 
     const text = (client: TestClient) => client.doc.getText('text').toString();
-    const unsettled = () =>
-      clients
-        .map((client, i) => ({ i, synced: client.provider.synced, pending: client.provider.pendingCount }))
-        .filter((c) => !c.synced || c.pending > 0);
-    await waitFor(() => unsettled().length === 0, 'every client settled', 20_000, 50).catch((error: Error) => {
-      const said = service.logs.lines.filter((line) => Number(line.level) >= 40).map((line) => `${line.msg} ${line.code ?? ''}`);
-      const counts = new Map<string, number>();
-      for (const line of said) counts.set(line, (counts.get(line) ?? 0) + 1);
-      throw new Error(`${error.message}: ${JSON.stringify(unsettled())} ${JSON.stringify([...counts])}`);
-    });
+    await waitUntilSettled(clients, () =>
+      service.logs.lines.filter((line) => Number(line.level) >= 40).map((line) => `${line.msg} ${line.code ?? ''}`),
+    );
     await waitFor(() => clients.every((client) => text(client) === text(clients[0]!)), 'every client to converge', 15_000, 50).catch(
       (error: Error) => {
         const sv = (client: TestClient) => JSON.stringify([...Y.decodeStateVector(Y.encodeStateVector(client.doc))].sort());
