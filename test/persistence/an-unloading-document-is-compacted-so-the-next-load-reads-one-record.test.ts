@@ -3,7 +3,7 @@ import { LevelDbStore, UNLOAD_COMPACTION_MIN_UPDATES } from '../../server/persis
 import { connectSynced, destroyClients } from '../helpers/clients.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { type TempDir, makeTempDir } from '../helpers/temp-dir.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { delay, waitFor } from '../helpers/wait-for.js';
 
 let dir: TempDir;
 let store: LevelDbStore;
@@ -79,6 +79,46 @@ it('unloads a document whose compaction failed, keeping its tail, and takes the 
 
   await reopen();
   const reader = await connectSynced(server.url, 'failing');
+  expect(reader.doc.getText('t').toString()).toBe(expected);
+  destroyClients([reader]);
+});
+
+it('keeps the document loaded for a client that joins while its unload compaction runs', async () => {
+  await server.close();
+  let compactionStarted = false;
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  store = await LevelDbStore.open({
+    path: dir.path,
+    compactAfterUpdates: 100_000,
+    hooks: {
+      beforeWrite: async (info) => {
+        if (info.kind !== 'compaction') return;
+        compactionStarted = true;
+        await released;
+      },
+    },
+  });
+  server = await startServer({ store, unloadGraceMs: 50 });
+  const text = await typeAndLeave('rejoined', UNLOAD_COMPACTION_MIN_UPDATES + 10);
+  await waitFor(() => compactionStarted, 'the unload compaction to start');
+
+  // The join reaches the server while the compaction's write is held; its answer waits behind
+  // that write like any other, so it completes once the write does.
+  const joining = connectSynced(server.url, 'rejoined');
+  await delay(200);
+  release();
+  const joiner = await joining;
+  expect(joiner.doc.getText('t').toString()).toBe(text);
+  joiner.doc.getText('t').insert(0, 'joined ');
+  await waitFor(() => joiner.provider.pendingCount === 0, 'the joiner to be saved');
+  await store.whenIdle();
+  expect(server.server.registry.isLoaded('rejoined')).toBe(true);
+  const expected = joiner.doc.getText('t').toString();
+  destroyClients([joiner]);
+
+  await reopen();
+  const reader = await connectSynced(server.url, 'rejoined');
   expect(reader.doc.getText('t').toString()).toBe(expected);
   destroyClients([reader]);
 });
