@@ -1,6 +1,7 @@
 /** `y-quire --help`, generated from the schema's option table so it lists every option. */
 import { PACKAGE_NAME } from '../cli/package-root.js';
-import { type OptionKey, defaultText, optionInfo } from './schema.js';
+import { defaultText, optionInfo } from './option-info.js';
+import type { OptionKey } from './schema.js';
 
 export function helpText(): string {
   const rows = (Object.keys(optionInfo) as OptionKey[]).map((key) => {

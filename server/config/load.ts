@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { HELP_COMMAND } from '../cli/package-root.js';
 import { closestFlag } from './closest-flag.js';
-import { type OptionKey, type QuireConfig, configSchema, optionInfo } from './schema.js';
+import { optionInfo } from './option-info.js';
+import { type OptionKey, type QuireConfig, configSchema } from './schema.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

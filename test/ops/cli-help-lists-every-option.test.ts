@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultText, optionInfo } from '../../server/config/schema.js';
+import { defaultText, optionInfo } from '../../server/config/option-info.js';
 import { runCli } from '../helpers/ops/cli-process.js';
 
 describe('quire --help', () => {

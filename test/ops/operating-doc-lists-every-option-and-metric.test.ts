@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { optionInfo } from '../../server/config/schema.js';
+import { optionInfo } from '../../server/config/option-info.js';
 import { createMetrics } from '../../server/observability/metrics.js';
 
 describe('docs/OPERATING.md', () => {
